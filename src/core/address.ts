@@ -1,0 +1,92 @@
+/** Address math: parsing and subnet membership, on top of ipaddr.js. Pure. */
+import ipaddr from 'ipaddr.js';
+
+export type Family = 4 | 6;
+
+export interface Cidr {
+  /** Normalised address text, e.g. `10.0.0.100`. */
+  address: string;
+  prefix: number;
+  family: Family;
+  /** `address/prefix`, as `ip addr add` takes it. */
+  text: string;
+}
+
+const IPV4_STRICT = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Family of a textual IP, or null. IPv4 must be dotted quad (no `010.1`, no `1.2.3`). */
+export function ipFamily(text: string): Family | null {
+  if (IPV4_STRICT.test(text)) return 4;
+  if (text.includes(':') && ipaddr.IPv6.isValid(text)) return 6;
+  return null;
+}
+
+export function isIp(text: string): boolean {
+  return ipFamily(text) !== null;
+}
+
+/** Canonical text of an IP so that `::1` and `0:0::1` compare equal. */
+export function normalizeIp(text: string): string {
+  return ipaddr.parse(text).toString();
+}
+
+export function parseCidr(text: string): Cidr | null {
+  const slash = text.indexOf('/');
+  if (slash < 0) return null;
+  const addr = text.slice(0, slash);
+  const prefixText = text.slice(slash + 1);
+  const family = ipFamily(addr);
+  if (family === null || !/^\d{1,3}$/.test(prefixText)) return null;
+  const prefix = Number(prefixText);
+  if (prefix > (family === 4 ? 32 : 128)) return null;
+  const address = normalizeIp(addr);
+  return { address, prefix, family, text: `${address}/${prefix}` };
+}
+
+/** Is `ip` inside `network/prefix`? Different families are never inside each other. */
+export function inSubnet(ip: string, network: string, prefix: number): boolean {
+  const a = ipaddr.parse(ip);
+  const n = ipaddr.parse(network);
+  if (a.kind() !== n.kind()) return false;
+  return a.match(n, prefix);
+}
+
+/** For IPv4 prefixes up to /30: is this the network or the broadcast address of its subnet? */
+export function isNetworkOrBroadcast(cidr: Cidr): boolean {
+  if (cidr.family !== 4 || cidr.prefix > 30) return false;
+  const text = `${cidr.address}/${cidr.prefix}`;
+  return (
+    ipaddr.IPv4.networkAddressFromCIDR(text).toString() === cidr.address ||
+    ipaddr.IPv4.broadcastAddressFromCIDR(text).toString() === cidr.address
+  );
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export function isPort(text: string): boolean {
+  if (!/^\d{1,5}$/.test(text)) return false;
+  const n = Number(text);
+  return n >= 1 && n <= 65535;
+}
+
+// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+// All-numeric names: the resolver (inet_aton) reads `010.0.0.1` as 8.0.0.1, `1.2.3` as 1.2.0.3,
+// `0x7f000001` and `127.1` as 127.0.0.1; no real host name is all-numeric (RFC 3696).
+const NUMERIC_HOST = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+))*$/i;
+
+/** `10.0.0.1:26379`, `[fd00::1]:26379` or `sentinel-1.example:26379`. */
+export function parseHostPort(text: string): HostPort | null {
+  const m = /^(?:\[([^\]]+)\]|([^:\s[\]]+)):(\d+)$/.exec(text);
+  if (!m) return null;
+  const host = m[1] ?? m[2]!;
+  if (m[1] !== undefined && ipFamily(host) !== 6) return null;
+  // Not an IP: must be a real host name, never something the resolver would
+  // quietly turn into a different address than the one the operator meant.
+  if (ipFamily(host) === null && (!HOSTNAME.test(host) || NUMERIC_HOST.test(host))) return null;
+  if (!isPort(m[3]!)) return null;
+  return { host: ipFamily(host) ? normalizeIp(host) : host, port: Number(m[3]) };
+}

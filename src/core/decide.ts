@@ -1,0 +1,71 @@
+/**
+ * The decision: given where the master should be and what this host has,
+ * what to do. Pure; every entry point (hook, reconcile, watch) goes through it.
+ */
+
+/** Where the VIP must be, as far as this host is concerned. */
+export type Desired = 'here' | 'elsewhere' | 'unknown';
+
+export interface Observed {
+  /** Interfaces that hold the VIP now. */
+  boundOn: readonly string[];
+  /** The interface the VIP belongs on. */
+  interface: string;
+}
+
+export type Action = 'bind' | 'unbind' | 'none';
+
+export interface Decision {
+  action: Action;
+  /** Interfaces to remove the VIP from (stale or wrong interface). */
+  removeFrom: string[];
+  /** Whether the VIP must be added on `interface`. */
+  add: boolean;
+  /** Whether to send gratuitous ARP (replacing any announcer still running). */
+  announce: boolean;
+  /** Whether to stop a background announcer of this VIP (it must not outlive the VIP here). */
+  stopAnnounce: boolean;
+  /** "is X, must be Y", for the log. */
+  is: string;
+  mustBe: string;
+  reason: string;
+}
+
+export interface DecideOptions {
+  /** Announce even when already bound (the hook: a failover just happened). Default false. */
+  announceWhenBound?: boolean;
+}
+
+export function decide(desired: Desired, observed: Observed, options: DecideOptions = {}): Decision {
+  const bound = observed.boundOn;
+  const is = bound.length === 0 ? 'unbound' : `bound on ${bound.join(', ')}`;
+  if (desired === 'unknown') {
+    return { action: 'none', removeFrom: [], add: false, announce: false, stopAnnounce: false, is, mustBe: 'unknown', reason: 'master unknown: leaving the VIP as it is' };
+  }
+  if (desired === 'elsewhere') {
+    const removeFrom = [...bound];
+    return {
+      action: removeFrom.length > 0 ? 'unbind' : 'none',
+      removeFrom,
+      add: false,
+      announce: false,
+      stopAnnounce: true,
+      is,
+      mustBe: 'unbound',
+      reason: removeFrom.length > 0 ? 'master is on another host' : 'master is on another host; VIP not bound here',
+    };
+  }
+  const removeFrom = bound.filter((i) => i !== observed.interface);
+  const add = !bound.includes(observed.interface);
+  const changed = add || removeFrom.length > 0;
+  return {
+    action: changed ? 'bind' : 'none',
+    removeFrom,
+    add,
+    announce: changed || options.announceWhenBound === true,
+    stopAnnounce: false,
+    is,
+    mustBe: `bound on ${observed.interface}`,
+    reason: add ? 'master is on this host' : changed ? 'master is on this host; VIP on the wrong interface' : 'master is on this host; VIP already bound',
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The seven arguments Sentinel passes to client-reconfig-script:
+ * <master> <role> <state> <from-ip> <from-port> <to-ip> <to-port>.
+ * Anything Sentinel would not send is a USAGE error (exit 2).
+ */
+import { isIp, isPort, normalizeIp } from './address';
+import { VipctlError } from './errors';
+
+export interface HookArgs {
+  master: string;
+  role: 'leader' | 'observer';
+  state: 'start';
+  fromIp: string;
+  fromPort: number;
+  toIp: string;
+  toPort: number;
+}
+
+export const HOOK_USAGE = 'usage: vipctl [hook] <master> <role> <state> <from-ip> <from-port> <to-ip> <to-port>';
+
+/** Keep error lines to one short line whatever the argument holds. */
+function show(arg: string): string {
+  const clean = JSON.stringify(arg);
+  return clean.length > 80 ? `${clean.slice(0, 77)}..."` : clean;
+}
+
+export function parseHookArgs(args: readonly string[]): HookArgs {
+  if (args.length !== 7) throw new VipctlError('USAGE', `expected 7 arguments, got ${args.length}; ${HOOK_USAGE}`);
+  const [master, role, state, fromIp, fromPort, toIp, toPort] = args as [string, string, string, string, string, string, string];
+  const bad = (what: string, arg: string, key: string): never => {
+    throw new VipctlError('USAGE', `${key}: ${show(arg)} is not ${what}; ${HOOK_USAGE}`, { key });
+  };
+  if (!/^[^\s\x00-\x1f\x7f]{1,128}$/.test(master)) bad('a master name', master, 'master');
+  if (role !== 'leader' && role !== 'observer') bad('"leader" or "observer"', role, 'role');
+  if (state !== 'start') bad('"start"', state, 'state');
+  if (!isIp(fromIp)) bad('an IP address', fromIp, 'from-ip');
+  if (!isPort(fromPort)) bad('a port (1-65535)', fromPort, 'from-port');
+  if (!isIp(toIp)) bad('an IP address', toIp, 'to-ip');
+  if (!isPort(toPort)) bad('a port (1-65535)', toPort, 'to-port');
+  return {
+    master,
+    role: role as HookArgs['role'],
+    state: 'start',
+    fromIp: normalizeIp(fromIp),
+    fromPort: Number(fromPort),
+    toIp: normalizeIp(toIp),
+    toPort: Number(toPort),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * What this host has, derived from the interface list (`ip -json addr show`,
+ * parsed by the ip adapter into `Link`s). Pure.
+ */
+import { inSubnet, normalizeIp } from './address';
+import type { MasterConfig } from './config';
+import { VipctlError } from './errors';
+
+export interface LinkAddress {
+  address: string;
+  prefix: number;
+  family: 4 | 6;
+}
+
+export interface Link {
+  ifname: string;
+  up: boolean;
+  mac: string | null;
+  addresses: LinkAddress[];
+}
+
+/** This host's own addresses: every address on every link, minus the VIPs (a VIP says nothing about who we are). */
+export function localAddresses(links: readonly Link[], vips: Iterable<string>): Set<string> {
+  const skip = new Set([...vips].map(normalizeIp));
+  const out = new Set<string>();
+  for (const link of links) for (const a of link.addresses) if (!skip.has(a.address)) out.add(a.address);
+  return out;
+}
+
+/** Interfaces on which `vip` is bound right now. */
+export function boundOn(links: readonly Link[], vip: string): string[] {
+  return links.filter((l) => l.addresses.some((a) => a.address === vip)).map((l) => l.ifname);
+}
+
+/**
+ * The interface the VIP belongs on: the configured one (it must exist), else
+ * the one up interface with an address (not the VIP itself) whose subnet holds the VIP.
+ */
+export function resolveInterface(master: MasterConfig, links: readonly Link[]): string {
+  const key = `masters.${master.name}.interface`;
+  if (master.interface !== undefined) {
+    if (!links.some((l) => l.ifname === master.interface)) {
+      throw new VipctlError('CONFIG', `${key}: interface ${master.interface} does not exist on this host (have: ${links.map((l) => l.ifname).join(', ')})`, { key });
+    }
+    return master.interface;
+  }
+  const vip = master.vip.address;
+  const candidates = links.filter(
+    (l) => l.up && l.addresses.some((a) => a.address !== vip && inSubnet(vip, a.address, a.prefix)),
+  );
+  if (candidates.length === 1) return candidates[0]!.ifname;
+  if (candidates.length === 0) {
+    throw new VipctlError('CONFIG', `${key}: no up interface has a subnet holding ${vip}; set masters.${master.name}.interface`, { key });
+  }
+  throw new VipctlError('CONFIG', `${key}: several interfaces hold ${vip}'s subnet (${candidates.map((l) => l.ifname).join(', ')}); set masters.${master.name}.interface`, { key });
+}
