@@ -1,0 +1,92 @@
+/**
+ * Gratuitous ARP through iputils `arping`. The announcer is one detached
+ * `arping -c COUNT -i INTERVAL` process: it sends its first packet as soon as
+ * it starts, the rest in the background after vipctl has exited. arping
+ * fails within a few ms when it cannot work (no device, source not local, no
+ * CAP_NET_RAW), so we wait a short grace period for such an exit and report
+ * it instead of losing it. The pid is kept in the run dir so that an unbind
+ * can stop it: an announcer must never outlive the VIP on this host.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VipctlError } from '../core/errors';
+
+/** How long to watch a fresh arping for an early failure. */
+export const ANNOUNCE_GRACE_MS = 15;
+
+export function announcerPidFile(runDir: string, vip: string): string {
+  return join(runDir, `announce-${vip}.pid`);
+}
+
+function cmdline(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return null;
+  }
+}
+
+/** Stop the announcer of `vip` if it still runs. Returns its pid when one was stopped. */
+export function stopAnnouncer(runDir: string, vip: string): number | null {
+  const file = announcerPidFile(runDir, vip);
+  let pid: number;
+  try {
+    pid = Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    return null;
+  }
+  rmSync(file, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return null;
+  // Only kill what is really our arping for this VIP (the pid may have been reused).
+  const argv = cmdline(pid);
+  if (!argv || !argv[0]?.endsWith('arping') || argv[argv.length - 1] !== vip) return null;
+  try {
+    process.kill(pid, 'SIGTERM');
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+export interface Announcer {
+  pid: number;
+}
+
+export function startAnnouncer(argv: readonly string[], runDir: string, vip: string, graceMs = ANNOUNCE_GRACE_MS): Promise<Announcer> {
+  stopAnnouncer(runDir, vip);
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), {
+      detached: true, // own session: survives us, and Sentinel's kill of the hook
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    let err = '';
+    let settled = false;
+    const finish = (e: VipctlError | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.stderr?.destroy();
+      child.removeAllListeners();
+      child.unref();
+      if (e) return reject(e);
+      try {
+        mkdirSync(runDir, { recursive: true });
+        writeFileSync(announcerPidFile(runDir, vip), `${child.pid}\n`);
+      } catch (werr) {
+        // Without the pid file an unbind could not stop it: do not leave it running.
+        child.kill('SIGTERM');
+        return reject(new VipctlError('EXEC', `cannot write announcer pid file in ${runDir}: ${(werr as Error).message}`));
+      }
+      resolve({ pid: child.pid! });
+    };
+    const timer = setTimeout(() => finish(null), graceMs);
+    child.on('error', (e) => finish(new VipctlError('EXEC', `${argv.join(' ')}: ${e.message}`)));
+    child.on('exit', (code, signal) => {
+      if (code === 0) return finish(null);
+      finish(new VipctlError('EXEC', `${argv.join(' ')}: ${signal ?? `exit ${code}`}${err.trim() ? `: ${err.trim().split('\n').pop()}` : ''}`));
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  });
+}
