@@ -1,0 +1,59 @@
+/** `vipctl lab up | down | failover | demo`: the namespace lab from the command line. */
+import { VipctlError } from '../core/errors';
+import { DEFAULT_LAB_DIR, FAILOVER_KINDS, Lab, type FailoverKind } from '../lab/lab';
+import { ensureLabPrereqs } from '../lab/prereqs';
+import { LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT } from '../lab/topology';
+
+export interface LabCommandOptions {
+  id?: string;
+  dir?: string;
+  json?: boolean;
+}
+
+export function say(json: boolean | undefined): (line: string) => void {
+  // With --json, stdout is for the JSON document only; progress goes to stderr.
+  return (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+export function parseKind(kind: string): FailoverKind {
+  if (!(FAILOVER_KINDS as readonly string[]).includes(kind)) throw new VipctlError('USAGE', `--kind must be one of ${FAILOVER_KINDS.join(', ')}, got "${kind}"`);
+  return kind as FailoverKind;
+}
+
+export async function labUp(o: LabCommandOptions & { mode?: string }): Promise<number> {
+  const out = say(o.json);
+  if (o.mode !== undefined && o.mode !== 'hook' && o.mode !== 'none') throw new VipctlError('USAGE', `--mode must be hook or none, got "${o.mode}"`);
+  await ensureLabPrereqs(out);
+  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: (o.mode as 'hook' | 'none' | undefined) ?? 'hook', progress: out });
+  const t = lab.topo;
+  const c = t.client.ns;
+  out(`lab ${lab.id} is up (state in ${lab.dir}). Try:`);
+  out(`  ip netns exec ${c} redis-cli -h ${t.vip} -p ${REDIS_PORT} INFO replication   # through the VIP`);
+  out(`  ip netns exec ${c} redis-cli -h ${t.nodes[0]!.ip} -p ${SENTINEL_PORT} SENTINEL GET-MASTER-ADDR-BY-NAME ${LAB_MASTER_NAME}`);
+  out(`  ip netns exec ${t.nodes[0]!.ns} env VIPCTL_CONFIG=${lab.configPath} ${lab.hookPath} reconcile --dry-run`);
+  out(`  tail -f ${lab.dir}/n*/vipctl.log                        # vipctl's JSON log, one file per node`);
+  out(`  ${lab.hookPath} lab failover --id ${lab.id} --kind sigkill   # then: ${lab.hookPath} lab down --id ${lab.id}`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ id: lab.id, dir: lab.dir, vip: t.vip, nodes: t.nodes, client: t.client })}\n`);
+  return 0;
+}
+
+export async function labDown(o: LabCommandOptions & { all?: boolean }): Promise<number> {
+  const out = say(o.json);
+  const baseDir = o.dir ?? DEFAULT_LAB_DIR;
+  const ids = o.all ? Lab.list(baseDir) : [o.id ?? 'demo'];
+  if (!o.all && !Lab.list(baseDir).includes(ids[0]!)) {
+    out(`no lab "${ids[0]}" in ${baseDir}: nothing to do`);
+    return 0;
+  }
+  for (const id of ids) await Lab.load(id, baseDir, out).down();
+  if (ids.length === 0) out(`no labs in ${baseDir}: nothing to do`);
+  return 0;
+}
+
+export async function labFailover(o: LabCommandOptions & { kind?: string }): Promise<number> {
+  const out = say(o.json);
+  const lab = Lab.load(o.id ?? 'demo', o.dir ?? DEFAULT_LAB_DIR, out);
+  const f = await lab.failover(parseKind(o.kind ?? 'sigkill'));
+  out(`${f.kind} on ${f.node.name} (${f.node.ip}), the master, at ${new Date(f.at).toISOString()}`);
+  return 0;
+}
