@@ -1,0 +1,384 @@
+/**
+ * The namespace lab: real redis-server and redis-sentinel processes on three
+ * namespaced hosts plus a client host, vipctl wired in as Sentinel's
+ * client-reconfig-script. Used by `vipctl lab`, the integration tests and the
+ * benchmarks (one copy). Everything it creates is written to a state file as
+ * it goes, so `down` removes it all even after a crash half-way through.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VipctlError } from '../core/errors';
+import { run, ok, describeFailure, type RunResult } from '../adapters/run';
+import { parseIpJson } from '../adapters/ip';
+import { DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
+import { allNamespaces, LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT, topology, type LabHost, type Topology } from './topology';
+
+export const DEFAULT_LAB_DIR = '/run/vipctl-lab';
+export type FailoverKind = 'sigkill' | 'sigstop' | 'link' | 'sentinel';
+export const FAILOVER_KINDS: readonly FailoverKind[] = ['sigkill', 'sigstop', 'link', 'sentinel'];
+
+export interface LabOptions {
+  id?: string;
+  baseDir?: string;
+  /** `hook`: Sentinel calls bin/vipctl and the VIP is put on the master at start; `none`: no vipctl at all. */
+  mode?: 'hook' | 'none';
+  timings?: LabTimings;
+  /** Progress lines, printed as each step happens. */
+  progress?: (step: string) => void;
+}
+
+interface LabState {
+  id: string;
+  dir: string;
+  mode: 'hook' | 'none';
+  createdAt: string;
+  namespaces: string[];
+  pids: Array<{ host: string; what: 'redis' | 'sentinel'; pid: number }>;
+}
+
+/** The repository root (where bin/vipctl is), from wherever this module was bundled or loaded. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'vipctl') return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the vipctl package root');
+    dir = up;
+  }
+}
+
+export function randomLabId(): string {
+  return Math.random().toString(36).slice(2, 10).replace(/[^a-z0-9]/g, 'x').padEnd(8, '0');
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new VipctlError('LAB', `timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+async function must(argv: string[], timeoutMs = 10_000): Promise<RunResult> {
+  const r = await run(argv, { timeoutMs });
+  if (!ok(r)) throw new VipctlError('LAB', describeFailure(r));
+  return r;
+}
+
+export class Lab {
+  readonly topo: Topology;
+  readonly dir: string;
+  readonly hookPath: string;
+  readonly configPath: string;
+  private state: LabState;
+  private readonly progress: (step: string) => void;
+
+  private constructor(state: LabState, progress?: (s: string) => void) {
+    this.state = state;
+    this.topo = topology(state.id);
+    this.dir = state.dir;
+    this.hookPath = join(repoRoot(), 'bin', 'vipctl');
+    this.configPath = join(this.dir, 'vipctl.yaml');
+    this.progress = progress ?? (() => {});
+  }
+
+  get id(): string {
+    return this.state.id;
+  }
+
+  get mode(): 'hook' | 'none' {
+    return this.state.mode;
+  }
+
+  /** A lab left by `up` (this process or an earlier one), from its state file. */
+  static load(id: string, baseDir = DEFAULT_LAB_DIR, progress?: (s: string) => void): Lab {
+    const file = join(baseDir, id, 'state.json');
+    if (!existsSync(file)) throw new VipctlError('LAB', `no lab "${id}" in ${baseDir}`);
+    return new Lab(JSON.parse(readFileSync(file, 'utf8')) as LabState, progress);
+  }
+
+  static list(baseDir = DEFAULT_LAB_DIR): string[] {
+    if (!existsSync(baseDir)) return [];
+    return readdirSync(baseDir).filter((id) => existsSync(join(baseDir, id, 'state.json')));
+  }
+
+  static async up(options: LabOptions = {}): Promise<Lab> {
+    const id = options.id ?? randomLabId();
+    const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
+    const dir = resolve(baseDir, id);
+    mkdirSync(baseDir, { recursive: true });
+    try {
+      mkdirSync(dir); // exclusive: two labs never share a name
+    } catch {
+      throw new VipctlError('LAB', `lab "${id}" already exists (${dir}); remove it with: vipctl lab down --id ${id}`);
+    }
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'hook', createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    lab.save();
+    try {
+      await lab.build(options.timings ?? DEFAULT_TIMINGS);
+      return lab;
+    } catch (e) {
+      lab.progress(`lab up failed (${(e as Error).message}); tearing down`);
+      await lab.down();
+      throw e;
+    }
+  }
+
+  private save(): void {
+    writeFileSync(join(this.dir, 'state.json'), `${JSON.stringify(this.state, null, 2)}\n`);
+  }
+
+  nodeDir(host: LabHost): string {
+    return join(this.dir, host.name);
+  }
+
+  /** Environment vipctl gets on a lab node (Sentinel passes its own to the hook). */
+  nodeEnv(host: LabHost): Record<string, string> {
+    return {
+      VIPCTL_CONFIG: this.configPath,
+      VIPCTL_RUN_DIR: join(this.nodeDir(host), 'run'),
+      VIPCTL_LOG_FILE: this.logFile(host),
+    };
+  }
+
+  logFile(host: LabHost): string {
+    return join(this.nodeDir(host), 'vipctl.log');
+  }
+
+  host(name: string): LabHost {
+    const h = [...this.topo.nodes, this.topo.client].find((n) => n.name === name);
+    if (!h) throw new VipctlError('LAB', `no host ${name} in lab ${this.id}`);
+    return h;
+  }
+
+  nodeByIp(ip: string): LabHost | undefined {
+    return this.topo.nodes.find((n) => n.ip === ip);
+  }
+
+  private async build(timings: LabTimings): Promise<void> {
+    const t = this.topo;
+    const hosts = [...t.nodes, t.client];
+    this.progress(`creating namespaces ${allNamespaces(t).join(', ')}`);
+    for (const ns of allNamespaces(t)) {
+      await must(['ip', 'netns', 'add', ns]);
+      this.state.namespaces.push(ns);
+      this.save();
+    }
+    await must(['ip', '-n', t.switchNs, 'link', 'add', t.bridge, 'type', 'bridge']);
+    await must(['ip', '-n', t.switchNs, 'link', 'set', t.bridge, 'up']);
+    await Promise.all(
+      hosts.map(async (h) => {
+        await must(['ip', '-n', t.switchNs, 'link', 'add', h.name, 'type', 'veth', 'peer', 'name', h.ifname, 'netns', h.ns]);
+        await must(['ip', '-n', t.switchNs, 'link', 'set', h.name, 'master', t.bridge, 'up']);
+        await must(['ip', '-n', h.ns, 'addr', 'add', `${h.ip}/24`, 'dev', h.ifname]);
+        await must(['ip', '-n', h.ns, 'link', 'set', h.ifname, 'up']);
+        await must(['ip', '-n', h.ns, 'link', 'set', 'lo', 'up']);
+      }),
+    );
+    this.progress(`bridge ${t.bridge} up; hosts ${hosts.map((h) => `${h.name}=${h.ip}`).join(' ')}`);
+
+    const master = t.nodes[0]!;
+    writeFileSync(this.configPath, vipctlYaml(t));
+    for (const n of t.nodes) {
+      const d = this.nodeDir(n);
+      mkdirSync(join(d, 'run'), { recursive: true });
+      writeFileSync(join(d, 'redis.conf'), redisConf(n, master, d));
+      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(master, d, this.mode === 'hook' ? this.hookPath : null, timings));
+    }
+    await Promise.all(t.nodes.map((n) => this.startRedis(n)));
+    await Promise.all(t.nodes.map((n) => waitFor(`redis on ${n.name}`, async () => (await this.redisCli(n.ip, REDIS_PORT, ['PING'])).stdout === 'PONG', 10_000)));
+    this.progress(`redis-server up on ${t.nodes.map((n) => n.name).join(', ')} (master ${master.name} ${master.ip})`);
+    await Promise.all(t.nodes.map((n) => this.startSentinel(n)));
+    await waitFor('sentinels to see each other and both replicas', async () => {
+      const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n)));
+      return views.every((v) => v && v['num-other-sentinels'] === String(t.nodes.length - 1) && v['num-slaves'] === String(t.nodes.length - 1));
+    }, 30_000, 100);
+    this.progress(`redis-sentinel up on every node; quorum 2 of ${t.nodes.length}`);
+    if (this.mode === 'hook') {
+      // No manual first bind: the same command on every node, each decides for itself.
+      await Promise.all(t.nodes.map((n) => this.vipctl(n, ['reconcile']).then((r) => {
+        if (!ok(r)) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(r)}`);
+      })));
+      await waitFor(`VIP ${t.vip} on ${master.name} only`, async () => {
+        const h = await this.vipHolders();
+        return h.length === 1 && h[0] === master;
+      }, 5000);
+      this.progress(`vipctl reconcile on every node: VIP ${t.vip} bound on ${master.name}`);
+    }
+  }
+
+  private async spawnIn(host: LabHost, what: 'redis' | 'sentinel', argv: string[], env: Record<string, string> = {}): Promise<number> {
+    const child = spawn('ip', ['netns', 'exec', host.ns, ...argv], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, ...env },
+    });
+    const pid = await new Promise<number>((res, rej) => {
+      child.once('spawn', () => res(child.pid!));
+      child.once('error', rej);
+    });
+    child.unref();
+    this.state.pids = this.state.pids.filter((p) => !(p.host === host.name && p.what === what));
+    this.state.pids.push({ host: host.name, what, pid });
+    this.save();
+    return pid;
+  }
+
+  async startRedis(n: LabHost): Promise<number> {
+    return this.spawnIn(n, 'redis', ['redis-server', join(this.nodeDir(n), 'redis.conf')]);
+  }
+
+  async startSentinel(n: LabHost): Promise<number> {
+    // Sentinel passes its environment to client-reconfig-script: this is how
+    // each namespaced "host" gets its own log file and run dir.
+    return this.spawnIn(n, 'sentinel', ['redis-sentinel', join(this.nodeDir(n), 'sentinel.conf')], this.mode === 'hook' ? this.nodeEnv(n) : {});
+  }
+
+  pidOf(host: LabHost, what: 'redis' | 'sentinel'): number | undefined {
+    return this.state.pids.find((p) => p.host === host.name && p.what === what)?.pid;
+  }
+
+  /** Run argv inside a host's namespace. */
+  exec(host: LabHost, argv: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+    const envArgs = options.env ? ['env', ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)] : [];
+    return run(['ip', 'netns', 'exec', host.ns, ...envArgs, ...argv], { timeoutMs: options.timeoutMs ?? 10_000 });
+  }
+
+  /** bin/vipctl on a node, with that node's environment. */
+  vipctl(host: LabHost, args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    return this.exec(host, [this.hookPath, ...args], { env: { ...this.nodeEnv(host), ...extraEnv }, timeoutMs: 30_000 });
+  }
+
+  /** redis-cli from the client host. */
+  redisCli(ip: string, port: number, args: string[], timeoutMs = 1000): Promise<RunResult> {
+    return this.exec(this.topo.client, ['redis-cli', '-h', ip, '-p', String(port), '--raw', ...args], { timeoutMs });
+  }
+
+  async sentinelMasterInfo(n: LabHost): Promise<Record<string, string> | null> {
+    const r = await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'MASTER', LAB_MASTER_NAME]);
+    if (!ok(r) || !r.stdout) return null;
+    const lines = r.stdout.split('\n');
+    const out: Record<string, string> = {};
+    for (let i = 0; i + 1 < lines.length; i += 2) out[lines[i]!] = lines[i + 1]!;
+    return out;
+  }
+
+  /** Where the Sentinels say the master is: the address a majority of reachable ones agree on. */
+  async sentinelMaster(): Promise<LabHost | null> {
+    const answers = await Promise.all(
+      this.topo.nodes.map(async (n) => {
+        const r = await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', LAB_MASTER_NAME], 500);
+        return ok(r) ? r.stdout.split('\n')[0] : undefined;
+      }),
+    );
+    const counts = new Map<string, number>();
+    for (const a of answers) if (a) counts.set(a, (counts.get(a) ?? 0) + 1);
+    const best = [...counts.entries()].find(([, c]) => c * 2 > this.topo.nodes.length);
+    return best ? (this.nodeByIp(best[0]) ?? null) : null;
+  }
+
+  /** Role as Redis itself reports it (INFO replication), or null when it does not answer. */
+  async redisRole(n: LabHost): Promise<'master' | 'slave' | null> {
+    const r = await this.redisCli(n.ip, REDIS_PORT, ['ROLE'], 300);
+    const role = ok(r) ? r.stdout.split('\n')[0] : undefined;
+    return role === 'master' || role === 'slave' ? role : null;
+  }
+
+  /** Nodes that have the VIP bound right now. */
+  async vipHolders(): Promise<LabHost[]> {
+    const held = await Promise.all(
+      this.topo.nodes.map(async (n) => {
+        const r = await run(['ip', '-n', n.ns, '-json', 'addr', 'show']);
+        return ok(r) && parseIpJson(r.stdout).some((l) => l.addresses.some((a) => a.address === this.topo.vip));
+      }),
+    );
+    return this.topo.nodes.filter((_, i) => held[i]);
+  }
+
+  async macOf(host: LabHost): Promise<string> {
+    const r = await must(['ip', '-n', host.ns, '-json', 'link', 'show', host.ifname]);
+    return (JSON.parse(r.stdout) as Array<{ address: string }>)[0]!.address;
+  }
+
+  /** The client's ARP cache entry for the VIP (MAC), without sending anything. */
+  async clientNeighbourMac(ip = this.topo.vip): Promise<string | null> {
+    const r = await must(['ip', '-n', this.topo.client.ns, '-json', 'neigh', 'show', ip]);
+    const e = (JSON.parse(r.stdout) as Array<{ lladdr?: string }>)[0];
+    return e?.lladdr ?? null;
+  }
+
+  /** Disturb the current master. Returns the node hit and when (epoch ms). */
+  async failover(kind: FailoverKind): Promise<{ kind: FailoverKind; node: LabHost; at: number }> {
+    const node = await this.sentinelMaster();
+    if (!node) throw new VipctlError('LAB', 'the Sentinels do not agree on a master; nothing to fail over');
+    const at = Date.now();
+    switch (kind) {
+      case 'sigkill':
+      case 'sigstop': {
+        const pid = this.pidOf(node, 'redis');
+        if (!pid) throw new VipctlError('LAB', `no redis pid recorded for ${node.name}`);
+        process.kill(pid, kind === 'sigkill' ? 'SIGKILL' : 'SIGSTOP');
+        break;
+      }
+      case 'link':
+        await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'down']);
+        break;
+      case 'sentinel': {
+        const r = await this.redisCli(this.topo.nodes.find((n) => n !== node)!.ip, SENTINEL_PORT, ['SENTINEL', 'FAILOVER', LAB_MASTER_NAME]);
+        if (!ok(r) || !r.stdout.startsWith('OK')) throw new VipctlError('LAB', `SENTINEL FAILOVER: ${r.stdout || describeFailure(r)}`);
+        break;
+      }
+    }
+    return { kind, node, at };
+  }
+
+  /** Undo a failover's damage on a node: link up, SIGCONT, restart a killed redis (it rejoins as a replica). */
+  async heal(node: LabHost): Promise<void> {
+    await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'up']);
+    const pid = this.pidOf(node, 'redis');
+    let alive = false;
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGCONT');
+        alive = true;
+      } catch {
+        alive = false;
+      }
+    }
+    if (!alive) await this.startRedis(node);
+  }
+
+  /** Remove every process and namespace this lab made. Safe to call twice, and after a crash. */
+  async down(): Promise<void> {
+    const namespaces = [...new Set([...this.state.namespaces, ...allNamespaces(this.topo)])];
+    const existing = new Set((await run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]));
+    const pids = new Set(this.state.pids.map((p) => p.pid));
+    for (const ns of namespaces) {
+      if (!existing.has(ns)) continue;
+      // Everything running in our namespaces is ours: redis, sentinel, hooks, arping.
+      const r = await run(['ip', 'netns', 'pids', ns]);
+      for (const p of r.stdout.split('\n')) if (/^\d+$/.test(p)) pids.add(Number(p));
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGCONT');
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    await waitFor('lab processes to exit', async () => [...pids].every((p) => !existsSync(`/proc/${p}`) || readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[2] === 'Z'), 5000, 20).catch(() => undefined);
+    for (const ns of namespaces) if (existing.has(ns)) await run(['ip', 'netns', 'del', ns]);
+    rmSync(this.dir, { recursive: true, force: true });
+    this.progress(`lab ${this.id} down: ${namespaces.filter((n) => existing.has(n)).length} namespaces and ${pids.size} processes removed`);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The lab's fixed shape: three Redis nodes (each with its Sentinel) and a
+ * client, each in its own network namespace, joined by a bridge that lives in
+ * a fourth "switch" namespace. Nothing is created in the root namespace. Each
+ * lab is its own L2 island, so every lab can use the same addresses
+ * (198.18.0.0/24, from the benchmarking range 198.18.0.0/15).
+ */
+export const LAB_SUBNET_PREFIX = 24;
+export const LAB_MASTER_NAME = 'mymaster';
+export const LAB_VIP = '198.18.0.100';
+export const REDIS_PORT = 6379;
+export const SENTINEL_PORT = 26379;
+
+export interface LabHost {
+  /** n1, n2, n3, cl */
+  name: string;
+  /** Network namespace name. */
+  ns: string;
+  ip: string;
+  /** Interface name inside the host namespace. */
+  ifname: string;
+}
+
+export interface Topology {
+  id: string;
+  switchNs: string;
+  bridge: string;
+  nodes: LabHost[];
+  client: LabHost;
+  vip: string;
+  vipCidr: string;
+}
+
+export function topology(id: string, nodeCount = 3): Topology {
+  if (!/^[a-z0-9]{1,12}$/.test(id)) throw new Error(`lab id must be 1-12 lowercase letters/digits, got "${id}"`);
+  const host = (name: string, octet: number): LabHost => ({ name, ns: `vl-${id}-${name}`, ip: `198.18.0.${octet}`, ifname: 'eth0' });
+  return {
+    id,
+    switchNs: `vl-${id}-sw`,
+    bridge: 'br0',
+    nodes: Array.from({ length: nodeCount }, (_, i) => host(`n${i + 1}`, 11 + i)),
+    client: host('cl', 50),
+    vip: LAB_VIP,
+    vipCidr: `${LAB_VIP}/${LAB_SUBNET_PREFIX}`,
+  };
+}
+
+export function allNamespaces(t: Topology): string[] {
+  return [t.switchNs, ...t.nodes.map((n) => n.ns), t.client.ns];
+}

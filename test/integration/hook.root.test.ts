@@ -1,0 +1,170 @@
+/**
+ * The hook against a real Sentinel cluster in network namespaces (root).
+ * Sentinel itself runs bin/vipctl as client-reconfig-script on every node.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { run } from '../../src/adapters/run';
+import { waitFor, type Lab } from '../../src/lab/lab';
+import type { LabHost } from '../../src/lab/topology';
+import { describeLab, parseLog, upLab } from './support';
+
+async function settledOn(lab: Lab, timeoutMs = 30_000): Promise<LabHost> {
+  return waitFor('the VIP on the new master and nowhere else', async () => {
+    const master = await lab.sentinelMaster();
+    if (!master || (await lab.redisRole(master)) !== 'master') return null;
+    const holders = await lab.vipHolders();
+    return holders.length === 1 && holders[0] === master ? master : null;
+  }, timeoutMs, 50);
+}
+
+async function addrSnapshot(lab: Lab): Promise<string[]> {
+  return Promise.all(lab.topo.nodes.map(async (n) => (await run(['ip', '-n', n.ns, '-br', 'addr'])).stdout));
+}
+
+function arpingPids(lab: Lab, node: LabHost): Promise<number[]> {
+  return run(['ip', 'netns', 'pids', node.ns]).then((r) =>
+    r.stdout
+      .split('\n')
+      .filter((p) => /^\d+$/.test(p))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('arping');
+        } catch {
+          return false;
+        }
+      }),
+  );
+}
+
+describeLab('hook in the lab (root)', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await upLab();
+  });
+  afterAll(async () => {
+    await lab?.down();
+  });
+
+  it('starts with the VIP on the master only, bound by reconcile on every node (no manual first bind)', async () => {
+    const n1 = lab.host('n1');
+    expect(await lab.sentinelMaster()).toBe(n1);
+    expect(await lab.vipHolders()).toEqual([n1]);
+    const r = await lab.exec(lab.topo.client, ['redis-cli', '-h', lab.topo.vip, '-p', '6379', 'SET', 'k', 'v']);
+    expect(r.stdout).toBe('OK');
+  });
+
+  it('bad arguments exit 2, say why on one line, and change nothing', async () => {
+    const n1 = lab.host('n1');
+    const marker = `/tmp/vipctl-injection-${process.pid}`;
+    rmSync(marker, { force: true });
+    const before = await addrSnapshot(lab);
+    const cases: Array<[string[], RegExp]> = [
+      [['hook', 'mymaster', 'leader', 'start', '198.18.0.11', '6379', '198.18.0.11'], /expected 7 arguments, got 6/],
+      [['mymaster', 'leader', 'start', '198.18.0.12', '6379', `198.18.0.11;touch ${marker}`, '6379'], /to-ip: .* is not an IP address/],
+      [['mymaster', 'leader', 'start', '198.18.0.12', '6379', `$(touch ${marker})`, '6379'], /to-ip: .* is not an IP address/],
+      [['mymaster', 'leader', 'start', '198.18.0.12', '6379', '198.18.0.11', '99999'], /to-port: "99999" is not a port/],
+      [['othermaster', 'leader', 'start', '198.18.0.12', '6379', '198.18.0.11', '6379'], /unknown master "othermaster"/],
+      [['mymaster', 'leader', 'start', '198.18.0.12', '6379', '198.18.0.100', '6379'], /is the VIP of mymaster itself/],
+    ];
+    for (const [args, why] of cases) {
+      // on the master's own host, so a wrongly accepted "to-ip" would have something to do
+      const r = await lab.vipctl(n1, args);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      const lines = r.stderr.split('\n').filter(Boolean);
+      expect(lines, r.stderr).toHaveLength(1);
+      const line = JSON.parse(lines[0]!) as { msg: string; exitCode: number; event: string };
+      expect(line.msg).toMatch(why);
+      expect(line).toMatchObject({ event: 'error', exitCode: 2 });
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect(await addrSnapshot(lab)).toEqual(before);
+    expect(await lab.vipHolders()).toEqual([n1]);
+  });
+
+  it('re-running the hook and reconcile changes nothing (idempotent)', async () => {
+    const master = lab.host('n1');
+    const args = ['mymaster', 'observer', 'start', '198.18.0.12', '6379', master.ip, '6379'];
+    for (let round = 0; round < 2; round++) {
+      for (const n of lab.topo.nodes) {
+        expect((await lab.vipctl(n, args)).exitCode).toBe(0);
+        expect((await lab.vipctl(n, ['reconcile'])).exitCode).toBe(0);
+      }
+      expect(await lab.vipHolders()).toEqual([master]);
+    }
+    const log = parseLog(readFileSync(lab.logFile(master), 'utf8'));
+    // the VIP was added once (by the first reconcile); the re-runs found it there
+    expect(log.filter((l) => l.event === 'bind' && l.note === undefined)).toHaveLength(1);
+    expect(log.filter((l) => l.cmd === 'reconcile' && l.event === 'noop').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('16 concurrent hook runs on one host leave one correct state: VIP bound once, one announcer', async () => {
+    const master = lab.host('n1');
+    const other = lab.host('n2');
+    const args = ['mymaster', 'leader', 'start', '198.18.0.12', '6379', master.ip, '6379'];
+    const results = await Promise.all([
+      ...Array.from({ length: 16 }, () => lab.vipctl(master, args)),
+      ...Array.from({ length: 16 }, () => lab.vipctl(other, args)),
+    ]);
+    expect(results.map((r) => r.exitCode)).toEqual(Array(32).fill(0));
+    expect(await lab.vipHolders()).toEqual([master]);
+    const addrs = (await run(['ip', '-n', master.ns, '-json', 'addr', 'show', 'dev', 'eth0'])).stdout;
+    expect(addrs.split('"198.18.0.100"').length - 1).toBe(1);
+    // each run replaced the previous announcer under the lock: exactly one is left
+    expect(await arpingPids(lab, master)).toHaveLength(1);
+    expect(await arpingPids(lab, other)).toHaveLength(0);
+  });
+
+  it('SIGKILL of the master: the VIP ends on the new master and nowhere else; the neighbour follows without sending', async () => {
+    const client = lab.topo.client;
+    const old = (await lab.sentinelMaster())!;
+    // the client has talked to the VIP: its ARP cache points at the old master
+    expect((await lab.exec(client, ['redis-cli', '-h', lab.topo.vip, '-p', '6379', 'PING'])).stdout).toBe('PONG');
+    expect(await lab.clientNeighbourMac()).toBe(await lab.macOf(old));
+
+    const f = await lab.failover('sigkill');
+    expect(f.node).toBe(old);
+    const fresh = await settledOn(lab);
+    expect(fresh).not.toBe(old);
+    // no traffic from the client to the VIP since: only gratuitous ARP can have moved this
+    await waitFor('client ARP entry to move to the new master', async () => (await lab.clientNeighbourMac()) === (await lab.macOf(fresh)), 5000);
+
+    const log = parseLog(readFileSync(lab.logFile(fresh), 'utf8'));
+    const bind = log.find((l) => l.cmd === 'hook' && l.event === 'bind' && l.note === undefined);
+    expect(bind).toMatchObject({ master: 'mymaster', vip: '198.18.0.100/24', interface: 'eth0', to: `${fresh.ip}:6379` });
+    expect(log.some((l) => l.cmd === 'hook' && l.event === 'announce')).toBe(true);
+    const oldLog = parseLog(readFileSync(lab.logFile(old), 'utf8'));
+    expect(oldLog.some((l) => l.cmd === 'hook' && l.event === 'unbind' && l.note === undefined)).toBe(true);
+    // and the data path works again through the same address
+    expect((await lab.exec(client, ['redis-cli', '-h', lab.topo.vip, '-p', '6379', 'SET', 'k2', 'v2'])).stdout).toBe('OK');
+  });
+});
+
+for (const kind of ['sigstop', 'link', 'sentinel'] as const) {
+  describeLab(`failover by ${kind} (root)`, () => {
+    let lab: Lab;
+    beforeAll(async () => {
+      lab = await upLab();
+    });
+    afterAll(async () => {
+      await lab?.down();
+    });
+
+    it('moves the VIP to the new master; after healing the old host holds nothing', async () => {
+      const old = (await lab.sentinelMaster())!;
+      await lab.failover(kind);
+      // the VIP is on a new master, and no host that can be reached holds it too
+      const fresh = await waitFor('the VIP on a new master', async () => {
+        const master = await lab.sentinelMaster();
+        if (!master || master === old || (await lab.redisRole(master)) !== 'master') return null;
+        const reachable = (await lab.vipHolders()).filter((h) => kind !== 'link' || h !== old);
+        return reachable.length === 1 && reachable[0] === master ? master : null;
+      }, 30_000, 50);
+      if (kind !== 'sentinel') await lab.heal(old); // link back up / SIGCONT: the old host hears of the failover
+      expect(await settledOn(lab)).toBe(fresh);
+      await waitFor('old host to hold nothing', async () => (await lab.vipHolders()).every((h) => h !== old), 20_000);
+      expect(await lab.vipHolders()).toEqual([fresh]);
+    });
+  });
+}
