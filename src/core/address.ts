@@ -72,11 +72,12 @@ export function isPort(text: string): boolean {
   return n >= 1 && n <= 65535;
 }
 
-// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+// Host name: dot-separated labels of letters, digits, inner hyphens (RFC 1123)
+// and underscores (container/service names resolve with them); optional final dot.
+const HOSTNAME = /^(?=.{1,254}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 // All-numeric names: the resolver (inet_aton) reads `010.0.0.1` as 8.0.0.1, `1.2.3` as 1.2.0.3,
 // `0x7f000001` and `127.1` as 127.0.0.1; no real host name is all-numeric (RFC 3696).
-const NUMERIC_HOST = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+))*$/i;
+const NUMERIC_HOST = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+))*\.?$/i;
 
 /** `10.0.0.1:26379`, `[fd00::1]:26379` or `sentinel-1.example:26379`. */
 export function parseHostPort(text: string): HostPort | null {

@@ -63,7 +63,7 @@ export function decide(desired: Desired, observed: Observed, options: DecideOpti
     removeFrom,
     add,
     announce: changed || options.announceWhenBound === true,
-    stopAnnounce: false,
+    stopAnnounce: removeFrom.length > 0,
     is,
     mustBe: `bound on ${observed.interface}`,
     reason: add ? 'master is on this host' : changed ? 'master is on this host; VIP on the wrong interface' : 'master is on this host; VIP already bound',
