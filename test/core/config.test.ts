@@ -1,0 +1,309 @@
+import { describe, expect, it } from 'vitest';
+import { pickMaster, validateConfig, type Config, type ConfigEnv } from '../../src/core/config';
+import { VipctlError } from '../../src/core/errors';
+
+/** A fresh minimal valid document (callers may mutate it). */
+function minimal(): Record<string, any> {
+  return {
+    sentinel: { addresses: ['10.0.0.11:26379', '10.0.0.12:26379', '10.0.0.13:26379'] },
+    masters: { mymaster: { vip: '10.0.0.100/24' } },
+  };
+}
+
+function withDoc(patch: (doc: Record<string, any>) => void): Record<string, any> {
+  const doc = minimal();
+  patch(doc);
+  return doc;
+}
+
+/** The CONFIG error `validateConfig` throws, or a test failure. */
+function configError(doc: unknown, env: ConfigEnv = {}, source?: string): VipctlError {
+  try {
+    validateConfig(doc, env, source);
+  } catch (e) {
+    expect(e).toBeInstanceOf(VipctlError);
+    const err = e as VipctlError;
+    expect(err.code).toBe('CONFIG');
+    expect(err.exitCode).toBe(2);
+    return err;
+  }
+  throw new Error('validateConfig accepted an invalid config');
+}
+
+describe('validateConfig: valid documents', () => {
+  it('fills every default into a minimal config', () => {
+    const c = validateConfig(minimal());
+    expect(c.sentinel).toEqual({
+      addresses: [
+        { host: '10.0.0.11', port: 26379 },
+        { host: '10.0.0.12', port: 26379 },
+        { host: '10.0.0.13', port: 26379 },
+      ],
+    });
+    expect([...c.masters.entries()]).toEqual([
+      ['mymaster', { name: 'mymaster', vip: { address: '10.0.0.100', prefix: 24, family: 4, text: '10.0.0.100/24' } }],
+    ]);
+    expect(c.masters.get('mymaster')).not.toHaveProperty('interface');
+    expect(c.announce).toEqual({ count: 5, intervalSeconds: 1, mode: 'request' });
+    expect(c.log).toEqual({ file: '/var/log/vipctl/vipctl.log', level: 'info' });
+    expect(c.runDir).toBe('/run/vipctl');
+    expect(c.lockTimeoutMs).toBe(10_000);
+  });
+
+  it('keeps every explicitly set value', () => {
+    const c = validateConfig({
+      sentinel: { addresses: ['[fd00::11]:26380', 'sentinel-2.example:26381'], password: 'secret', username: 'vipctl' },
+      masters: {
+        a: { vip: '10.0.0.100/24', interface: 'eth1' },
+        b: { vip: '10.0.1.100/23', interface: 'bond0.100' },
+      },
+      announce: { count: 0, intervalSeconds: 3, mode: 'reply' },
+      log: { file: null, level: 'debug' },
+      runDir: '/tmp/vipctl-run',
+      lockTimeoutMs: 0,
+    });
+    expect(c.sentinel).toEqual({
+      addresses: [
+        { host: 'fd00::11', port: 26380 },
+        { host: 'sentinel-2.example', port: 26381 },
+      ],
+      password: 'secret',
+      username: 'vipctl',
+    });
+    expect(c.masters.get('a')).toEqual({ name: 'a', vip: { address: '10.0.0.100', prefix: 24, family: 4, text: '10.0.0.100/24' }, interface: 'eth1' });
+    expect(c.masters.get('b')?.interface).toBe('bond0.100');
+    expect(c.masters.get('b')?.vip.text).toBe('10.0.1.100/23');
+    expect(c.announce).toEqual({ count: 0, intervalSeconds: 3, mode: 'reply' });
+    expect(c.log).toEqual({ file: null, level: 'debug' });
+    expect(c.runDir).toBe('/tmp/vipctl-run');
+    expect(c.lockTimeoutMs).toBe(0);
+  });
+
+  it('accepts a /31 and /32 VIP (no network/broadcast address there)', () => {
+    const c = validateConfig(
+      withDoc((d) => {
+        d.masters = { a: { vip: '10.0.0.0/31' }, b: { vip: '10.0.1.255/32' } };
+      }),
+    );
+    expect(c.masters.get('a')?.vip.address).toBe('10.0.0.0');
+    expect(c.masters.get('b')?.vip.address).toBe('10.0.1.255');
+  });
+});
+
+describe('validateConfig: environment overrides', () => {
+  it.each<[string, ConfigEnv, { password?: string; file: string | null; runDir: string }]>([
+    ['no env', {}, { password: 'fromfile', file: '/var/log/custom.log', runDir: '/run/custom' }],
+    ['password', { VIPCTL_SENTINEL_PASSWORD: 'fromenv' }, { password: 'fromenv', file: '/var/log/custom.log', runDir: '/run/custom' }],
+    ['empty password keeps the file value', { VIPCTL_SENTINEL_PASSWORD: '' }, { password: 'fromfile', file: '/var/log/custom.log', runDir: '/run/custom' }],
+    ['log file', { VIPCTL_LOG_FILE: '/tmp/other.log' }, { password: 'fromfile', file: '/tmp/other.log', runDir: '/run/custom' }],
+    ["log file '' disables file logging", { VIPCTL_LOG_FILE: '' }, { password: 'fromfile', file: null, runDir: '/run/custom' }],
+    ['run dir', { VIPCTL_RUN_DIR: '/tmp/run' }, { password: 'fromfile', file: '/var/log/custom.log', runDir: '/tmp/run' }],
+    ['empty run dir keeps the file value', { VIPCTL_RUN_DIR: '' }, { password: 'fromfile', file: '/var/log/custom.log', runDir: '/run/custom' }],
+  ])('%s', (_name, env, expected) => {
+    const doc = withDoc((d) => {
+      d.sentinel.password = 'fromfile';
+      d.log = { file: '/var/log/custom.log' };
+      d.runDir = '/run/custom';
+    });
+    const c = validateConfig(doc, env);
+    expect(c.sentinel.password).toBe(expected.password);
+    expect(c.log.file).toBe(expected.file);
+    expect(c.runDir).toBe(expected.runDir);
+  });
+
+  it('sets a password from the environment when the file has none', () => {
+    const c = validateConfig(minimal(), { VIPCTL_SENTINEL_PASSWORD: 'fromenv' });
+    expect(c.sentinel.password).toBe('fromenv');
+    expect(validateConfig(minimal(), {}).sentinel).not.toHaveProperty('password');
+  });
+
+  it('overrides the default log file and run dir too', () => {
+    const c = validateConfig(minimal(), { VIPCTL_LOG_FILE: '', VIPCTL_RUN_DIR: '/tmp/r' });
+    expect(c.log.file).toBeNull();
+    expect(c.runDir).toBe('/tmp/r');
+  });
+
+  it('still rejects a bad config whatever the environment says', () => {
+    const err = configError(withDoc((d) => (d.runDir = '')), { VIPCTL_RUN_DIR: '/tmp/r' });
+    expect(err.details.problems).toEqual([expect.stringMatching(/^runDir: /)]);
+  });
+});
+
+describe('validateConfig: one problem', () => {
+  it.each<[string, unknown, string]>([
+    // unknown keys, with their full path
+    ['unknown top-level key', withDoc((d) => (d.extra = 1)), 'extra: unknown key'],
+    ['unknown sentinel key', withDoc((d) => (d.sentinel.pasword = 'x')), 'sentinel.pasword: unknown key'],
+    ['unknown master key', withDoc((d) => (d.masters.mymaster.vipp = '10.0.0.100/24')), 'masters.mymaster.vipp: unknown key'],
+    ['unknown announce key', withDoc((d) => (d.announce = { counts: 3 })), 'announce.counts: unknown key'],
+    ['unknown log key', withDoc((d) => (d.log = { path: '/x' })), 'log.path: unknown key'],
+    // required keys
+    ['missing sentinel', withDoc((d) => delete d.sentinel), 'sentinel: required'],
+    ['missing masters', withDoc((d) => delete d.masters), 'masters: required'],
+    ['missing sentinel.addresses', withDoc((d) => (d.sentinel = {})), 'sentinel.addresses: required'],
+    ['missing vip', withDoc((d) => (d.masters.mymaster = {})), 'masters.mymaster.vip: required'],
+    ['empty masters', withDoc((d) => (d.masters = {})), 'masters: needs at least one master'],
+    ['empty addresses', withDoc((d) => (d.sentinel.addresses = [])), 'sentinel.addresses: needs at least one Sentinel'],
+    // present but wrong: never "required"
+    ['vip of the wrong type', withDoc((d) => (d.masters.mymaster.vip = 5)), 'masters.mymaster.vip: Invalid input: expected string, received number'],
+    ['masters: null', withDoc((d) => (d.masters = null)), 'masters: Invalid input: expected record, received null'],
+    ['a non-integer interval', withDoc((d) => (d.announce = { intervalSeconds: 1.5 })), 'announce.intervalSeconds: Invalid input: expected int, received number'],
+    ['top level not a mapping', 'hello', '(top level): Invalid input: expected object, received string'],
+  ])('%s', (_name, doc, problem) => {
+    const err = configError(doc);
+    expect(err.details.problems).toEqual([problem]);
+    expect(err.details.key).toBe(problem.split(':')[0]);
+    expect(err.message).toContain(problem);
+  });
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['bad CIDR: no prefix', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.100')), 'masters.mymaster.vip', /CIDR/],
+    ['bad CIDR: prefix > 32', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.100/33')), 'masters.mymaster.vip', /CIDR/],
+    ['bad CIDR: not an address', withDoc((d) => (d.masters.mymaster.vip = 'vip.example/24')), 'masters.mymaster.vip', /CIDR/],
+    ['bad CIDR: octal', withDoc((d) => (d.masters.mymaster.vip = '010.0.0.100/24')), 'masters.mymaster.vip', /CIDR/],
+    ['VIP equal to a sentinel host', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.12/24')), 'masters.mymaster.vip', /10\.0\.0\.12 is a node address.*10\.0\.0\.12:26379/],
+    ['IPv6 VIP', withDoc((d) => (d.masters.mymaster.vip = 'fd00::100/64')), 'masters.mymaster.vip', /IPv6 VIPs are not supported yet \(fd00::100\/64\)/],
+    ['network address as VIP', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.0/24')), 'masters.mymaster.vip', /10\.0\.0\.0 is the network or broadcast address of \/24/],
+    ['broadcast address as VIP', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.255/24')), 'masters.mymaster.vip', /10\.0\.0\.255 is the network or broadcast address of \/24/],
+    ['duplicate VIP across masters', withDoc((d) => (d.masters.other = { vip: '10.0.0.100/16' })), 'masters.other.vip', /10\.0\.0\.100 is also the VIP of master mymaster/],
+    ['bad sentinel address', withDoc((d) => (d.sentinel.addresses = ['10.0.0.11'])), 'sentinel.addresses.0', /host:port/],
+    ['sentinel port out of range', withDoc((d) => (d.sentinel.addresses = ['10.0.0.11:26379', '10.0.0.12:65536'])), 'sentinel.addresses.1', /host:port/],
+    ['octal-looking sentinel host', withDoc((d) => (d.sentinel.addresses = ['010.0.0.11:26379'])), 'sentinel.addresses.0', /host:port/],
+    ['bad interface name', withDoc((d) => (d.masters.mymaster.interface = 'eth0/x')), 'masters.mymaster.interface', /interface name/],
+    ['interface name too long', withDoc((d) => (d.masters.mymaster.interface = 'a'.repeat(16))), 'masters.mymaster.interface', /interface name/],
+    ['interface ..', withDoc((d) => (d.masters.mymaster.interface = '..')), 'masters.mymaster.interface', /interface name/],
+    ['master name with a space', withDoc((d) => (d.masters = { 'my master': { vip: '10.0.0.100/24' } })), 'masters.my master', /must be a Sentinel master name/],
+    ['announce.count < 0', withDoc((d) => (d.announce = { count: -1 })), 'announce.count', />=0/],
+    ['announce.count > 100', withDoc((d) => (d.announce = { count: 101 })), 'announce.count', /<=100/],
+    ['announce.intervalSeconds 0', withDoc((d) => (d.announce = { intervalSeconds: 0 })), 'announce.intervalSeconds', />=1/],
+    ['announce.mode', withDoc((d) => (d.announce = { mode: 'gratuitous' })), 'announce.mode', /"request"\|"reply"/],
+    ['log.level', withDoc((d) => (d.log = { level: 'trace' })), 'log.level', /debug/],
+    ['log.file empty', withDoc((d) => (d.log = { file: '' })), 'log.file', /.+/],
+    ['lockTimeoutMs too big', withDoc((d) => (d.lockTimeoutMs = 60_000)), 'lockTimeoutMs', /<=55000/],
+    ['password empty', withDoc((d) => (d.sentinel.password = '')), 'sentinel.password', /.+/],
+    ['password a number', withDoc((d) => (d.sentinel.password = 1234)), 'sentinel.password', /expected string, received number/],
+  ])('%s', (_name, doc, key, why) => {
+    const err = configError(doc);
+    expect(err.details.problems).toHaveLength(1);
+    const problem = err.details.problems![0]!;
+    expect(problem.startsWith(`${key}: `)).toBe(true);
+    expect(problem.slice(key.length + 2)).toMatch(why);
+    expect(err.details.key).toBe(key);
+  });
+
+  it('flags a VIP equal to an IPv6 sentinel address whatever its spelling', () => {
+    // IPv6 VIPs are refused anyway; the node-address check still compares normalised text.
+    const err = configError(
+      withDoc((d) => {
+        d.sentinel.addresses = ['[FD00:0::11]:26379'];
+        d.masters.mymaster.vip = 'fd00::11/64';
+      }),
+    );
+    expect(err.details.problems).toEqual([
+      'masters.mymaster.vip: IPv6 VIPs are not supported yet (fd00::11/64)',
+      expect.stringMatching(/^masters\.mymaster\.vip: fd00::11 is a node address /),
+    ]);
+  });
+
+  it('names the source in the message', () => {
+    const err = configError(withDoc((d) => (d.extra = 1)), {}, '/etc/vipctl/vipctl.yaml');
+    expect(err.message).toBe('/etc/vipctl/vipctl.yaml: 1 problem(s): extra: unknown key');
+  });
+});
+
+describe('validateConfig: several problems at once', () => {
+  it('reports every schema problem in one error', () => {
+    const err = configError({
+      sentinel: { addresses: ['10.0.0.11'], pasword: 'x' },
+      masters: { mymaster: { vip: '10.0.0.100', vipp: 1 } },
+      announce: { count: 1000 },
+      extra: true,
+    });
+    expect([...err.details.problems!].sort()).toEqual(
+      [
+        'sentinel.addresses.0: must be host:port (IPv6 as [addr]:port), port 1-65535',
+        'sentinel.pasword: unknown key',
+        'masters.mymaster.vip: must be an address in CIDR form, e.g. 10.0.0.100/24',
+        'masters.mymaster.vipp: unknown key',
+        'announce.count: Too big: expected number to be <=100',
+        'extra: unknown key',
+      ].sort(),
+    );
+    expect(err.message).toMatch(/^config: 6 problem\(s\): /);
+    for (const p of err.details.problems!) expect(err.message).toContain(p);
+  });
+
+  it('reports every semantic problem across masters in one error', () => {
+    const err = configError({
+      sentinel: { addresses: ['10.0.0.11:26379'] },
+      masters: {
+        a: { vip: '10.0.0.11/24' }, // a node address
+        b: { vip: '10.0.0.0/24' }, // network address
+        c: { vip: 'fd00::100/64' }, // IPv6
+        d: { vip: '10.0.1.100/24' },
+        e: { vip: '10.0.1.100/24' }, // duplicate of d
+      },
+    });
+    expect(err.details.problems).toEqual([
+      'masters.a.vip: 10.0.0.11 is a node address (sentinel.addresses has 10.0.0.11:26379); the VIP must be an address no host owns',
+      'masters.b.vip: 10.0.0.0 is the network or broadcast address of /24',
+      'masters.c.vip: IPv6 VIPs are not supported yet (fd00::100/64)',
+      'masters.e.vip: 10.0.1.100 is also the VIP of master d',
+    ]);
+    expect(err.details.key).toBe('masters.a.vip');
+    expect(err.message).toMatch(/^config: 4 problem\(s\): masters\.a\.vip: /);
+  });
+
+  it.each([null, undefined, {}])('reports both sentinel and masters as required for %j', (doc) => {
+    const err = configError(doc);
+    expect(err.details.problems).toEqual(['sentinel: required', 'masters: required']);
+    expect(err.details.key).toBe('sentinel');
+  });
+});
+
+describe('pickMaster', () => {
+  const one: Config = validateConfig(minimal());
+  const two: Config = validateConfig(
+    withDoc((d) => {
+      d.masters.cache = { vip: '10.0.0.101/24', interface: 'eth1' };
+    }),
+  );
+
+  it('picks the only master when no name is given', () => {
+    expect(pickMaster(one, undefined)).toBe(one.masters.get('mymaster'));
+  });
+
+  it('picks the named master', () => {
+    expect(pickMaster(one, 'mymaster').name).toBe('mymaster');
+    expect(pickMaster(two, 'cache')).toEqual({ name: 'cache', vip: expect.objectContaining({ address: '10.0.0.101' }), interface: 'eth1' });
+    expect(pickMaster(two, 'mymaster').vip.address).toBe('10.0.0.100');
+  });
+
+  it('wants a name when there are several masters (USAGE, exit 2)', () => {
+    let err: unknown;
+    try {
+      pickMaster(two, undefined);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VipctlError);
+    expect(err).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    expect((err as Error).message).toContain('mymaster, cache');
+  });
+
+  it.each([
+    [() => one, 'other'],
+    [() => two, 'MyMaster'],
+    [() => one, ''],
+  ])('rejects an unknown name (UNKNOWN_MASTER, exit 2) #%#', (cfg, name) => {
+    let err: unknown;
+    try {
+      pickMaster(cfg(), name);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VipctlError);
+    expect(err).toMatchObject({ code: 'UNKNOWN_MASTER', exitCode: 2, details: { key: 'master' } });
+    expect((err as Error).message).toContain(`unknown master "${name}"`);
+  });
+});

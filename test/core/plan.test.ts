@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { parseCidr } from '../../src/core/address';
+import type { Config } from '../../src/core/config';
+import { decide, type Decision } from '../../src/core/decide';
+import { arpingArgv, describePlan, IP_ADD_EXISTS, IP_DEL_MISSING, ipAdd, ipDel, planFor, type Step } from '../../src/core/plan';
+
+const VIP = parseCidr('10.0.0.100/24')!;
+const ANNOUNCE: Config['announce'] = { count: 5, intervalSeconds: 1, mode: 'request' };
+
+function decision(over: Partial<Decision>): Decision {
+  return { action: 'none', removeFrom: [], add: false, announce: false, stopAnnounce: false, is: 'x', mustBe: 'y', reason: 'z', ...over };
+}
+
+const ADD_ETH1: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', '10.0.0.100/24', 'dev', 'eth1'], okIf: 'File exists' };
+const DEL_ETH1: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth1'], okIf: 'Cannot assign requested address' };
+const DEL_ETH2: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth2'], okIf: 'Cannot assign requested address' };
+const ANNOUNCE_ETH1: Step = {
+  kind: 'announce',
+  argv: ['arping', '-U', '-c', '5', '-i', '1', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100'],
+};
+const STOP: Step = { kind: 'stop-announce' };
+
+describe('step builders', () => {
+  it('ipAdd / ipDel are exact argv arrays with their idempotence markers', () => {
+    expect(ipAdd(VIP, 'eth1')).toEqual(ADD_ETH1);
+    expect(ipDel(VIP, 'eth2')).toEqual(DEL_ETH2);
+    expect(IP_ADD_EXISTS).toBe('File exists');
+    expect(IP_DEL_MISSING).toBe('Cannot assign requested address');
+  });
+
+  it('uses the normalised CIDR text', () => {
+    const v = parseCidr('10.0.0.7/25')!;
+    expect(ipAdd(v, 'bond0.100')).toMatchObject({ argv: ['ip', 'addr', 'add', '10.0.0.7/25', 'dev', 'bond0.100'] });
+  });
+
+  it.each<[Config['announce'], string[]]>([
+    [{ count: 5, intervalSeconds: 1, mode: 'request' }, ['arping', '-U', '-c', '5', '-i', '1', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100']],
+    [{ count: 3, intervalSeconds: 2, mode: 'reply' }, ['arping', '-A', '-c', '3', '-i', '2', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100']],
+    [{ count: 1, intervalSeconds: 60, mode: 'request' }, ['arping', '-U', '-c', '1', '-i', '60', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100']],
+  ])('arpingArgv %j', (announce, argv) => {
+    expect(arpingArgv(VIP, 'eth1', announce)).toEqual(argv);
+  });
+});
+
+describe('planFor', () => {
+  it.each<[string, Decision, Config['announce'], Step[]]>([
+    ['nothing to do', decision({}), ANNOUNCE, []],
+    ['bind', decision({ action: 'bind', add: true, announce: true }), ANNOUNCE, [ADD_ETH1, ANNOUNCE_ETH1]],
+    ['bind without announcements (count 0)', decision({ action: 'bind', add: true, announce: true }), { ...ANNOUNCE, count: 0 }, [ADD_ETH1]],
+    ['announce only (already bound)', decision({ announce: true }), ANNOUNCE, [ANNOUNCE_ETH1]],
+    ['announce only, count 0', decision({ announce: true }), { ...ANNOUNCE, count: 0 }, []],
+    ['unbind', decision({ action: 'unbind', removeFrom: ['eth1'], stopAnnounce: true }), ANNOUNCE, [STOP, DEL_ETH1]],
+    ['unbind from two interfaces, in order', decision({ action: 'unbind', removeFrom: ['eth2', 'eth1'], stopAnnounce: true }), ANNOUNCE, [STOP, DEL_ETH2, DEL_ETH1]],
+    ['stop an announcer with nothing bound', decision({ stopAnnounce: true }), ANNOUNCE, [STOP]],
+    [
+      'move from the wrong interface',
+      decision({ action: 'bind', removeFrom: ['eth2'], add: true, announce: true, stopAnnounce: true }),
+      ANNOUNCE,
+      [STOP, DEL_ETH2, ADD_ETH1, ANNOUNCE_ETH1],
+    ],
+    [
+      'reply mode',
+      decision({ action: 'bind', add: true, announce: true }),
+      { count: 2, intervalSeconds: 3, mode: 'reply' },
+      [ADD_ETH1, { kind: 'announce', argv: ['arping', '-A', '-c', '2', '-i', '3', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100'] }],
+    ],
+  ])('%s', (_name, d, announce, steps) => {
+    expect(planFor(d, VIP, 'eth1', announce)).toEqual(steps);
+  });
+
+  it.each<[string, Decision]>([
+    ['here, wrong interface', decide('here', { boundOn: ['eth2'], interface: 'eth1' })],
+    ['here, both interfaces', decide('here', { boundOn: ['eth1', 'eth2'], interface: 'eth1' })],
+    ['elsewhere', decide('elsewhere', { boundOn: ['eth1', 'eth2'], interface: 'eth1' })],
+  ])('orders steps for a real decision: %s', (_name, d) => {
+    const kinds: string[] = planFor(d, VIP, 'eth1', ANNOUNCE).map((s) => (s.kind === 'exec' ? s.what : s.kind));
+    const at = (k: string) => kinds.indexOf(k);
+    // stop-announce comes first, before any address goes
+    expect(at('stop-announce')).toBe(0);
+    expect(at('ip-del')).toBeGreaterThan(0);
+    // the address is there before anyone is told about it
+    if (at('announce') >= 0) expect(at('announce')).toBeGreaterThan(Math.max(at('ip-add'), at('ip-del')));
+    if (at('ip-add') >= 0) expect(at('ip-add')).toBeGreaterThan(kinds.lastIndexOf('ip-del'));
+  });
+
+  it('never passes a VIP or interface through a shell: argv elements are whole values', () => {
+    const steps = planFor(decision({ action: 'bind', add: true, announce: true }), VIP, 'eth1', ANNOUNCE);
+    for (const s of steps) if (s.kind !== 'stop-announce') for (const a of s.argv) expect(a).not.toMatch(/\s/);
+  });
+});
+
+describe('describePlan', () => {
+  it('prints one line per step', () => {
+    expect(describePlan([STOP, DEL_ETH2, ADD_ETH1, ANNOUNCE_ETH1])).toEqual([
+      'stop background announcer (if any)',
+      'ip addr del 10.0.0.100/24 dev eth2',
+      'ip addr add 10.0.0.100/24 dev eth1',
+      'arping -U -c 5 -i 1 -I eth1 -s 10.0.0.100 10.0.0.100',
+    ]);
+  });
+
+  it('prints nothing for an empty plan', () => {
+    expect(describePlan([])).toEqual([]);
+  });
+});
