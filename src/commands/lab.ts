@@ -57,3 +57,46 @@ export async function labFailover(o: LabCommandOptions & { kind?: string }): Pro
   out(`${f.kind} on ${f.node.name} (${f.node.ip}), the master, at ${new Date(f.at).toISOString()}`);
   return 0;
 }
+
+export async function labDemo(o: LabCommandOptions & { kind?: string }): Promise<number> {
+  const out = say(o.json);
+  const kind = parseKind(o.kind ?? 'sigkill');
+  await ensureLabPrereqs(out);
+  const { runDemo } = await import('../lab/demo');
+  const { formatTimeline } = await import('../lab/timeline');
+  const id = o.id ?? 'demo';
+  const baseDir = o.dir ?? DEFAULT_LAB_DIR;
+  if (Lab.list(baseDir).includes(id)) {
+    out(`removing a leftover lab "${id}" first`);
+    await Lab.load(id, baseDir, out).down();
+  }
+  // Ctrl-C, a kill or a closed pipe must not leave the lab behind.
+  process.stdout.on('error', () => {});
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: tearing the lab down\n`);
+    const left = Lab.list(baseDir).includes(id) ? Lab.load(id, baseDir).down() : Promise.resolve();
+    void left.finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('SIGHUP', onSignal);
+  const timeline = await runDemo({ id, baseDir, kind, progress: out });
+  if (o.json) process.stdout.write(`${JSON.stringify(timeline)}\n`);
+  else for (const line of formatTimeline(timeline)) out(line);
+  return 0;
+}
+
+export async function labProbe(o: { sentinels: string; vip: string; port: string; every: string }): Promise<number> {
+  const { runProbe } = await import('../lab/probe');
+  const stop = await runProbe({
+    sentinels: o.sentinels.split(','),
+    vip: o.vip,
+    port: Number(o.port),
+    everyMs: Number(o.every),
+    emit: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await stop();
+  return 0;
+}

@@ -54,6 +54,21 @@ export async function runMain(args: readonly string[]): Promise<number> {
       code = await (await import('./lab')).labFailover(o);
     });
 
+  labOpts(lab.command('demo').description('up, a client writing through the VIP, a failover, the timeline, down'))
+    .addOption(new Option('--kind <kind>', 'how to disturb the master').choices(['sigkill', 'sigstop', 'link', 'sentinel']).default('sigkill'))
+    .action(async (o) => {
+      code = await (await import('./lab')).labDemo(o);
+    });
+  lab
+    .command('probe', { hidden: true }) // the demo's client, run inside the client namespace
+    .requiredOption('--sentinels <list>', 'ip:port,...')
+    .requiredOption('--vip <ip>', 'address to write through')
+    .option('--port <port>', 'Redis port', '6379')
+    .option('--every <ms>', 'write interval', '10')
+    .action(async (o) => {
+      code = await (await import('./lab')).labProbe(o);
+    });
+
   program.addHelpText('after', `\nHook form: ${HOOK_USAGE}\nExit codes: 0 done (or nothing to do), 1 transient (retry), 2 permanent (bad input; nothing changed).`);
 
   try {

@@ -20,6 +20,8 @@ export function redisConf(node: LabHost, master: LabHost, dir: string): string {
     `logfile ${dir}/redis.log`,
     'save ""',
     'appendonly no',
+    // no 5 s wait before the first full sync: replicas link as soon as they start
+    'repl-diskless-sync-delay 0',
     ...(node === master ? [] : [`replicaof ${master.ip} ${REDIS_PORT}`]),
     '',
   ].join('\n');

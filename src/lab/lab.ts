@@ -196,7 +196,13 @@ export class Lab {
     }
     await Promise.all(t.nodes.map((n) => this.startRedis(n)));
     await Promise.all(t.nodes.map((n) => waitFor(`redis on ${n.name}`, async () => (await this.redisCli(n.ip, REDIS_PORT, ['PING'])).stdout === 'PONG', 10_000)));
-    this.progress(`redis-server up on ${t.nodes.map((n) => n.name).join(', ')} (master ${master.name} ${master.ip})`);
+    // Replicas linked before the Sentinels start: Sentinel learns them from the
+    // master's INFO, which it refreshes only every 10 s once it has looked.
+    await waitFor('both replicas linked to the master', async () => {
+      const r = await this.redisCli(master.ip, REDIS_PORT, ['INFO', 'replication']);
+      return new RegExp(`connected_slaves:${t.nodes.length - 1}\\b`).test(r.stdout) && (r.stdout.match(/state=online/g) ?? []).length === t.nodes.length - 1;
+    }, 15_000, 50);
+    this.progress(`redis-server up on ${t.nodes.map((n) => n.name).join(', ')} (master ${master.name} ${master.ip}, ${t.nodes.length - 1} replicas linked)`);
     await Promise.all(t.nodes.map((n) => this.startSentinel(n)));
     await waitFor('sentinels to see each other and both replicas', async () => {
       const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n)));
