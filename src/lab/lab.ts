@@ -249,6 +249,11 @@ export class Lab {
     return this.spawnIn(n, 'sentinel', ['redis-sentinel', join(this.nodeDir(n), 'sentinel.conf')], this.mode === 'hook' ? this.nodeEnv(n) : {});
   }
 
+  /** Every process the lab started (redis-server, redis-sentinel), as recorded in its state file. */
+  recordedPids(): number[] {
+    return this.state.pids.map((p) => p.pid);
+  }
+
   pidOf(host: LabHost, what: 'redis' | 'sentinel'): number | undefined {
     return this.state.pids.find((p) => p.host === host.name && p.what === what)?.pid;
   }
