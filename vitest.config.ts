@@ -21,7 +21,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          globalSetup: ['test/integration/global-teardown.ts'],
+          globalSetup: ['test/integration/global.ts'],
         },
       },
     ],

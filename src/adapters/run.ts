@@ -1,5 +1,10 @@
-/** Run one external command as an argv array (never a shell). Never throws for a non-zero exit. */
-import { execa } from 'execa';
+/**
+ * Run one external command as an argv array (never a shell). Never throws for
+ * a non-zero exit. Plain node:child_process rather than execa: this module is
+ * on the hook's start-up path, and importing execa cost ~40 ms of a ~150 ms
+ * hook on these machines (measured; see README, "Performance").
+ */
+import { execFile } from 'node:child_process';
 
 export interface RunResult {
   argv: string[];
@@ -7,33 +12,43 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   durationMs: number;
-  /** Set when the command could not start at all (ENOENT...). */
+  /** Set when the command could not start at all (ENOENT...) or was killed by the timeout. */
   failedToStart?: string;
 }
 
-export async function run(argv: readonly string[], options: { timeoutMs?: number; input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+export function run(argv: readonly string[], options: { timeoutMs?: number; input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new TypeError('run: empty argv');
   const started = performance.now();
-  const r = await execa(file, args, {
-    reject: false,
-    shell: false,
-    stdin: options.input === undefined ? 'ignore' : 'pipe',
-    ...(options.input === undefined ? {} : { input: options.input }),
-    timeout: options.timeoutMs ?? 10_000,
-    env: { ...options.env, LC_ALL: 'C' }, // stable messages to match on (e.g. "File exists")
-    stripFinalNewline: true,
+  return new Promise((resolve) => {
+    const child = execFile(
+      file,
+      args,
+      {
+        shell: false,
+        timeout: options.timeoutMs ?? 10_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: 'utf8',
+        env: { ...process.env, ...options.env, LC_ALL: 'C' }, // stable messages to match on (e.g. "File exists")
+      },
+      (error, stdout, stderr) => {
+        const result: RunResult = {
+          argv: [...argv],
+          exitCode: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+          stdout: stdout.replace(/\n$/, ''),
+          stderr: stderr.replace(/\n$/, ''),
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+        };
+        if (error && typeof error.code !== 'number') {
+          result.failedToStart = error.killed ? `timed out after ${options.timeoutMs ?? 10_000} ms` : String(error.code ?? error.signal ?? error.message);
+        }
+        resolve(result);
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
   });
-  const result: RunResult = {
-    argv: [...argv],
-    exitCode: r.exitCode ?? null,
-    stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
-    durationMs: Math.round((performance.now() - started) * 10) / 10,
-  };
-  const code = (r as { code?: string }).code;
-  if (r.failed && r.exitCode === undefined) result.failedToStart = r.timedOut ? 'timed out' : (code ?? r.shortMessage);
-  return result;
 }
 
 export function ok(r: RunResult): boolean {
