@@ -1,15 +1,23 @@
 /**
  * Entry point. Resolve the command first, load only what it needs, then run
- * it: the hook form (what Sentinel calls, on the failover path) must not pay
- * for commander, ioredis or the lab.
+ * it. The hook form (what Sentinel calls, on the failover path) loads one
+ * pre-bundled file through V8's code cache and nothing else: not commander,
+ * not ioredis, not the lab.
  */
+import { fileURLToPath } from 'node:url';
+import { loadWithCodeCache } from './code-cache';
 import { exitCodeOf, VipctlError } from './core/errors';
 import { route } from './route';
 
+type HookBundle = typeof import('./hook-bundle');
+
 async function main(): Promise<number> {
   const r = route(process.argv.slice(2));
-  if (r.kind === 'hook') return (await import('./commands/hook')).hookCommand(r.args);
-  return (await import('./commands/main')).runMain(r.args);
+  if (r.kind === 'main') return (await import('./commands/main')).runMain(r.args);
+  const bundle = loadWithCodeCache<HookBundle>(fileURLToPath(new URL('./hook.cjs', import.meta.url)));
+  const code = await bundle.exports.hookCommand(r.args);
+  if (bundle.cache !== 'hit') bundle.saveCache();
+  return code;
 }
 
 main().then(

@@ -10,6 +10,7 @@ import { VipctlError } from '../core/errors';
 
 export interface Lock {
   name: string;
+  /** ms spent waiting for another holder; 0 when the lock was free at once. */
   waitedMs: number;
   release(): Promise<void>;
 }
@@ -29,12 +30,12 @@ export async function acquireLock(name: string, timeoutMs: number): Promise<Lock
   const path = `\0vipctl/${name}`;
   const started = performance.now();
   let delay = 2;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const server = await tryBind(path);
     if (server) {
       return {
         name,
-        waitedMs: Math.round(performance.now() - started),
+        waitedMs: attempt === 0 ? 0 : Math.round(performance.now() - started),
         release: () => new Promise<void>((r) => server.close(() => r())),
       };
     }

@@ -6,7 +6,7 @@
  * it goes, so `down` removes it all even after a crash half-way through.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
@@ -390,6 +390,11 @@ export class Lab {
     await waitFor('lab processes to exit', async () => [...pids].every((p) => !existsSync(`/proc/${p}`) || readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[2] === 'Z'), 5000, 20).catch(() => undefined);
     for (const ns of namespaces) if (existing.has(ns)) await run(['ip', 'netns', 'del', ns]);
     rmSync(this.dir, { recursive: true, force: true });
+    try {
+      rmdirSync(dirname(this.dir)); // the state folder too, once no lab is left in it
+    } catch {
+      /* other labs still there */
+    }
     this.progress(`lab ${this.id} down: ${namespaces.filter((n) => existing.has(n)).length} namespaces and ${pids.size} processes removed`);
   }
 }

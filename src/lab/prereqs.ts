@@ -28,11 +28,14 @@ export function aptCommand(pkgs: readonly string[]): string[] {
 }
 
 export async function ensureLabPrereqs(say: (line: string) => void): Promise<void> {
-  if (process.getuid?.() !== 0) throw new VipctlError('USAGE', 'the lab needs root (network namespaces): run it with sudo');
   const missing = missingTools();
-  if (missing.length === 0) return;
   const cmd = aptCommand(missing);
-  if (!onPath('apt-get')) throw new VipctlError('LAB', `missing ${missing.join(', ')}; install them (on Debian/Ubuntu: ${cmd.join(' ')})`);
+  if (process.getuid?.() !== 0) {
+    const install = missing.length > 0 ? `; it also needs ${missing.join(', ')}: sudo apt-get update && sudo ${cmd.join(' ')}` : '';
+    throw new VipctlError('USAGE', `the lab needs root (network namespaces): run it with sudo${install}`);
+  }
+  if (missing.length === 0) return;
+  if (!onPath('apt-get')) throw new VipctlError('LAB', `missing ${missing.join(', ')}; install them (on Debian/Ubuntu: apt-get update && ${cmd.join(' ')})`);
   say(`installing ${missing.join(', ')}: apt-get update && ${cmd.join(' ')}`);
   for (const argv of [['apt-get', 'update'], cmd]) {
     const r = await run(argv, { timeoutMs: 600_000, input: '', env: { DEBIAN_FRONTEND: 'noninteractive' } });

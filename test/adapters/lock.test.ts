@@ -58,3 +58,11 @@ describe('per-VIP lock (abstract Unix socket)', () => {
     await l.release();
   });
 });
+
+describe('lock wait accounting', () => {
+  it('reports no wait when the lock was free', async () => {
+    const l = await acquireLock(`free-${process.pid}-${Math.random()}`, 100);
+    expect(l.waitedMs).toBe(0);
+    await l.release();
+  });
+});

@@ -1,0 +1,351 @@
+/**
+ * `npm run bench:hook [-- --runs N] [-- --json]`: how long Sentinel's
+ * client-reconfig-script takes, vipctl next to the classic bash hook, on one
+ * node of a namespace lab (mode 'none': nothing else touches the VIP).
+ *
+ * Every number is what an operator would see: nothing is subtracted. Each
+ * hook runs as `ip netns exec <ns> env ... <hook> <7 args>`, for both tools.
+ * "VIP present" is the time from spawning the hook to `ip monitor address`
+ * reporting the VIP added. Runs are interleaved (vipctl, bash, vipctl, ...)
+ * so machine noise hits both. A benchmark, not a test: exit 0 even when a
+ * target is missed, non-zero only when it could not run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { Lab, waitFor } from '../src/lab/lab';
+import type { LabHost } from '../src/lab/topology';
+import { describeFailure, ok, run } from '../src/adapters/run';
+
+const LAB_BASE_DIR = '/run/vipctl-lab-bench';
+const MIN_RUNS = 20;
+const TARGETS = { hookWallMedianMs: 200, vipPresentMedianMs: 130 };
+
+type Path = 'bind' | 'unbind';
+type Tool = 'vipctl' | 'bash';
+
+interface Options {
+  runs: number;
+  json: boolean;
+}
+
+interface Bench {
+  lab: Lab;
+  node: LabHost;
+  other: LabHost;
+  bashScript: string;
+  monitor: AddressMonitor;
+}
+
+/** Samples in ms, keyed by row name. */
+type Samples = Map<string, number[]>;
+
+function parseOptions(argv: string[]): Options {
+  let values: { runs?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '25' }, json: { type: 'boolean', default: false } } }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (usage: bench/hook.bench.ts [--runs N] [--json])`);
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < MIN_RUNS) throw new UsageError(`--runs must be an integer >= ${MIN_RUNS}, got "${values.runs}"`);
+  return { runs, json: values.json === true };
+}
+
+class UsageError extends Error {}
+
+/** The blog's client-reconfig-script, as published (minus sudo: we are root). A fixture, run as `bash script.sh <7 args>`. */
+function bashHookScript(vip: string, ifname: string): string {
+  return `#!/bin/bash
+MASTER_IP=$6
+VIP='${vip}'
+NETMASK='24'
+INTERFACE='${ifname}'
+if [ \${MASTER_IP} = \${LOCAL_IP} ]; then
+    ip addr add \${VIP}/\${NETMASK} dev \${INTERFACE}
+    arping -q -c 3 -A -I \${INTERFACE} \${VIP}
+    exit 0
+else
+    ip addr del \${VIP}/\${NETMASK} dev \${INTERFACE}
+    exit 0
+fi
+exit 1
+`;
+}
+
+/** Spawn argv, resolve with its start time and wall time (spawn to exit). Throws on a non-zero exit. */
+async function timed(argv: string[]): Promise<{ startedAt: number; ms: number }> {
+  const startedAt = performance.now();
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((res, rej) => {
+    child.once('error', rej);
+    child.once('exit', (c) => res(c));
+  });
+  const ms = performance.now() - startedAt;
+  if (code !== 0) throw new Error(`${argv.join(' ')}: exit ${code}: ${stderr.trim().split('\n').pop() ?? ''}`);
+  return { startedAt, ms };
+}
+
+/** `ip -n <ns> monitor address`, every line timestamped (performance.now()) as it arrives. */
+class AddressMonitor {
+  private readonly adds: number[] = [];
+  /** Pending waits; each returns true once it is satisfied. */
+  private waiters: Array<() => boolean> = [];
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(ns: string, vip: string): AddressMonitor {
+    const child = spawn('ip', ['-n', ns, 'monitor', 'address'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const m = new AddressMonitor(child);
+    const added = new RegExp(`^\\d+: \\S+\\s+inet ${vip.replaceAll('.', '\\.')}/`); // "Deleted ..." lines do not match
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const at = performance.now();
+      if (!added.test(line)) return;
+      m.adds.push(at);
+      m.waiters = m.waiters.filter((w) => !w());
+    });
+    return m;
+  }
+
+  /** When the first VIP add at or after `since` arrived (waits for it, up to timeoutMs). */
+  addedAfter(since: number, timeoutMs = 5000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const at = this.adds.find((t) => t >= since);
+        if (at === undefined) return false;
+        clearTimeout(timer);
+        resolve(at);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(new Error(`ip monitor saw no VIP add within ${timeoutMs} ms`));
+      }, timeoutMs);
+      if (!check()) this.waiters.push(check);
+    });
+  }
+
+  stop(): void {
+    this.child.kill('SIGTERM');
+  }
+}
+
+async function must(argv: string[]): Promise<string> {
+  const r = await run(argv);
+  if (!ok(r)) throw new Error(describeFailure(r));
+  return r.stdout;
+}
+
+async function vipBound(b: Bench): Promise<boolean> {
+  const out = await must(['ip', '-n', b.node.ns, '-o', '-4', 'addr', 'show', 'dev', b.node.ifname]);
+  return out.includes(` ${b.lab.topo.vipCidr} `);
+}
+
+/** Put the VIP in the state a path starts from: absent before a bind, present before an unbind. */
+async function resetVip(b: Bench, present: boolean): Promise<void> {
+  if ((await vipBound(b)) === present) return;
+  await must(['ip', '-n', b.node.ns, 'addr', present ? 'add' : 'del', b.lab.topo.vipCidr, 'dev', b.node.ifname]);
+}
+
+/** Kill (by pid) every arping left running in the node's namespace, and wait until they are gone. */
+async function killArpings(ns: string): Promise<void> {
+  const pids = (await must(['ip', 'netns', 'pids', ns])).split('\n').filter((p) => /^\d+$/.test(p)).map(Number);
+  const arpings = pids.filter((pid) => isArping(pid));
+  for (const pid of arpings) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+  await waitFor('leftover arping to exit', async () => arpings.every((p) => !isArping(p)), 2000, 5);
+}
+
+function isArping(pid: number): boolean {
+  try {
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return argv0.split('/').pop() === 'arping' && state !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The hook command line for a tool and path, wrapped in `ip netns exec <ns> env ...`. */
+function hookArgv(b: Bench, tool: Tool, path: Path): string[] {
+  const [me, other] = [b.node.ip, b.other.ip];
+  const args = path === 'bind' ? ['mymaster', 'leader', 'start', other, '6379', me, '6379'] : ['mymaster', 'observer', 'start', me, '6379', other, '6379'];
+  const env = tool === 'vipctl' ? b.lab.nodeEnv(b.node) : { LOCAL_IP: me };
+  const cmd = tool === 'vipctl' ? [b.lab.hookPath] : ['bash', b.bashScript];
+  return ['ip', 'netns', 'exec', b.node.ns, 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...cmd, ...args];
+}
+
+/** One measured hook run from a clean state; records wall time (and VIP-present time on bind). */
+async function measureHook(b: Bench, tool: Tool, path: Path, samples: Samples | null): Promise<void> {
+  await killArpings(b.node.ns);
+  await resetVip(b, path === 'unbind');
+  const { startedAt, ms } = await timed(hookArgv(b, tool, path));
+  const presentMs = path === 'bind' ? (await b.monitor.addedAfter(startedAt)) - startedAt : null;
+  if ((await vipBound(b)) !== (path === 'bind')) throw new Error(`${tool} ${path}: VIP is ${path === 'bind' ? 'not ' : ''}bound afterwards`);
+  record(samples, `${tool}|${path}`, ms);
+  if (presentMs !== null) record(samples, `${tool}|present`, presentMs);
+}
+
+/** Context: the floor of any Node CLI, and the cost of the `ip netns exec` wrapper alone. */
+async function measureFloors(b: Bench, samples: Samples | null): Promise<void> {
+  record(samples, 'floor|node', (await timed([process.execPath, '-e', '0'])).ms);
+  record(samples, 'floor|netns', (await timed(['ip', 'netns', 'exec', b.node.ns, 'true'])).ms);
+}
+
+function record(samples: Samples | null, key: string, ms: number): void {
+  if (!samples) return;
+  samples.set(key, [...(samples.get(key) ?? []), ms]);
+}
+
+/** One round: every (tool, path) once; which tool goes first alternates between rounds. */
+async function round(b: Bench, i: number, samples: Samples | null): Promise<void> {
+  const tools: Tool[] = i % 2 === 0 ? ['vipctl', 'bash'] : ['bash', 'vipctl'];
+  for (const path of ['bind', 'unbind'] as const) for (const tool of tools) await measureHook(b, tool, path, samples);
+  await measureFloors(b, samples);
+}
+
+interface Stats {
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  minMs: number;
+  maxMs: number;
+}
+
+/** Median; p95 by nearest rank. */
+function stats(xs: readonly number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  const r = (x: number): number => Math.round(x * 10) / 10;
+  return { runs: s.length, medianMs: r(median), p95Ms: r(s[Math.ceil(0.95 * s.length) - 1]!), minMs: r(s[0]!), maxMs: r(s[s.length - 1]!) };
+}
+
+const ROWS: ReadonlyArray<{ key: string; label: string }> = [
+  { key: 'vipctl|bind', label: 'vipctl hook, bind path (wall)' },
+  { key: 'vipctl|unbind', label: 'vipctl hook, unbind path (wall)' },
+  { key: 'bash|bind', label: 'bash hook, bind path (wall)' },
+  { key: 'bash|unbind', label: 'bash hook, unbind path (wall)' },
+  { key: 'vipctl|present', label: 'vipctl: VIP present after start' },
+  { key: 'bash|present', label: 'bash: VIP present after start' },
+  { key: 'floor|node', label: 'context: node -e 0 (wall)' },
+  { key: 'floor|netns', label: 'context: ip netns exec <ns> true' },
+];
+
+interface Report {
+  date: string;
+  machine: { node: string; nproc: number; cpu: string; platform: string };
+  setup: { lab: string; namespace: string; nodeIp: string; vip: string; runsPerRow: number; warmupRoundsDiscarded: number };
+  notes: string[];
+  rows: Array<Stats & { label: string }>;
+  targets: Array<{ name: string; limitMs: number; measuredMs: number; result: 'PASS' | 'MISS' }>;
+}
+
+function report(b: Bench, options: Options, samples: Samples): Report {
+  const rows = ROWS.map((r) => ({ key: r.key, label: r.label, ...stats(samples.get(r.key) ?? []) }));
+  const median = (key: string): number => rows.find((r) => r.key === key)!.medianMs;
+  const targets = [
+    { name: `vipctl hook wall median, bind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|bind') },
+    { name: `vipctl hook wall median, unbind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|unbind') },
+    { name: `vipctl VIP present after hook start, median <= ${TARGETS.vipPresentMedianMs} ms`, limitMs: TARGETS.vipPresentMedianMs, measuredMs: median('vipctl|present') },
+  ].map((t) => ({ ...t, result: t.measuredMs <= t.limitMs ? ('PASS' as const) : ('MISS' as const) }));
+  return {
+    date: new Date().toISOString(),
+    machine: { node: process.version, nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', platform: `${process.platform} ${process.arch}` },
+    setup: { lab: b.lab.id, namespace: b.node.ns, nodeIp: b.node.ip, vip: b.lab.topo.vipCidr, runsPerRow: options.runs, warmupRoundsDiscarded: 1 },
+    notes: [
+      'Nothing subtracted: every hook command is `ip netns exec <ns> env ... <hook> <7 args>`, the wrapper is included for both tools (its cost alone: the "ip netns exec <ns> true" row).',
+      'Runs interleaved: each round runs vipctl and bash for both paths, the tool that goes first alternating.',
+      'The bash hook runs `arping -c 3` (1 s apart, about 3 s in all) in the foreground on bind, so Sentinel waits for it; vipctl starts the same announcements in the background and exits.',
+      '"VIP present": from spawning the hook to `ip -n <ns> monitor address` printing the VIP add, timestamped as the line arrives.',
+      'p95 is nearest-rank.',
+    ],
+    rows: rows.map(({ key: _key, ...r }) => r),
+    targets,
+  };
+}
+
+function printTable({ date, machine, setup, notes, rows, targets }: Report): void {
+  const out: string[] = [];
+  out.push(`vipctl hook benchmark, ${date}`);
+  out.push(`machine: node ${machine.node}, nproc ${machine.nproc}, ${machine.cpu}, ${machine.platform}`);
+  out.push(`lab ${setup.lab}: node ${setup.namespace} (${setup.nodeIp}), VIP ${setup.vip}, ${setup.runsPerRow} runs per row after ${setup.warmupRoundsDiscarded} discarded warm-up round`);
+  out.push('');
+  const num = (x: number): string => x.toFixed(1).padStart(8);
+  out.push(`${'row'.padEnd(36)}${'runs'.padStart(5)}${'median'.padStart(8)}${'p95'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}   (ms)`);
+  for (const row of rows) out.push(`${row.label.padEnd(36)}${String(row.runs).padStart(5)}${num(row.medianMs)}${num(row.p95Ms)}${num(row.minMs)}${num(row.maxMs)}`);
+  out.push('');
+  out.push('targets (from the issue), vipctl:');
+  for (const t of targets) out.push(`  ${t.result.padEnd(5)} ${t.name}: measured ${t.measuredMs.toFixed(1)} ms`);
+  out.push('');
+  for (const n of notes) out.push(`note: ${n}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function setUp(lab: Lab): Promise<Bench> {
+  const [node, other] = lab.topo.nodes as [LabHost, LabHost];
+  const bashScript = join(lab.dir, 'classic-hook.sh');
+  writeFileSync(bashScript, bashHookScript(lab.topo.vip, node.ifname));
+  const monitor = AddressMonitor.start(node.ns, lab.topo.vip);
+  const b: Bench = { lab, node, other, bashScript, monitor };
+  // The monitor is listening once it reports an add we make ourselves.
+  await resetVip(b, false);
+  await waitFor('ip monitor to report a VIP add', async () => {
+    const since = performance.now();
+    await resetVip(b, true);
+    await resetVip(b, false);
+    return monitor.addedAfter(since, 200).catch(() => null);
+  }, 5000, 50);
+  return b;
+}
+
+async function benchmark(lab: Lab, options: Options, say: (s: string) => void): Promise<Report> {
+  const b = await setUp(lab);
+  try {
+    say('warm-up round (discarded)');
+    await round(b, 0, null);
+    const samples: Samples = new Map();
+    for (let i = 0; i < options.runs; i++) {
+      say(`round ${i + 1}/${options.runs}`);
+      await round(b, i, samples);
+    }
+    await killArpings(b.node.ns);
+    return report(b, options, samples);
+  } finally {
+    b.monitor.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const say = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
+  if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces)');
+  const lab = await Lab.up({ baseDir: LAB_BASE_DIR, mode: 'none', progress: say });
+  const stop = (): void => void lab.down().finally(() => process.exit(130));
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    const result = await benchmark(lab, options, say);
+    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else printTable(result);
+    return 0;
+  } finally {
+    await lab.down();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  },
+);
