@@ -130,12 +130,16 @@ describeLab('hook in the lab (root)', () => {
     // no traffic from the client to the VIP since: only gratuitous ARP can have moved this
     await waitFor('client ARP entry to move to the new master', async () => (await lab.clientNeighbourMac()) === (await lab.macOf(fresh)), 5000);
 
-    const log = parseLog(readFileSync(lab.logFile(fresh), 'utf8'));
+    // each action is logged as it completes; the announce line follows the bind by the announcer's grace period
+    const log = await waitFor('the new master to log bind and announce', async () => {
+      const lines = parseLog(readFileSync(lab.logFile(fresh), 'utf8'));
+      return lines.some((l) => l.cmd === 'hook' && l.event === 'announce') ? lines : null;
+    }, 5000);
     const bind = log.find((l) => l.cmd === 'hook' && l.event === 'bind' && l.note === undefined);
     expect(bind).toMatchObject({ master: 'mymaster', vip: '198.18.0.100/24', interface: 'eth0', to: `${fresh.ip}:6379` });
-    expect(log.some((l) => l.cmd === 'hook' && l.event === 'announce')).toBe(true);
-    const oldLog = parseLog(readFileSync(lab.logFile(old), 'utf8'));
-    expect(oldLog.some((l) => l.cmd === 'hook' && l.event === 'unbind' && l.note === undefined)).toBe(true);
+    const unbound = await waitFor('the old master to log its unbind', async () =>
+      parseLog(readFileSync(lab.logFile(old), 'utf8')).find((l) => l.cmd === 'hook' && l.event === 'unbind' && l.note === undefined), 5000);
+    expect(unbound).toMatchObject({ master: 'mymaster', is: 'bound on eth0', mustBe: 'unbound', to: `${fresh.ip}:6379` });
     // and the data path works again through the same address
     expect((await lab.exec(client, ['redis-cli', '-h', lab.topo.vip, '-p', '6379', 'SET', 'k2', 'v2'])).stdout).toBe('OK');
   });
