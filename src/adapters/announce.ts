@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VipctlError } from '../core/errors';
+import { cmdline } from './proc';
 
 /** How long to watch a fresh arping for an early failure. */
 export const ANNOUNCE_GRACE_MS = 15;
@@ -19,13 +20,6 @@ export function announcerPidFile(runDir: string, vip: string): string {
   return join(runDir, `announce-${vip}.pid`);
 }
 
-function cmdline(pid: number): string[] | null {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch {
-    return null;
-  }
-}
 
 /** Stop the announcer of `vip` if it still runs. Returns its pid when one was stopped. */
 export function stopAnnouncer(runDir: string, vip: string): number | null {

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
 import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
+import { running } from '../adapters/proc';
 import { DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
 import { allNamespaces, LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT, topology, type LabHost, type Topology } from './topology';
 
@@ -387,7 +388,7 @@ export class Lab {
         /* already gone */
       }
     }
-    await waitFor('lab processes to exit', async () => [...pids].every((p) => !existsSync(`/proc/${p}`) || readFileSync(`/proc/${p}/stat`, 'utf8').split(' ')[2] === 'Z'), 5000, 20).catch(() => undefined);
+    await waitFor('lab processes to exit', async () => [...pids].every((p) => !running(p)), 5000, 20).catch(() => undefined);
     for (const ns of namespaces) if (existing.has(ns)) await run(['ip', 'netns', 'del', ns]);
     rmSync(this.dir, { recursive: true, force: true });
     try {

@@ -4,17 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { announcerPidFile, startAnnouncer, stopAnnouncer } from '../../src/adapters/announce';
+import { running } from '../../src/adapters/proc';
 
 const VIP = '198.18.9.100';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('announcer pid file', () => {
   it('stopping with no announcer is a no-op', () => {
@@ -28,7 +21,7 @@ describe('announcer pid file', () => {
     try {
       writeFileSync(announcerPidFile(dir, VIP), `${other.pid}\n`);
       expect(stopAnnouncer(dir, VIP)).toBeNull();
-      expect(alive(other.pid!)).toBe(true);
+      expect(running(other.pid!)).toBe(true);
       expect(existsSync(announcerPidFile(dir, VIP))).toBe(false); // stale file gone
     } finally {
       other.kill('SIGKILL');
@@ -47,11 +40,11 @@ describe('announcer pid file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
     // a stand-in that lives like arping -c N would: same argv shape, last argument the VIP
     const a = await startAnnouncer([process.execPath, '-e', 'setTimeout(() => {}, 30000)', VIP], dir, VIP);
-    expect(alive(a.pid)).toBe(true);
+    expect(running(a.pid)).toBe(true);
     expect(readFileSync(announcerPidFile(dir, VIP), 'utf8')).toBe(`${a.pid}\n`);
     // our stand-in is node, not arping: stop refuses to kill it...
     expect(stopAnnouncer(dir, VIP)).toBeNull();
-    expect(alive(a.pid)).toBe(true);
+    expect(running(a.pid)).toBe(true);
     process.kill(a.pid, 'SIGKILL');
   });
 });

@@ -1,3 +1,4 @@
+import { thrownVipctlError } from '../support/errors';
 import { describe, expect, it } from 'vitest';
 import { pickMaster, validateConfig, type Config, type ConfigEnv } from '../../src/core/config';
 import { VipctlError } from '../../src/core/errors';
@@ -18,16 +19,7 @@ function withDoc(patch: (doc: Record<string, any>) => void): Record<string, any>
 
 /** The CONFIG error `validateConfig` throws, or a test failure. */
 function configError(doc: unknown, env: ConfigEnv = {}, source?: string): VipctlError {
-  try {
-    validateConfig(doc, env, source);
-  } catch (e) {
-    expect(e).toBeInstanceOf(VipctlError);
-    const err = e as VipctlError;
-    expect(err.code).toBe('CONFIG');
-    expect(err.exitCode).toBe(2);
-    return err;
-  }
-  throw new Error('validateConfig accepted an invalid config');
+  return thrownVipctlError(() => validateConfig(doc, env, source), 'CONFIG', 2);
 }
 
 describe('validateConfig: valid documents', () => {

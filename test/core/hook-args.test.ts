@@ -1,3 +1,4 @@
+import { thrownVipctlError } from '../support/errors';
 import { describe, expect, it } from 'vitest';
 import { VipctlError } from '../../src/core/errors';
 import { HOOK_USAGE, parseHookArgs, type HookArgs } from '../../src/core/hook-args';
@@ -12,17 +13,9 @@ function withArg(index: number, value: string): string[] {
 }
 
 function usageError(args: readonly string[]): VipctlError {
-  try {
-    parseHookArgs(args);
-  } catch (e) {
-    expect(e).toBeInstanceOf(VipctlError);
-    const err = e as VipctlError;
-    expect(err.code).toBe('USAGE');
-    expect(err.exitCode).toBe(2);
-    expect(err.message).not.toMatch(/[\r\n]/);
-    return err;
-  }
-  throw new Error(`parseHookArgs accepted ${JSON.stringify(args)}`);
+  const err = thrownVipctlError(() => parseHookArgs(args), 'USAGE', 2);
+  expect(err.message).not.toMatch(/[\r\n]/);
+  return err;
 }
 
 describe('parseHookArgs: valid', () => {

@@ -1,3 +1,4 @@
+import { thrownVipctlError } from '../support/errors';
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../src/core/address';
 import type { MasterConfig } from '../../src/core/config';
@@ -54,16 +55,7 @@ describe('boundOn', () => {
 });
 
 function configError(fn: () => unknown): VipctlError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(VipctlError);
-    const err = e as VipctlError;
-    expect(err.code).toBe('CONFIG');
-    expect(err.exitCode).toBe(2);
-    return err;
-  }
-  throw new Error('resolveInterface did not throw');
+  return thrownVipctlError(fn, 'CONFIG', 2);
 }
 
 describe('resolveInterface: configured interface', () => {

@@ -1,6 +1,6 @@
 /** The lab itself (root): it leaves nothing behind, whatever happens; the demo's timeline is in causal order. */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
@@ -8,30 +8,23 @@ import { Lab, repoRoot, waitFor } from '../../src/lab/lab';
 import { allNamespaces, topology } from '../../src/lab/topology';
 import type { Timeline } from '../../src/lab/timeline';
 import { describeLab, TEST_LAB_DIR } from './support';
+import { running } from '../../src/adapters/proc';
 
 async function namespacesOf(id: string): Promise<string[]> {
   const r = await run(['ip', 'netns', 'list']);
   return r.stdout.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(`vl-${id}-`));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describeLab('lab up/down (root)', () => {
   it('down removes every namespace, process and file that up made', async () => {
     const lab = await Lab.up({ id: 'tupdown', baseDir: TEST_LAB_DIR });
     const pids = lab.topo.nodes.flatMap((n) => [lab.pidOf(n, 'redis')!, lab.pidOf(n, 'sentinel')!]);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(running)).toBe(true);
     expect((await namespacesOf('tupdown')).sort()).toEqual(allNamespaces(topology('tupdown')).sort());
     await lab.down();
     expect(await namespacesOf('tupdown')).toEqual([]);
-    await waitFor('lab processes gone', async () => pids.every((p) => !alive(p) || isZombie(p)), 5000);
+    await waitFor('lab processes gone', async () => pids.every((p) => !running(p)), 5000);
     expect(existsSync(join(TEST_LAB_DIR, 'tupdown'))).toBe(false);
     await lab.down(); // twice is fine
   });
@@ -51,7 +44,7 @@ describeLab('lab up/down (root)', () => {
     await expect(attempt).rejects.toThrow('injected failure');
     expect(seen.length).toBe(3);
     expect(await namespacesOf('tmidway')).toEqual([]);
-    await waitFor('redis processes gone', async () => seen.every((p) => !alive(p) || isZombie(p)), 5000);
+    await waitFor('redis processes gone', async () => seen.every((p) => !running(p)), 5000);
     expect(existsSync(join(TEST_LAB_DIR, 'tmidway'))).toBe(false);
   });
 
@@ -99,10 +92,3 @@ describeLab('lab demo (root)', () => {
   });
 });
 
-function isZombie(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z';
-  } catch {
-    return true;
-  }
-}

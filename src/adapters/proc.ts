@@ -1,0 +1,21 @@
+/** What /proc says about a process. */
+import { readFileSync } from 'node:fs';
+
+/** argv of a process, or null when it is gone (a zombie has none). */
+export function cmdline(pid: number): string[] | null {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return argv.length > 0 ? argv : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Is there a process with this pid that has not exited? A zombie counts as exited. */
+export function running(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
+  } catch {
+    return false;
+  }
+}
