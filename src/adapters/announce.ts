@@ -77,7 +77,8 @@ export function startAnnouncer(argv: readonly string[], runDir: string, vip: str
     };
     const timer = setTimeout(() => finish(null), graceMs);
     child.on('error', (e) => finish(new VipctlError('EXEC', `${argv.join(' ')}: ${e.message}`)));
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': only then has all of arping's stderr (the reason it failed) been read.
+    child.on('close', (code, signal) => {
       if (code === 0) return finish(null);
       finish(new VipctlError('EXEC', `${argv.join(' ')}: ${signal ?? `exit ${code}`}${err.trim() ? `: ${err.trim().split('\n').pop()}` : ''}`));
     });
