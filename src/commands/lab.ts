@@ -10,9 +10,10 @@ export interface LabCommandOptions {
   json?: boolean;
 }
 
-export function say(json: boolean | undefined): (line: string) => void {
+/** Progress lines, each as it happens, stamped with the seconds since the command started. */
+export function say(json: boolean | undefined, started = performance.now()): (line: string) => void {
   // With --json, stdout is for the JSON document only; progress goes to stderr.
-  return (line) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  return (line) => (json ? process.stderr : process.stdout).write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 }
 
 export function parseKind(kind: string): FailoverKind {
@@ -80,7 +81,7 @@ export async function labDemo(o: LabCommandOptions & { kind?: string }): Promise
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('SIGHUP', onSignal);
   const timeline = await runDemo({ id, baseDir, kind, progress: out });
   if (o.json) process.stdout.write(`${JSON.stringify(timeline)}\n`);
-  else for (const line of formatTimeline(timeline)) out(line);
+  else process.stdout.write(`${formatTimeline(timeline).join('\n')}\n`);
   return 0;
 }
 
