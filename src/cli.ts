@@ -13,7 +13,13 @@ type HookBundle = typeof import('./hook-bundle');
 
 async function main(): Promise<number> {
   const r = route(process.argv.slice(2));
-  if (r.kind === 'main') return (await import('./commands/main')).runMain(r.args);
+  if (r.kind === 'main') {
+    const code = await (await import('./commands/main')).runMain(r.args);
+    // A one-shot command is done: do not wait for sockets that a silent peer
+    // keeps half-open (a stopped Sentinel) or timers of libraries. Logs are
+    // written synchronously, so nothing is lost.
+    process.exit(code);
+  }
   const bundle = loadWithCodeCache<HookBundle>(fileURLToPath(new URL('./hook.cjs', import.meta.url)));
   const code = await bundle.exports.hookCommand(r.args);
   if (bundle.cache !== 'hit') bundle.saveCache();
