@@ -7,6 +7,7 @@ import type { Config, MasterConfig } from '../core/config';
 import { decide, type Decision, type Desired } from '../core/decide';
 import { boundOn, localAddresses, resolveInterface } from '../core/local';
 import { planFor, type Step } from '../core/plan';
+import { VipctlError } from '../core/errors';
 import { acquireLock, vipLockName } from '../adapters/lock';
 import { readLinks } from '../adapters/ip';
 import { executePlan, type StepResult } from '../adapters/execute';
@@ -39,9 +40,10 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   const started = performance.now();
   const vip = o.master.vip.address;
   const lock = o.dryRun ? null : await acquireLock(vipLockName(vip), o.config.lockTimeoutMs);
+  let ifname: string | undefined;
   try {
     const links = await readLinks();
-    const ifname = resolveInterface(o.master, links);
+    ifname = resolveInterface(o.master, links);
     const vips = [...o.config.masters.values()].map((m) => m.vip.address);
     const want = o.want(localAddresses(links, vips));
     const decision = decide(want.desired, { boundOn: boundOn(links, vip), interface: ifname }, { announceWhenBound: o.announceWhenBound });
@@ -62,6 +64,10 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
         ),
     });
     return { interface: ifname, decision, steps, results, durationMs: ms(started) };
+  } catch (e) {
+    // failures after the interface is known name it in their log line
+    if (e instanceof VipctlError && ifname !== undefined) e.details.interface ??= ifname;
+    throw e;
   } finally {
     await lock?.release();
   }

@@ -9,10 +9,12 @@ import { masterHost } from '../core/sentinel-view';
 import { askSentinels } from '../adapters/sentinel';
 import type { Logger } from '../adapters/log';
 import { converge } from './converge';
+import { logFailure } from './failure';
 
 export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean } = {}): Promise<number> {
   let code = 0;
   for (const master of config.masters.values()) {
+    const startedAt = performance.now();
     const view = await askSentinels(config, master.name);
     const said = `${view.agreeing}/${view.total} sentinels agree`;
     try {
@@ -32,8 +34,7 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
       if (view.master === null) code = Math.max(code, 1);
     } catch (e) {
       if (!(e instanceof VipctlError)) throw e;
-      logger.error({ event: 'error', code: e.code, master: master.name, vip: master.vip.text, ...(e.details.key ? { key: e.details.key } : {}) }, e.message);
-      code = Math.max(code, e.exitCode);
+      code = Math.max(code, logFailure(logger, e, { master, startedAt }));
     }
   }
   return code;

@@ -80,6 +80,11 @@ describeLab('hook in the lab (root)', () => {
     }
     expect(existsSync(marker)).toBe(false);
     expect(await addrSnapshot(lab)).toEqual(before);
+    // Sentinel throws stderr away: each refusal is in the log file too, as one line
+    const errors = parseLog(readFileSync(lab.logFile(n1), 'utf8')).filter((l) => l.event === 'error');
+    expect(errors).toHaveLength(cases.length);
+    expect(errors.every((l) => l.exitCode === 2 && typeof l.reason === 'string')).toBe(true);
+    expect(errors.find((l) => l.code === 'UNKNOWN_MASTER')).toMatchObject({ master: 'othermaster', key: 'master' });
     expect(await lab.vipHolders()).toEqual([n1]);
   });
 
