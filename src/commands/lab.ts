@@ -1,6 +1,5 @@
 /** `vipctl lab up | down | failover | demo`: the namespace lab from the command line. */
-import { VipctlError } from '../core/errors';
-import { DEFAULT_LAB_DIR, FAILOVER_KINDS, Lab, type FailoverKind } from '../lab/lab';
+import { DEFAULT_LAB_DIR, Lab, type FailoverKind, type LabMode } from '../lab/lab';
 import { ensureLabPrereqs } from '../lab/prereqs';
 import { LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT } from '../lab/topology';
 
@@ -16,22 +15,18 @@ export function say(json: boolean | undefined, started = performance.now()): (li
   return (line) => (json ? process.stderr : process.stdout).write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 }
 
-export function parseKind(kind: string): FailoverKind {
-  if (!(FAILOVER_KINDS as readonly string[]).includes(kind)) throw new VipctlError('USAGE', `--kind must be one of ${FAILOVER_KINDS.join(', ')}, got "${kind}"`);
-  return kind as FailoverKind;
-}
-
-export async function labUp(o: LabCommandOptions & { mode?: string }): Promise<number> {
+export async function labUp(o: LabCommandOptions & { mode?: LabMode }): Promise<number> {
   const out = say(o.json);
-  if (o.mode !== undefined && o.mode !== 'hook' && o.mode !== 'none') throw new VipctlError('USAGE', `--mode must be hook or none, got "${o.mode}"`);
   await ensureLabPrereqs(out);
-  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: (o.mode as 'hook' | 'none' | undefined) ?? 'hook', progress: out });
+  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'hook', progress: out });
   const t = lab.topo;
   const c = t.client.ns;
   out(`lab ${lab.id} is up (state in ${lab.dir}). Try:`);
   out(`  ip netns exec ${c} redis-cli -h ${t.vip} -p ${REDIS_PORT} INFO replication   # through the VIP`);
   out(`  ip netns exec ${c} redis-cli -h ${t.nodes[0]!.ip} -p ${SENTINEL_PORT} SENTINEL GET-MASTER-ADDR-BY-NAME ${LAB_MASTER_NAME}`);
-  out(`  ip netns exec ${t.nodes[0]!.ns} env VIPCTL_CONFIG=${lab.configPath} ${lab.hookPath} reconcile --dry-run`);
+  const n1 = t.nodes[0]!;
+  const env = Object.entries(lab.nodeEnv(n1)).map(([k, v]) => `${k}=${v}`).join(' ');
+  out(`  ip netns exec ${n1.ns} env ${env} ${lab.hookPath} reconcile --dry-run`);
   out(`  tail -f ${lab.dir}/n*/vipctl.log                        # vipctl's JSON log, one file per node`);
   out(`  ${lab.hookPath} lab failover --id ${lab.id} --kind sigkill   # then: ${lab.hookPath} lab down --id ${lab.id}`);
   if (o.json) process.stdout.write(`${JSON.stringify({ id: lab.id, dir: lab.dir, vip: t.vip, nodes: t.nodes, client: t.client })}\n`);
@@ -51,17 +46,17 @@ export async function labDown(o: LabCommandOptions & { all?: boolean }): Promise
   return 0;
 }
 
-export async function labFailover(o: LabCommandOptions & { kind?: string }): Promise<number> {
+export async function labFailover(o: LabCommandOptions & { kind?: FailoverKind }): Promise<number> {
   const out = say(o.json);
   const lab = Lab.load(o.id ?? 'demo', o.dir ?? DEFAULT_LAB_DIR, out);
-  const f = await lab.failover(parseKind(o.kind ?? 'sigkill'));
+  const f = await lab.failover(o.kind ?? 'sigkill');
   out(`${f.kind} on ${f.node.name} (${f.node.ip}), the master, at ${new Date(f.at).toISOString()}`);
   return 0;
 }
 
-export async function labDemo(o: LabCommandOptions & { kind?: string }): Promise<number> {
+export async function labDemo(o: LabCommandOptions & { kind?: FailoverKind }): Promise<number> {
   const out = say(o.json);
-  const kind = parseKind(o.kind ?? 'sigkill');
+  const kind = o.kind ?? 'sigkill';
   await ensureLabPrereqs(out);
   const { runDemo } = await import('../lab/demo');
   const { formatTimeline } = await import('../lab/timeline');

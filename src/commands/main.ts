@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VipctlError } from '../core/errors';
 import { HOOK_USAGE } from '../core/hook-args';
+import { FAILOVER_KINDS, LAB_MODES } from '../lab/topology';
 
 export async function runMain(args: readonly string[]): Promise<number> {
   let code = 0;
@@ -39,7 +40,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
   const labOpts = (c: Command) =>
     c.option('--id <id>', 'lab name (lowercase letters/digits)', 'demo').option('--dir <dir>', 'state directory', '/run/vipctl-lab').option('--json', 'machine-readable output on stdout');
   labOpts(lab.command('up').description('build the lab and leave it running'))
-    .addOption(new Option('--mode <mode>', 'how vipctl is wired in').choices(['hook', 'none']).default('hook'))
+    .addOption(new Option('--mode <mode>', 'how vipctl is wired in').choices(LAB_MODES).default('hook'))
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });
@@ -49,13 +50,13 @@ export async function runMain(args: readonly string[]): Promise<number> {
       code = await (await import('./lab')).labDown(o);
     });
   labOpts(lab.command('failover').description('disturb the current master'))
-    .addOption(new Option('--kind <kind>', 'how').choices(['sigkill', 'sigstop', 'link', 'sentinel']).default('sigkill'))
+    .addOption(new Option('--kind <kind>', 'how').choices(FAILOVER_KINDS).default('sigkill'))
     .action(async (o) => {
       code = await (await import('./lab')).labFailover(o);
     });
 
   labOpts(lab.command('demo').description('up, a client writing through the VIP, a failover, the timeline, down'))
-    .addOption(new Option('--kind <kind>', 'how to disturb the master').choices(['sigkill', 'sigstop', 'link', 'sentinel']).default('sigkill'))
+    .addOption(new Option('--kind <kind>', 'how to disturb the master').choices(FAILOVER_KINDS).default('sigkill'))
     .action(async (o) => {
       code = await (await import('./lab')).labDemo(o);
     });

@@ -14,17 +14,17 @@ import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
 import { running } from '../adapters/proc';
 import { DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
-import { allNamespaces, LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT, topology, type LabHost, type Topology } from './topology';
+import { allNamespaces, LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
+
+export type { FailoverKind, LabMode };
 
 export const DEFAULT_LAB_DIR = '/run/vipctl-lab';
-export type FailoverKind = 'sigkill' | 'sigstop' | 'link' | 'sentinel';
-export const FAILOVER_KINDS: readonly FailoverKind[] = ['sigkill', 'sigstop', 'link', 'sentinel'];
 
 export interface LabOptions {
   id?: string;
   baseDir?: string;
   /** `hook`: Sentinel calls bin/vipctl and the VIP is put on the master at start; `none`: no vipctl at all. */
-  mode?: 'hook' | 'none';
+  mode?: LabMode;
   timings?: LabTimings;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
@@ -33,7 +33,7 @@ export interface LabOptions {
 interface LabState {
   id: string;
   dir: string;
-  mode: 'hook' | 'none';
+  mode: LabMode;
   createdAt: string;
   namespaces: string[];
   pids: Array<{ host: string; what: 'redis' | 'sentinel'; pid: number }>;
@@ -96,7 +96,7 @@ export class Lab {
     return this.state.id;
   }
 
-  get mode(): 'hook' | 'none' {
+  get mode(): LabMode {
     return this.state.mode;
   }
 

@@ -11,6 +11,14 @@ export const LAB_VIP = '198.18.0.100';
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 
+/** How `lab failover` disturbs the master: SIGKILL or SIGSTOP its redis-server, cut its link, or a planned SENTINEL FAILOVER. */
+export const FAILOVER_KINDS = ['sigkill', 'sigstop', 'link', 'sentinel'] as const;
+export type FailoverKind = (typeof FAILOVER_KINDS)[number];
+
+/** How vipctl is wired in: as Sentinel's client-reconfig-script, or not at all. */
+export const LAB_MODES = ['hook', 'none'] as const;
+export type LabMode = (typeof LAB_MODES)[number];
+
 export interface LabHost {
   /** n1, n2, n3, cl */
   name: string;
