@@ -29,7 +29,8 @@ export interface ConvergeOptions {
 }
 
 export interface ConvergeResult {
-  interface: string;
+  /** Where the VIP goes (must be here), or where it was found; undefined when neither. */
+  interface: string | undefined;
   decision: Decision;
   steps: Step[];
   results: StepResult[];
@@ -43,26 +44,37 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   let ifname: string | undefined;
   try {
     const links = await readLinks();
-    ifname = resolveInterface(o.master, links);
     const vips = [...o.config.masters.values()].map((m) => m.vip.address);
     const want = o.want(localAddresses(links, vips));
-    const decision = decide(want.desired, { boundOn: boundOn(links, vip), interface: ifname }, { announceWhenBound: o.announceWhenBound });
-    const steps = planFor(decision, o.master.vip, ifname, o.config.announce);
-    const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname, is: decision.is, mustBe: decision.mustBe, reason: `${want.reason}; ${decision.reason}` };
+    const bound = boundOn(links, vip);
+    // A configured interface must exist on every host (else exit 2: the config
+    // is wrong here). Autodetection is needed only where the VIP must go: a
+    // host that must not hold it, say a Sentinel-only host outside the VIP's
+    // subnet, just removes whatever it has.
+    const target = want.desired === 'here' || o.master.interface !== undefined ? resolveInterface(o.master, links) : null;
+    ifname = target ?? bound[0];
+    const decision = decide(want.desired, { boundOn: bound, interface: target }, { announceWhenBound: o.announceWhenBound });
+    const steps = planFor(decision, o.master.vip, target, o.config.announce);
+    const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: `${want.reason}; ${decision.reason}` };
     if (o.dryRun) {
       o.logger.info({ ...base, event: 'plan', dryRun: true, plan: steps.map((s) => (s.kind === 'stop-announce' ? ['stop-announce'] : s.argv)) }, `dry run: ${steps.length} step(s)`);
       return { interface: ifname, decision, steps, results: [], durationMs: ms(started) };
     }
-    if (steps.length === 0) o.logger.info({ ...base, event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
+    let logged = false;
     const results = await executePlan(steps, {
       runDir: o.config.runDir,
       vip,
-      onStep: (r) =>
+      onStep: (r) => {
+        if (r.action === 'stop-announce' && r.pid === undefined) return; // there was none: not an action
+        logged = true;
         o.logger.info(
           { ...base, event: r.action, argv: r.step.kind === 'stop-announce' ? undefined : r.step.argv, durationMs: r.durationMs, ...(r.pid ? { pid: r.pid } : {}), ...(r.note ? { note: r.note } : {}), ...(lock?.waitedMs ? { lockWaitMs: lock.waitedMs } : {}) },
           `${r.action} ${vip}${r.note ? ` (${r.note})` : ''}`,
-        ),
+        );
+      },
     });
+    // One line per decision, also when it changed nothing.
+    if (!logged) o.logger.info({ ...base, event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
     return { interface: ifname, decision, steps, results, durationMs: ms(started) };
   } catch (e) {
     // failures after the interface is known name it in their log line

@@ -9,8 +9,12 @@ export type Desired = 'here' | 'elsewhere' | 'unknown';
 export interface Observed {
   /** Interfaces that hold the VIP now. */
   boundOn: readonly string[];
-  /** The interface the VIP belongs on. */
-  interface: string;
+  /**
+   * The interface the VIP belongs on. Needed only when the VIP must be here: a
+   * host that must not hold it (say a Sentinel-only host without the VIP's
+   * subnet) just removes whatever it has, wherever it is.
+   */
+  interface: string | null;
 }
 
 export type Action = 'bind' | 'unbind' | 'none';
@@ -55,8 +59,10 @@ export function decide(desired: Desired, observed: Observed, options: DecideOpti
       reason: removeFrom.length > 0 ? 'master is on another host' : 'master is on another host; VIP not bound here',
     };
   }
-  const removeFrom = bound.filter((i) => i !== observed.interface);
-  const add = !bound.includes(observed.interface);
+  const target = observed.interface;
+  if (target === null) throw new TypeError('decide: the VIP must be here, but no interface was given for it');
+  const removeFrom = bound.filter((i) => i !== target);
+  const add = !bound.includes(target);
   const changed = add || removeFrom.length > 0;
   return {
     action: changed ? 'bind' : 'none',
@@ -65,7 +71,7 @@ export function decide(desired: Desired, observed: Observed, options: DecideOpti
     announce: changed || options.announceWhenBound === true,
     stopAnnounce: removeFrom.length > 0,
     is,
-    mustBe: `bound on ${observed.interface}`,
+    mustBe: `bound on ${target}`,
     reason: add ? 'master is on this host' : changed ? 'master is on this host; VIP on the wrong interface' : 'master is on this host; VIP already bound',
   };
 }

@@ -38,14 +38,16 @@ export function arpingArgv(vip: Cidr, ifname: string, announce: Config['announce
   ];
 }
 
-export function planFor(decision: Decision, vip: Cidr, ifname: string, announce: Config['announce']): Step[] {
+/** `ifname`: where the VIP goes; null is fine when the decision adds nothing (see Observed.interface). */
+export function planFor(decision: Decision, vip: Cidr, ifname: string | null, announce: Config['announce']): Step[] {
   const steps: Step[] = [];
+  if (ifname === null && (decision.add || decision.announce)) throw new TypeError('planFor: the VIP goes somewhere, but no interface was given');
   // The announcer stops before the address goes: one left running after the
   // VIP is gone would pull neighbours back to this host.
   if (decision.stopAnnounce) steps.push({ kind: 'stop-announce' });
   for (const i of decision.removeFrom) steps.push(ipDel(vip, i));
-  if (decision.add) steps.push(ipAdd(vip, ifname));
-  if (decision.announce && announce.count > 0) steps.push({ kind: 'announce', argv: arpingArgv(vip, ifname, announce) });
+  if (decision.add) steps.push(ipAdd(vip, ifname!));
+  if (decision.announce && announce.count > 0) steps.push({ kind: 'announce', argv: arpingArgv(vip, ifname!, announce) });
   return steps;
 }
 

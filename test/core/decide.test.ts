@@ -82,3 +82,16 @@ describe('decide', () => {
     expect(bound).toEqual([IFACE, OTHER]);
   });
 });
+
+describe('decide without an interface (a host that has no place for the VIP)', () => {
+  it('must not hold it: removes it from wherever it is', () => {
+    const d = decide('elsewhere', { boundOn: ['eth7'], interface: null });
+    expect(d).toMatchObject({ action: 'unbind', removeFrom: ['eth7'], add: false, announce: false, stopAnnounce: true });
+    expect(decide('elsewhere', { boundOn: [], interface: null }).action).toBe('none');
+    expect(decide('unknown', { boundOn: ['eth7'], interface: null }).action).toBe('none');
+  });
+
+  it('must hold it: a programming error, not a silent no-op', () => {
+    expect(() => decide('here', { boundOn: [], interface: null })).toThrow(TypeError);
+  });
+});

@@ -103,3 +103,14 @@ describe('describePlan', () => {
     expect(describePlan([])).toEqual([]);
   });
 });
+
+describe('planFor without an interface', () => {
+  it('plans an unbind from where the VIP was found', () => {
+    const d = decide('elsewhere', { boundOn: ['eth7'], interface: null });
+    expect(describePlan(planFor(d, VIP, null, ANNOUNCE))).toEqual(['stop background announcer (if any)', 'ip addr del 10.0.0.100/24 dev eth7']);
+  });
+
+  it('refuses to plan a bind with nowhere to put it', () => {
+    expect(() => planFor(decision({ action: 'bind', add: true, announce: true }), VIP, null, ANNOUNCE)).toThrow(TypeError);
+  });
+});

@@ -2,7 +2,8 @@
  * The hook against a real Sentinel cluster in network namespaces (root).
  * Sentinel itself runs bin/vipctl as client-reconfig-script on every node.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
@@ -119,6 +120,26 @@ describeLab('hook in the lab (root)', () => {
     // each run replaced the previous announcer under the lock: exactly one is left
     expect(await arpingPids(lab, master)).toHaveLength(1);
     expect(await arpingPids(lab, other)).toHaveLength(0);
+  });
+
+  it('a host outside the VIP subnet (a Sentinel-only host) runs the hook without error; a configured interface it lacks is exit 2', async () => {
+    const ns = `vl-${lab.id}-x`;
+    const config2 = join(lab.dir, 'vipctl-eth9.yaml');
+    writeFileSync(config2, readFileSync(lab.configPath, 'utf8').replace('    vip: 198.18.0.100/24', '    vip: 198.18.0.100/24\n    interface: eth9'));
+    await run(['ip', 'netns', 'add', ns]);
+    try {
+      await run(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
+      const hook = (config: string) =>
+        run(['ip', 'netns', 'exec', ns, 'env', `VIPCTL_CONFIG=${config}`, 'VIPCTL_LOG_FILE=', `VIPCTL_RUN_DIR=${join(lab.dir, 'x-run')}`, lab.hookPath, 'mymaster', 'observer', 'start', '198.18.0.12', '6379', '198.18.0.11', '6379']);
+      const r = await hook(lab.configPath);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(parseLog(r.stderr).find((l) => l.event === 'noop')).toMatchObject({ mustBe: 'unbound', is: 'unbound' });
+      const bad = await hook(config2);
+      expect(bad.exitCode, bad.stderr).toBe(2);
+      expect(parseLog(bad.stderr)[0]).toMatchObject({ event: 'error', code: 'CONFIG', key: 'masters.mymaster.interface' });
+    } finally {
+      await run(['ip', 'netns', 'del', ns]);
+    }
   });
 
   it('SIGKILL of the master: the VIP ends on the new master and nowhere else; the neighbour follows without sending', async () => {
