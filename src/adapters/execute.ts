@@ -35,7 +35,7 @@ export async function executeStep(step: Step, ctx: ExecuteContext): Promise<Step
     }
     case 'announce': {
       const a = await startAnnouncer(step.argv, ctx.runDir, ctx.vip);
-      return { step, action: 'announce', durationMs: ms(), pid: a.pid, note: `${step.argv[3]} packet(s), one every ${step.argv[5]} s` };
+      return { step, action: 'announce', durationMs: ms(), pid: a.pid, note: `${step.count} packet(s), one every ${step.intervalSeconds} s` };
     }
     case 'stop-announce': {
       const pid = stopAnnouncer(ctx.runDir, ctx.vip);

@@ -10,7 +10,7 @@ export type Step =
   /** Run argv; a failure whose stderr matches `okIf` counts as success (idempotence). */
   | { kind: 'exec'; what: 'ip-add' | 'ip-del'; argv: string[]; okIf: string }
   /** Start announcing (gratuitous ARP), first packet now, the rest in the background. */
-  | { kind: 'announce'; argv: string[] }
+  | { kind: 'announce'; argv: string[]; count: number; intervalSeconds: number }
   /** Stop a background announcer of this VIP, if one runs. */
   | { kind: 'stop-announce' };
 
@@ -47,7 +47,9 @@ export function planFor(decision: Decision, vip: Cidr, ifname: string | null, an
   if (decision.stopAnnounce) steps.push({ kind: 'stop-announce' });
   for (const i of decision.removeFrom) steps.push(ipDel(vip, i));
   if (decision.add) steps.push(ipAdd(vip, ifname!));
-  if (decision.announce && announce.count > 0) steps.push({ kind: 'announce', argv: arpingArgv(vip, ifname!, announce) });
+  if (decision.announce && announce.count > 0) {
+    steps.push({ kind: 'announce', argv: arpingArgv(vip, ifname!, announce), count: announce.count, intervalSeconds: announce.intervalSeconds });
+  }
   return steps;
 }
 

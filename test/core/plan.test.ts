@@ -17,6 +17,8 @@ const DEL_ETH2: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del
 const ANNOUNCE_ETH1: Step = {
   kind: 'announce',
   argv: ['arping', '-U', '-c', '5', '-i', '1', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100'],
+  count: 5,
+  intervalSeconds: 1,
 };
 const STOP: Step = { kind: 'stop-announce' };
 
@@ -62,7 +64,7 @@ describe('planFor', () => {
       'reply mode',
       decision({ action: 'bind', add: true, announce: true }),
       { count: 2, intervalSeconds: 3, mode: 'reply' },
-      [ADD_ETH1, { kind: 'announce', argv: ['arping', '-A', '-c', '2', '-i', '3', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100'] }],
+      [ADD_ETH1, { kind: 'announce', argv: ['arping', '-A', '-c', '2', '-i', '3', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100'], count: 2, intervalSeconds: 3 }],
     ],
   ])('%s', (_name, d, announce, steps) => {
     expect(planFor(d, VIP, 'eth1', announce)).toEqual(steps);
