@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (`*.root.test.ts`: needs root / network namespaces; run one file at a time).
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         extends: true,
