@@ -4,13 +4,13 @@
 //   (dist/hook.cjs.v8cache), made here by loading it and running its pure
 //   paths once. See src/code-cache.ts and bench/hook.bench.ts.
 // Built into a fresh folder and swapped in, so a run using dist/ never sees it half-built.
+// Runs under tsx (see package.json) so that it loads the bundle with the same
+// code as the CLI: src/code-cache.ts.
 import { build } from 'esbuild';
 import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import vm from 'node:vm';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
+import { loadWithCodeCache } from '../src/code-cache.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, `dist.${process.pid}.tmp`);
@@ -31,12 +31,9 @@ await build({
 await build({ ...common, entryPoints: ['src/hook-bundle.ts'], outfile: join(out, 'hook.cjs'), format: 'cjs' });
 
 // The code cache: load the bundle as the CLI will, warm it, save what V8 compiled.
-const file = join(out, 'hook.cjs');
-const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: join(root, 'dist', 'hook.cjs') });
-const mod = { exports: {} };
-script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, out);
-mod.exports.warm();
-writeFileSync(`${file}.v8cache`, script.createCachedData());
+const bundle = loadWithCodeCache(join(out, 'hook.cjs'));
+bundle.exports.warm();
+if (!bundle.saveCache()) throw new Error(`cannot write the code cache in ${out}`);
 
 const old = join(root, `dist.${process.pid}.old`);
 try {
