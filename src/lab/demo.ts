@@ -10,6 +10,7 @@ import type { ProbeEvent } from './probe';
 import { buildTimeline, type LogLine, type Timeline } from './timeline';
 import { REDIS_PORT, SENTINEL_PORT, type LabHost } from './topology';
 import { VipctlError } from '../core/errors';
+import { parseLogLines } from '../adapters/log-lines';
 
 export interface DemoOptions extends LabOptions {
   kind: FailoverKind;
@@ -61,9 +62,8 @@ export function readLogs(lab: Lab): LogLine[] {
   for (const n of lab.topo.nodes) {
     const file = lab.logFile(n);
     if (!existsSync(file)) continue;
-    for (const text of readFileSync(file, 'utf8').split('\n')) {
-      if (!text.trim()) continue;
-      const j = JSON.parse(text) as { time: string; event?: string; cmd?: string; note?: string };
+    for (const record of parseLogLines(readFileSync(file, 'utf8'))) {
+      const j = record as { time: string; event?: string; cmd?: string; note?: string };
       if (j.event) out.push({ host: n.name, t: Date.parse(j.time), event: j.event, ...(j.cmd ? { cmd: j.cmd } : {}), ...(j.note ? { note: j.note } : {}) });
     }
   }

@@ -35,10 +35,5 @@ export function upLab(options: LabOptions = {}): Promise<Lab> {
   return Lab.up({ baseDir: TEST_LAB_DIR, ...options });
 }
 
-/** JSON log lines of a node's vipctl log. */
-export function parseLog(text: string): Array<Record<string, unknown>> {
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+/** JSON log lines of a node's vipctl log (or of stderr). */
+export { parseLogLines as parseLog } from '../../src/adapters/log-lines';

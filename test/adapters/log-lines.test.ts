@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { parseLogLines } from '../../src/adapters/log-lines';
+
+describe('parseLogLines', () => {
+  it('one record per non-empty line', () => {
+    expect(parseLogLines('{"event":"bind"}\n\n{"event":"announce","pid":7}\n')).toEqual([{ event: 'bind' }, { event: 'announce', pid: 7 }]);
+  });
+
+  it('a line that is not JSON is an error, not skipped', () => {
+    expect(() => parseLogLines('{"event":"bind"}\nnot json\n')).toThrow(SyntaxError);
+  });
+});
