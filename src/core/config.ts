@@ -54,6 +54,17 @@ const schema = z.strictObject({
   ),
   runDir: z._default(nonEmpty(), '/run/vipctl'),
   lockTimeoutMs: z._default(intIn(0, 55_000), 10_000),
+  // The data Redis on this host, read with ROLE by watch and status.
+  redis: z.prefault(z.strictObject({ password: z.optional(nonEmpty()), username: z.optional(nonEmpty()) }), {}),
+  watch: z.prefault(
+    z.strictObject({
+      intervalMs: z._default(intIn(50, 600_000), 1000),
+      // auto = the master's down-after-milliseconds as Sentinel reports it; 0 = never fence.
+      fenceAfterMs: z._default(z.union([z.literal('auto'), intIn(0, 3_600_000)]), 'auto'),
+    }),
+    {},
+  ),
+  metrics: z.optional(z.strictObject({ listen: hostPort })),
 });
 
 export type RawConfig = z.output<typeof schema>;
@@ -72,12 +83,17 @@ export interface Config {
   log: RawConfig['log'];
   runDir: string;
   lockTimeoutMs: number;
+  redis: { password?: string; username?: string };
+  watch: { intervalMs: number; fenceAfterMs: 'auto' | number };
+  /** Prometheus endpoint while `watch` runs; null when not configured. */
+  metrics: { listen: HostPort } | null;
 }
 
 /** Environment variables that override config keys (documented in the README). */
 export interface ConfigEnv {
   [name: string]: string | undefined;
   VIPCTL_SENTINEL_PASSWORD?: string;
+  VIPCTL_REDIS_PASSWORD?: string;
   VIPCTL_LOG_FILE?: string;
   VIPCTL_RUN_DIR?: string;
 }
@@ -126,6 +142,7 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
   if (problems.length > 0) throw configError(source, problems);
 
   const password = env.VIPCTL_SENTINEL_PASSWORD || raw.sentinel.password;
+  const redisPassword = env.VIPCTL_REDIS_PASSWORD || raw.redis.password;
   return {
     sentinel: {
       addresses: sentinels,
@@ -137,6 +154,9 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
     log: { ...raw.log, file: env.VIPCTL_LOG_FILE !== undefined ? env.VIPCTL_LOG_FILE || null : raw.log.file },
     runDir: env.VIPCTL_RUN_DIR || raw.runDir,
     lockTimeoutMs: raw.lockTimeoutMs,
+    redis: { ...(redisPassword ? { password: redisPassword } : {}), ...(raw.redis.username ? { username: raw.redis.username } : {}) },
+    watch: raw.watch,
+    metrics: raw.metrics ? { listen: parseHostPort(raw.metrics.listen)! } : null,
   };
 }
 

@@ -40,6 +40,30 @@ describe('validateConfig: valid documents', () => {
     expect(c.log).toEqual({ file: '/var/log/vipctl/vipctl.log', level: 'info' });
     expect(c.runDir).toBe('/run/vipctl');
     expect(c.lockTimeoutMs).toBe(10_000);
+    expect(c.redis).toEqual({});
+    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto' });
+    expect(c.metrics).toBeNull();
+  });
+
+  it('reads the redis, watch and metrics sections', () => {
+    const c = validateConfig(
+      withDoc((d) => {
+        d.redis = { password: 'rp', username: 'default' };
+        d.watch = { intervalMs: 250, fenceAfterMs: 0 };
+        d.metrics = { listen: '127.0.0.1:9477' };
+      }),
+    );
+    expect(c.redis).toEqual({ password: 'rp', username: 'default' });
+    expect(c.watch).toEqual({ intervalMs: 250, fenceAfterMs: 0 });
+    expect(c.metrics).toEqual({ listen: { host: '127.0.0.1', port: 9477 } });
+    expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 'auto' }))).watch.fenceAfterMs).toBe('auto');
+    expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 3000 }))).watch).toEqual({ intervalMs: 1000, fenceAfterMs: 3000 });
+  });
+
+  it('takes the redis password from $VIPCTL_REDIS_PASSWORD over the file', () => {
+    expect(validateConfig(withDoc((d) => (d.redis = { password: 'file' })), { VIPCTL_REDIS_PASSWORD: 'env' }).redis.password).toBe('env');
+    expect(validateConfig(minimal(), { VIPCTL_REDIS_PASSWORD: 'env' }).redis).toEqual({ password: 'env' });
+    expect(validateConfig(withDoc((d) => (d.redis = { password: 'file' })), { VIPCTL_REDIS_PASSWORD: '' }).redis.password).toBe('file');
   });
 
   it('keeps every explicitly set value', () => {
@@ -174,6 +198,13 @@ describe('validateConfig: one problem', () => {
     ['lockTimeoutMs too big', withDoc((d) => (d.lockTimeoutMs = 60_000)), 'lockTimeoutMs', /<=55000/],
     ['password empty', withDoc((d) => (d.sentinel.password = '')), 'sentinel.password', /.+/],
     ['password a number', withDoc((d) => (d.sentinel.password = 1234)), 'sentinel.password', /expected string, received number/],
+    ['unknown redis key', withDoc((d) => (d.redis = { pass: 'x' })), 'redis.pass', /unknown key/],
+    ['redis.password empty', withDoc((d) => (d.redis = { password: '' })), 'redis.password', /.+/],
+    ['watch.intervalMs too small', withDoc((d) => (d.watch = { intervalMs: 10 })), 'watch.intervalMs', />=50/],
+    ['watch.fenceAfterMs a word', withDoc((d) => (d.watch = { fenceAfterMs: 'never' })), 'watch.fenceAfterMs', /.+/],
+    ['watch.fenceAfterMs negative', withDoc((d) => (d.watch = { fenceAfterMs: -1 })), 'watch.fenceAfterMs', /.+/],
+    ['metrics.listen without a port', withDoc((d) => (d.metrics = { listen: '127.0.0.1' })), 'metrics.listen', /host:port/],
+    ['unknown watch key', withDoc((d) => (d.watch = { interval: 5 })), 'watch.interval', /unknown key/],
   ])('%s', (_name, doc, key, why) => {
     const err = configError(doc);
     expect(err.details.problems).toHaveLength(1);

@@ -7,7 +7,8 @@ import { describe, it } from 'vitest';
 import { Lab, type LabOptions } from '../../src/lab/lab';
 import { missingTools } from '../../src/lab/prereqs';
 
-export const TEST_LAB_DIR = '/run/vipctl-lab-test';
+// Each checkout running integration tests at once needs its own (the global teardown removes every lab in it).
+export const TEST_LAB_DIR = process.env.VIPCTL_TEST_LAB_DIR || '/run/vipctl-lab-test';
 
 const isRoot = process.getuid?.() === 0;
 const missing = missingTools();
