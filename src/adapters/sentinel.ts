@@ -4,8 +4,13 @@ import type { Config } from '../core/config';
 import { normalizeIp, isIp } from '../core/address';
 import { agree, joinHostPort, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
 
-export async function askSentinel(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<SentinelAnswer> {
-  const name = joinHostPort(sentinel.host, sentinel.port);
+/**
+ * One exchange with one Sentinel on a fresh connection, under our own
+ * deadline over the whole of it: a stopped or overloaded Sentinel accepts the
+ * TCP connection and then says nothing, and ioredis alone took three times
+ * the timeout to give up on it (measured in the lab).
+ */
+async function withSentinel<T>(config: Config, sentinel: { host: string; port: number }, timeoutMs: number, query: (c: Redis) => Promise<T>, onTimeout: () => T): Promise<T> {
   const client = new Redis({
     host: sentinel.host,
     port: sentinel.port,
@@ -19,33 +24,91 @@ export async function askSentinel(config: Config, sentinel: { host: string; port
     retryStrategy: () => null,
   });
   client.on('error', () => {}); // reported through the answer
-  const query = async (): Promise<SentinelAnswer> => {
-    try {
-      await client.connect();
-      const reply = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string] | null;
-      if (!reply) return { sentinel: name, master: null, error: `does not monitor ${masterName}` };
-      const [host, port] = reply;
-      return { sentinel: name, master: joinHostPort(isIp(host) ? normalizeIp(host) : host, port) };
-    } catch (e) {
-      return { sentinel: name, master: null, error: (e as Error).message };
-    }
-  };
-  // Our own deadline over the whole exchange: a stopped or overloaded Sentinel
-  // accepts the TCP connection and then says nothing, and ioredis alone took
-  // three times the timeout to give up on it (measured in the lab).
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<SentinelAnswer>((resolve) => {
-    timer = setTimeout(() => resolve({ sentinel: name, master: null, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+  const deadline = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), timeoutMs);
   });
   try {
-    return await Promise.race([query(), deadline]);
+    return await Promise.race([
+      (async () => {
+        await client.connect();
+        return query(client);
+      })(),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
     client.disconnect();
   }
 }
 
-export async function askSentinels(config: Config, masterName: string, timeoutMs = 1000): Promise<SentinelView> {
-  const answers = await Promise.all(config.sentinel.addresses.map((s) => askSentinel(config, s, masterName, timeoutMs)));
-  return agree(answers, config.sentinel.addresses.length);
+export async function askSentinel(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<SentinelAnswer> {
+  const name = joinHostPort(sentinel.host, sentinel.port);
+  return withSentinel(
+    config,
+    sentinel,
+    timeoutMs,
+    async (client): Promise<SentinelAnswer> => {
+      try {
+        const reply = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string] | null;
+        if (!reply) return { sentinel: name, master: null, error: `does not monitor ${masterName}` };
+        const [host, port] = reply;
+        return { sentinel: name, master: joinHostPort(isIp(host) ? normalizeIp(host) : host, port) };
+      } catch (e) {
+        return { sentinel: name, master: null, error: (e as Error).message };
+      }
+    },
+    () => ({ sentinel: name, master: null, error: `no answer within ${timeoutMs} ms` }),
+  ).catch((e: Error) => ({ sentinel: name, master: null, error: e.message }));
+}
+
+export interface AskOptions {
+  /** Answer as soon as a strict majority agrees, without waiting for the slowest Sentinel (watch). */
+  settleEarly?: boolean;
+  /** Each Sentinel's answer as it comes (also after an early answer). */
+  onAnswer?: (a: SentinelAnswer) => void;
+}
+
+export async function askSentinels(config: Config, masterName: string, timeoutMs = 1000, options: AskOptions = {}): Promise<SentinelView> {
+  const total = config.sentinel.addresses.length;
+  const asks = config.sentinel.addresses.map((s) =>
+    askSentinel(config, s, masterName, timeoutMs).then((a) => {
+      options.onAnswer?.(a);
+      return a;
+    }),
+  );
+  if (!options.settleEarly) return agree(await Promise.all(asks), total);
+  return new Promise((resolve) => {
+    const answers: SentinelAnswer[] = [];
+    for (const ask of asks) {
+      void ask.then((a) => {
+        answers.push(a);
+        const view = agree(answers, total);
+        if (view.master !== null || answers.length === total) resolve(view);
+      });
+    }
+  });
+}
+
+/** What `SENTINEL MASTER <name>` says of the timings watch needs; null when this Sentinel cannot tell. */
+export interface MasterTimings {
+  downAfterMs: number;
+  failoverTimeoutMs: number;
+}
+
+export async function askMasterTimings(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<MasterTimings | null> {
+  return withSentinel(
+    config,
+    sentinel,
+    timeoutMs,
+    async (client) => {
+      const reply = (await client.call('SENTINEL', 'MASTER', masterName)) as string[];
+      const fields = new Map<string, string>();
+      for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
+      const downAfterMs = Number(fields.get('down-after-milliseconds'));
+      const failoverTimeoutMs = Number(fields.get('failover-timeout'));
+      return Number.isFinite(downAfterMs) && downAfterMs > 0 && Number.isFinite(failoverTimeoutMs) && failoverTimeoutMs > 0 ? { downAfterMs, failoverTimeoutMs } : null;
+    },
+    () => null,
+  ).catch(() => null);
 }

@@ -26,6 +26,10 @@ export interface ConvergeOptions {
   want: (local: ReadonlySet<string>) => Want;
   announceWhenBound: boolean;
   dryRun?: boolean;
+  /** Fields added to every line of this pass, computed as each is written (watch: trigger, sinceEventMs). */
+  extraFields?: (d: { want: Want; decision: Decision }) => Record<string, unknown>;
+  /** Level of the `noop` line (default info; watch's timer passes log it at debug). */
+  noopLevel?: 'info' | 'debug';
 }
 
 export interface ConvergeResult {
@@ -55,6 +59,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     ifname = target ?? bound[0];
     const decision = decide(want.desired, { boundOn: bound, interface: target }, { announceWhenBound: o.announceWhenBound });
     const steps = planFor(decision, o.master.vip, target, o.config.announce);
+    const extra = (): Record<string, unknown> => o.extraFields?.({ want, decision }) ?? {};
     const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: `${want.reason}; ${decision.reason}` };
     if (o.dryRun) {
       o.logger.info({ ...base, event: 'plan', dryRun: true, plan: steps.map((s) => (s.kind === 'stop-announce' ? ['stop-announce'] : s.argv)) }, `dry run: ${steps.length} step(s)`);
@@ -68,13 +73,13 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
         if (r.action === 'stop-announce' && r.pid === undefined) return; // there was none: not an action
         logged = true;
         o.logger.info(
-          { ...base, event: r.action, argv: r.step.kind === 'stop-announce' ? undefined : r.step.argv, durationMs: r.durationMs, ...(r.pid ? { pid: r.pid } : {}), ...(r.note ? { note: r.note } : {}), ...(lock?.waitedMs ? { lockWaitMs: lock.waitedMs } : {}) },
+          { ...base, ...extra(), event: r.action, argv: r.step.kind === 'stop-announce' ? undefined : r.step.argv, durationMs: r.durationMs, ...(r.pid ? { pid: r.pid } : {}), ...(r.note ? { note: r.note } : {}), ...(lock?.waitedMs ? { lockWaitMs: lock.waitedMs } : {}) },
           `${r.action} ${vip}${r.note ? ` (${r.note})` : ''}`,
         );
       },
     });
     // One line per decision, also when it changed nothing.
-    if (!logged) o.logger.info({ ...base, event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
+    if (!logged) o.logger[o.noopLevel ?? 'info']({ ...base, ...extra(), event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
     return { interface: ifname, decision, steps, results, durationMs: ms(started) };
   } catch (e) {
     // failures after the interface is known name it in their log line

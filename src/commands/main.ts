@@ -36,6 +36,14 @@ export async function runMain(args: readonly string[]): Promise<number> {
       code = await (await import('./reconcile')).reconcileCommand(config, logger.child({ cmd: 'reconcile' }), o);
     });
 
+  program
+    .command('watch')
+    .description('the per-node daemon: keep the VIP where the Sentinels say the master is (foreground)')
+    .option('--release-on-exit', 'remove the VIPs held here on SIGTERM/SIGINT (default: leave them)')
+    .action(async (o: { releaseOnExit?: boolean }) => {
+      code = await (await import('./watch')).watchCommand({ ...program.opts<{ config?: string }>(), ...o });
+    });
+
   const lab = program.command('lab').description('a real 3-node Redis + Sentinel cluster in network namespaces (root)');
   const labOpts = (c: Command) =>
     c.option('--id <id>', 'lab name (lowercase letters/digits)', 'demo').option('--dir <dir>', 'state directory', '/run/vipctl-lab').option('--json', 'machine-readable output on stdout');

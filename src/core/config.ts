@@ -61,6 +61,12 @@ const schema = z.strictObject({
       intervalMs: z._default(intIn(50, 600_000), 1000),
       // auto = the master's down-after-milliseconds as Sentinel reports it; 0 = never fence.
       fenceAfterMs: z._default(z.union([z.literal('auto'), intIn(0, 3_600_000)]), 'auto'),
+      // ROLE poll period of the new master's host during a failover.
+      rolePollMs: z._default(intIn(1, 1000), 5),
+      // PING period on each Sentinel subscription (reachability, for fencing).
+      sentinelPingMs: z._default(intIn(10, 10_000), 100),
+      // Deadline of each Sentinel query of a pass.
+      queryTimeoutMs: z._default(intIn(50, 10_000), 500),
     }),
     {},
   ),
@@ -84,7 +90,7 @@ export interface Config {
   runDir: string;
   lockTimeoutMs: number;
   redis: { password?: string; username?: string };
-  watch: { intervalMs: number; fenceAfterMs: 'auto' | number };
+  watch: { intervalMs: number; fenceAfterMs: 'auto' | number; rolePollMs: number; sentinelPingMs: number; queryTimeoutMs: number };
   /** Prometheus endpoint while `watch` runs; null when not configured. */
   metrics: { listen: HostPort } | null;
 }

@@ -41,7 +41,7 @@ describe('validateConfig: valid documents', () => {
     expect(c.runDir).toBe('/run/vipctl');
     expect(c.lockTimeoutMs).toBe(10_000);
     expect(c.redis).toEqual({});
-    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto' });
+    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto', rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
     expect(c.metrics).toBeNull();
   });
 
@@ -54,10 +54,10 @@ describe('validateConfig: valid documents', () => {
       }),
     );
     expect(c.redis).toEqual({ password: 'rp', username: 'default' });
-    expect(c.watch).toEqual({ intervalMs: 250, fenceAfterMs: 0 });
+    expect(c.watch).toEqual({ intervalMs: 250, fenceAfterMs: 0, rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
     expect(c.metrics).toEqual({ listen: { host: '127.0.0.1', port: 9477 } });
     expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 'auto' }))).watch.fenceAfterMs).toBe('auto');
-    expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 3000 }))).watch).toEqual({ intervalMs: 1000, fenceAfterMs: 3000 });
+    expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 3000 }))).watch).toEqual({ intervalMs: 1000, fenceAfterMs: 3000, rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
   });
 
   it('takes the redis password from $VIPCTL_REDIS_PASSWORD over the file', () => {
@@ -203,6 +203,9 @@ describe('validateConfig: one problem', () => {
     ['watch.intervalMs too small', withDoc((d) => (d.watch = { intervalMs: 10 })), 'watch.intervalMs', />=50/],
     ['watch.fenceAfterMs a word', withDoc((d) => (d.watch = { fenceAfterMs: 'never' })), 'watch.fenceAfterMs', /.+/],
     ['watch.fenceAfterMs negative', withDoc((d) => (d.watch = { fenceAfterMs: -1 })), 'watch.fenceAfterMs', /.+/],
+    ['watch.rolePollMs zero', withDoc((d) => (d.watch = { rolePollMs: 0 })), 'watch.rolePollMs', />=1/],
+    ['watch.sentinelPingMs too small', withDoc((d) => (d.watch = { sentinelPingMs: 5 })), 'watch.sentinelPingMs', />=10/],
+    ['watch.queryTimeoutMs too large', withDoc((d) => (d.watch = { queryTimeoutMs: 20_000 })), 'watch.queryTimeoutMs', /<=10000/],
     ['metrics.listen without a port', withDoc((d) => (d.metrics = { listen: '127.0.0.1' })), 'metrics.listen', /host:port/],
     ['unknown watch key', withDoc((d) => (d.watch = { interval: 5 })), 'watch.interval', /unknown key/],
   ])('%s', (_name, doc, key, why) => {

@@ -1,0 +1,67 @@
+/**
+ * Prometheus metrics of `vipctl watch` (prom-client), served as text at
+ * http://<metrics.listen>/metrics. prom-client is loaded only when metrics
+ * are configured; without them every call is a no-op.
+ */
+import http from 'node:http';
+import type { HostPort } from '../core/address';
+
+export interface WatchMetrics {
+  vipBound(master: string, bound: boolean): void;
+  sentinels(reachable: number, configured: number): void;
+  pass(master: string): void;
+  error(master: string): void;
+  fenced(master: string, fenced: boolean): void;
+  /** Event-to-bind latency of the last failover that bound the VIP here. */
+  bindLatency(master: string, ms: number): void;
+  /** Where it listens ("host:port"), null when off. */
+  readonly address: string | null;
+  close(): Promise<void>;
+}
+
+const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {}, fenced() {}, bindLatency() {}, address: null, close: async () => {} };
+
+export async function startMetrics(listen: HostPort | null): Promise<WatchMetrics> {
+  if (listen === null) return NOOP;
+  const prom = await import('prom-client');
+  const registry = new prom.Registry();
+  const r = { registers: [registry] };
+  const bound = new prom.Gauge({ name: 'vipctl_vip_bound', help: '1 when the VIP of this master is bound on this host', labelNames: ['master'], ...r });
+  const reachable = new prom.Gauge({ name: 'vipctl_sentinels_reachable', help: 'Sentinels that answered recently', ...r });
+  const configured = new prom.Gauge({ name: 'vipctl_sentinels_configured', help: 'Sentinels in the config', ...r });
+  const passes = new prom.Counter({ name: 'vipctl_reconcile_passes_total', help: 'Reconcile passes run', labelNames: ['master'], ...r });
+  const errors = new prom.Counter({ name: 'vipctl_reconcile_errors_total', help: 'Reconcile passes that failed', labelNames: ['master'], ...r });
+  const fenced = new prom.Gauge({ name: 'vipctl_fenced', help: '1 while no Sentinel majority has been reachable for the fence time', labelNames: ['master'], ...r });
+  const latency = new prom.Gauge({ name: 'vipctl_last_failover_bind_latency_seconds', help: 'From the event that triggered the last failover bind here to the bind', labelNames: ['master'], ...r });
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404).end('not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (e: Error) => res.writeHead(500).end(`${e.message}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  return {
+    vipBound: (m, b) => bound.set({ master: m }, b ? 1 : 0),
+    sentinels: (n, total) => {
+      reachable.set(n);
+      configured.set(total);
+    },
+    pass: (m) => passes.inc({ master: m }),
+    error: (m) => errors.inc({ master: m }),
+    fenced: (m, f) => fenced.set({ master: m }, f ? 1 : 0),
+    bindLatency: (m, ms) => latency.set({ master: m }, ms / 1000),
+    address: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The ROLE poller of `vipctl watch`: asks a local Redis for its ROLE every
+ * few ms until it reports master. Sentinel promotes with SLAVEOF NO ONE plus
+ * CLIENT KILL TYPE normal, which drops this very connection at the moment of
+ * promotion: it reconnects at once (1 ms) and asks again.
+ */
+import Redis from 'ioredis';
+import type { HostPort } from '../core/address';
+
+export interface RolePollOptions {
+  username?: string;
+  password?: string;
+  everyMs: number;
+  /** Stop at this epoch ms even without an answer. */
+  until: number;
+  /** Called once when the Redis reports master (epoch ms). */
+  onMaster: (at: number) => void;
+  /** Called once when polling cannot work (say, authentication refused). */
+  onFailure: (reason: string) => void;
+}
+
+export interface RolePoller {
+  stop(): void;
+}
+
+export function pollRole(address: HostPort, o: RolePollOptions): RolePoller {
+  let stopped = false;
+  const client = new Redis({
+    host: address.host,
+    port: address.port,
+    ...(o.username ? { username: o.username } : {}),
+    ...(o.password ? { password: o.password } : {}),
+    connectTimeout: 500,
+    commandTimeout: 500,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => 1,
+  });
+  let lastError = '';
+  let authFailures = 0;
+  client.on('error', (e: Error) => {
+    lastError = e.message;
+    if (/NOAUTH|WRONGPASS|NOPERM|AUTH/i.test(lastError)) authFailures++;
+  });
+  const stop = (): void => {
+    stopped = true;
+    client.disconnect();
+  };
+  void (async () => {
+    while (!stopped && Date.now() < o.until) {
+      try {
+        if (client.status === 'ready') {
+          const reply = (await client.call('ROLE')) as unknown[];
+          if (reply?.[0] === 'master') {
+            if (!stopped) o.onMaster(Date.now());
+            stop();
+            return;
+          }
+        }
+      } catch (e) {
+        lastError = (e as Error).message;
+        if (/NOAUTH|WRONGPASS|NOPERM/i.test(lastError)) authFailures++;
+      }
+      if (authFailures >= 3) {
+        o.onFailure(`ROLE refused: ${lastError}`);
+        stop();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, client.status === 'ready' ? o.everyMs : 2));
+    }
+    if (!stopped) o.onFailure(`no role master before the failover timeout${lastError ? ` (last error: ${lastError})` : ''}`);
+    stop();
+  })();
+  return { stop };
+}

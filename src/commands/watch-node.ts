@@ -1,0 +1,168 @@
+/**
+ * Everything one `vipctl watch` runs for one config: the Sentinel
+ * subscriptions, one MasterWatch per master, the timers (level pass, tick for
+ * fencing and failover deadlines), the metrics endpoint. SIGHUP replaces the
+ * whole of it with one built from the new config (src/commands/watch.ts).
+ */
+import type { Config } from '../core/config';
+import { parseSentinelEvent } from '../core/watch/events';
+import { fenceAfter, fenced } from '../core/watch/fence';
+import { localAddresses } from '../core/local';
+import { joinHostPort } from '../core/sentinel-view';
+import { SentinelLink } from '../adapters/sentinel-events';
+import { askMasterTimings } from '../adapters/sentinel';
+import { readLinks } from '../adapters/ip';
+import { startMetrics, type WatchMetrics } from '../adapters/metrics';
+import type { Logger } from '../adapters/log';
+import { converge } from './converge';
+import { logFailure } from './failure';
+import { MasterWatch } from './watch-master';
+
+/** How often failover deadlines, ROLE poll ends and the fence are checked. */
+const TICK_MS = 50;
+
+export class WatchNode {
+  private links: SentinelLink[] = [];
+  private masters = new Map<string, MasterWatch>();
+  /** Last time each Sentinel answered a query of a pass (the links track their own pings). */
+  private answeredAt = new Map<string, number>();
+  private local: ReadonlySet<string> = new Set();
+  private timers: NodeJS.Timeout[] = [];
+  private metrics: WatchMetrics | null = null;
+  private readonly startedAt = Date.now();
+  private fencedNow = new Map<string, boolean>();
+
+  constructor(readonly config: Config, private readonly logger: Logger) {}
+
+  async start(): Promise<void> {
+    const cfg = this.config;
+    this.metrics = await startMetrics(cfg.metrics?.listen ?? null);
+    const metrics = this.metrics;
+    try {
+      const vips = [...cfg.masters.values()].map((m) => m.vip.address);
+      this.local = localAddresses(await readLinks(), vips);
+    } catch (e) {
+      logFailure(this.logger, e, { startedAt: performance.now(), extra: { during: 'reading local addresses' } });
+    }
+    for (const m of cfg.masters.values()) {
+      this.masters.set(
+        m.name,
+        new MasterWatch(m, {
+          config: cfg,
+          logger: this.logger,
+          metrics,
+          local: () => this.local,
+          setLocal: (l) => (this.local = l),
+          fenced: (mw) => this.fencedReason(mw),
+          answered: (s, at) => this.answeredAt.set(s, Math.max(at, this.answeredAt.get(s) ?? -Infinity)),
+        }),
+      );
+    }
+    this.links = cfg.sentinel.addresses.map(
+      (a) =>
+        new SentinelLink(a, { ...(cfg.sentinel.username ? { username: cfg.sentinel.username } : {}), ...(cfg.sentinel.password ? { password: cfg.sentinel.password } : {}), pingMs: cfg.watch.sentinelPingMs }, {
+          onMessage: (s, channel, message, at) => this.onMessage(s, channel, message, at),
+          onSubscribed: (s, at) => {
+            this.logger.info({ event: 'sentinel-up', sentinel: s }, `subscribed to sentinel ${s}`);
+            void this.refreshTimings(s);
+            for (const mw of this.masters.values()) mw.trigger({ name: `subscribed ${s}`, at, ask: true });
+          },
+          onDown: (s, reason) => this.logger.warn({ event: 'sentinel-down', sentinel: s, reason }, `sentinel ${s}: ${reason}; reconnecting`),
+        }),
+    );
+    this.logger.info(
+      { event: 'watch-start', masters: [...this.masters.keys()], sentinels: this.links.map((l) => l.name), intervalMs: cfg.watch.intervalMs, fenceAfterMs: cfg.watch.fenceAfterMs, metrics: metrics.address },
+      `watching ${this.masters.size} master(s) through ${this.links.length} sentinel(s)`,
+    );
+    for (const l of this.links) l.start();
+    for (const a of cfg.sentinel.addresses) void this.refreshTimings(joinHostPort(a.host, a.port));
+    const now = Date.now();
+    for (const mw of this.masters.values()) mw.trigger({ name: 'start', at: now, ask: true });
+    this.timers.push(setInterval(() => this.everyInterval(), cfg.watch.intervalMs));
+    this.timers.push(setInterval(() => this.tick(), TICK_MS));
+  }
+
+  private onMessage(sentinel: string, channel: string, message: string, at: number): void {
+    const e = parseSentinelEvent(channel, message);
+    if (!e) return;
+    const mw = this.masters.get(e.master);
+    if (!mw) return;
+    this.logger.debug({ event: 'sentinel-event', sentinel, channel, message, master: e.master }, `${channel} ${message}`);
+    mw.feed({ type: 'event', event: e, at });
+  }
+
+  private async refreshTimings(sentinel: string): Promise<void> {
+    const a = this.config.sentinel.addresses.find((x) => joinHostPort(x.host, x.port) === sentinel);
+    if (!a) return;
+    for (const mw of this.masters.values()) {
+      const t = await askMasterTimings(this.config, a, mw.name, this.config.watch.queryTimeoutMs);
+      if (!t) continue;
+      const before = mw.timings;
+      mw.timings = t;
+      if (!before || before.downAfterMs !== t.downAfterMs || before.failoverTimeoutMs !== t.failoverTimeoutMs) {
+        this.logger.info({ event: 'master-timings', master: mw.name, sentinel, ...t, fenceAfterMs: fenceAfter(this.config.watch.fenceAfterMs, t.downAfterMs) }, `${mw.name}: down-after ${t.downAfterMs} ms, failover-timeout ${t.failoverTimeoutMs} ms`);
+      }
+    }
+  }
+
+  private lastOk(): number[] {
+    return this.links.map((l) => Math.max(l.lastOkAt, this.answeredAt.get(l.name) ?? -Infinity));
+  }
+
+  fencedReason(mw: MasterWatch): string | null {
+    const after = fenceAfter(this.config.watch.fenceAfterMs, mw.timings?.downAfterMs);
+    return fenced(this.lastOk(), this.links.length, Date.now(), after, this.startedAt);
+  }
+
+  private everyInterval(): void {
+    const now = Date.now();
+    for (const mw of this.masters.values()) mw.trigger({ name: 'timer', at: now, ask: true });
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const lastOk = this.lastOk();
+    this.metrics?.sentinels(lastOk.filter((t) => now - t < Math.max(3 * this.config.watch.sentinelPingMs, 1000)).length, this.links.length);
+    for (const mw of this.masters.values()) {
+      mw.feed({ type: 'tick', at: now });
+      const f = this.fencedReason(mw);
+      const was = this.fencedNow.get(mw.name) ?? false;
+      if ((f !== null) !== was) {
+        this.fencedNow.set(mw.name, f !== null);
+        this.metrics?.fenced(mw.name, f !== null);
+        if (f !== null) {
+          this.logger.warn({ event: 'fence', master: mw.name, reason: f }, `fenced: ${f}`);
+          if (mw.bound !== false) mw.trigger({ name: 'fence', at: now, ask: false });
+        } else {
+          this.logger.info({ event: 'unfence', master: mw.name }, 'a majority of sentinels is reachable again');
+          mw.trigger({ name: 'unfence', at: now, ask: true });
+        }
+      }
+    }
+  }
+
+  /** Stop everything; wait for passes in flight; with `release`, remove every VIP held here. */
+  async stop(release: boolean): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    for (const l of this.links) l.close();
+    for (const mw of this.masters.values()) mw.stop();
+    await Promise.all([...this.masters.values()].map((mw) => mw.idle()));
+    if (release) {
+      for (const mw of this.masters.values()) {
+        try {
+          await converge({
+            config: this.config,
+            master: mw.master,
+            logger: this.logger,
+            announceWhenBound: false,
+            want: () => ({ desired: 'elsewhere', reason: 'watch stopping with --release-on-exit' }),
+            extraFields: ({ want, decision }) => ({ desired: want.desired, observed: decision.is, action: decision.action, trigger: 'exit', sinceEventMs: 0 }),
+          });
+        } catch (e) {
+          logFailure(this.logger, e, { master: mw.master, startedAt: performance.now() });
+        }
+      }
+    }
+    await this.metrics?.close();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `vipctl watch [--release-on-exit]`: the per-node daemon. Foreground, JSON
+ * log lines. SIGTERM/SIGINT stop it and leave the VIP where it is (a restart
+ * causes no outage; the next start reconciles) unless --release-on-exit;
+ * SIGHUP reloads the config (a bad one is logged and the old one kept).
+ */
+import type { Config } from '../core/config';
+import { loadConfig } from '../adapters/config-file';
+import { createLogger, type Logger } from '../adapters/log';
+import { removeWatchPid, writeWatchPid } from '../adapters/pid-file';
+import { logFailure } from './failure';
+import { WatchNode } from './watch-node';
+
+export interface WatchOptions {
+  config?: string;
+  releaseOnExit?: boolean;
+}
+
+export async function watchCommand(o: WatchOptions): Promise<number> {
+  let config: Config = loadConfig(o.config);
+  let logger: Logger = createLogger(config.log, { cmd: 'watch' }).logger;
+  let runDir = config.runDir;
+  writeWatchPid(runDir);
+  let node = new WatchNode(config, logger);
+  await node.start();
+
+  let busy: Promise<void> = Promise.resolve();
+  const serial = (f: () => Promise<void>): void => {
+    busy = busy.then(f, f);
+  };
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string): void =>
+      serial(async () => {
+        process.off('SIGTERM', onTerm).off('SIGINT', onInt).off('SIGHUP', onHup);
+        logger.info({ event: 'watch-stop', signal, releaseOnExit: o.releaseOnExit === true }, `${signal}: stopping${o.releaseOnExit ? ' and releasing the VIPs held here' : '; VIPs stay where they are'}`);
+        await node.stop(o.releaseOnExit === true);
+        removeWatchPid(runDir);
+        resolve(0);
+      });
+    const reload = (): void =>
+      serial(async () => {
+        let next: Config;
+        try {
+          next = loadConfig(o.config);
+        } catch (e) {
+          logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'SIGHUP reload; keeping the running config' } });
+          return;
+        }
+        logger.info({ event: 'reload' }, 'SIGHUP: reloading the config');
+        await node.stop(false);
+        config = next;
+        logger = createLogger(config.log, { cmd: 'watch' }).logger;
+        if (config.runDir !== runDir) {
+          removeWatchPid(runDir);
+          runDir = config.runDir;
+          writeWatchPid(runDir);
+        }
+        node = new WatchNode(config, logger);
+        try {
+          await node.start();
+        } catch (e) {
+          logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'restart after SIGHUP' } });
+          resolve(1);
+        }
+      });
+    const onTerm = (): void => stop('SIGTERM');
+    const onInt = (): void => stop('SIGINT');
+    const onHup = (): void => reload();
+    process.on('SIGTERM', onTerm).on('SIGINT', onInt).on('SIGHUP', onHup);
+  });
+}
