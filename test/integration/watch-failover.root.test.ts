@@ -1,0 +1,137 @@
+/**
+ * `vipctl watch` on every node of a lab built without vipctl (mode none):
+ * start with a stale copy, a planned SENTINEL FAILOVER under writes, SIGKILL
+ * of the master, kill -9 and restart of the master's watcher, SIGTERM.
+ * Order and correctness are asserted from `ip monitor address` timestamps and
+ * the logs; deadlines are generous (the machine is shared).
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { run } from '../../src/adapters/run';
+import { sleep, waitFor, type Lab } from '../../src/lab/lab';
+import type { LabHost } from '../../src/lab/topology';
+import { describeLab, upLab } from './support';
+import { AddrMonitor, INCR_CLIENT, killPid, nodeLog, replicasInSync, settledOn, startWatcher, waitExit } from './watch-support';
+
+describeLab('watch in the lab (root)', () => {
+  let lab: Lab;
+  let mon: AddrMonitor;
+  const watchers = new Map<string, number>();
+  beforeAll(async () => {
+    lab = await upLab({ mode: 'none' });
+    mon = await AddrMonitor.start(lab);
+  });
+  afterAll(async () => {
+    for (const pid of watchers.values()) killPid(pid);
+    mon?.stop();
+    await lab?.down();
+  });
+
+  it('removes a stale VIP from a replica and binds it on the master within 2 s of start', async () => {
+    const [n1, n2] = [lab.host('n1'), lab.host('n2')];
+    await run(['ip', '-n', n2.ns, 'addr', 'add', lab.topo.vipCidr, 'dev', n2.ifname]);
+    expect(await lab.vipHolders()).toEqual([n2]);
+    for (const n of lab.topo.nodes) watchers.set(n.name, await startWatcher(lab, n));
+    expect(await settledOn(lab, 15_000)).toBe(n1);
+    // measured from each watcher's own start line (node start-up is not the watcher's doing)
+    const started = (n: LabHost) => Date.parse(String(nodeLog(lab, n).find((l) => l.event === 'watch-start')!.time));
+    const bind = nodeLog(lab, n1).find((l) => l.event === 'bind')!;
+    const unbind = nodeLog(lab, n2).find((l) => l.event === 'unbind')!;
+    expect(bind).toMatchObject({ cmd: 'watch', desired: 'here', action: 'bind', trigger: expect.any(String) });
+    expect(unbind).toMatchObject({ cmd: 'watch', desired: 'elsewhere', action: 'unbind' });
+    expect(Date.parse(String(bind.time)) - started(n1)).toBeLessThan(2000);
+    expect(Date.parse(String(unbind.time)) - started(n2)).toBeLessThan(2000);
+  });
+
+  it('SENTINEL FAILOVER: the old host lets go before the new one binds, never two holders, no acknowledged write lost', async () => {
+    const old = await settledOn(lab);
+    await replicasInSync(lab, old);
+    const client = spawn('ip', ['netns', 'exec', lab.topo.client.ns, process.execPath, INCR_CLIENT, lab.topo.vip, '6379', 'vipctl:test:incr', '5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    client.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    const closed = new Promise((r) => client.once('close', r));
+    try {
+      await waitFor('writes through the VIP', async () => out.split('\n').length > 20, 10_000);
+      const since = Date.now();
+      const f = await lab.failover('sentinel');
+      const next = await waitFor('a new master with the VIP', async () => {
+        const m = await settledOn(lab, 30_000);
+        return m !== old ? m : null;
+      }, 30_000);
+      await sleep(1000); // writes go on through the new master
+      client.kill('SIGTERM');
+      await closed;
+
+      const replies = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t?: number; v?: number; done?: boolean });
+      const values = replies.filter((r) => r.v !== undefined).map((r) => r.v!);
+      const lost = values.filter((v, i) => i > 0 && v <= Math.max(...values.slice(0, i)));
+      expect(lost, 'an INCR reply not above every earlier reply is a lost write').toEqual([]);
+      expect(replies.filter((r) => r.v !== undefined && r.t! > f.at + 100).length).toBeGreaterThan(10);
+
+      const ev = mon.events(lab.topo.vip).filter((e) => e.at >= since - 5);
+      const del = ev.find((e) => e.kind === 'del' && e.node === old.name);
+      const add = ev.find((e) => e.kind === 'add' && e.node === next.name);
+      expect(del, JSON.stringify(ev)).toBeDefined();
+      expect(add, JSON.stringify(ev)).toBeDefined();
+      expect(del!.at).toBeLessThanOrEqual(add!.at);
+      expect(mon.maxHolders(lab.topo.vip, [old.name], since - 5)).toBe(1);
+      // the new master's bind came from the ROLE fast path, with the latency fields
+      const bind = nodeLog(lab, next).filter((l) => l.event === 'bind').at(-1)!;
+      expect(bind).toMatchObject({ trigger: 'role-master', desired: 'here', sinceEventMs: expect.any(Number) });
+    } finally {
+      client.kill('SIGKILL');
+    }
+  });
+
+  it('SIGKILL of the master: the VIP ends on the new master only, and the old host released it first', async () => {
+    const old = await settledOn(lab);
+    await replicasInSync(lab, old);
+    const since = Date.now();
+    const f = await lab.failover('sigkill');
+    expect(f.node).toBe(old);
+    const next = await waitFor('a new master with the VIP', async () => {
+      const m = await settledOn(lab, 30_000);
+      return m !== old ? m : null;
+    }, 30_000);
+    const ev = mon.events(lab.topo.vip).filter((e) => e.at >= since - 5);
+    const del = ev.find((e) => e.kind === 'del' && e.node === old.name);
+    const add = ev.find((e) => e.kind === 'add' && e.node === next.name);
+    expect(del, JSON.stringify(ev)).toBeDefined();
+    expect(add, JSON.stringify(ev)).toBeDefined();
+    expect(del!.at).toBeLessThanOrEqual(add!.at);
+    expect(mon.maxHolders(lab.topo.vip, [old.name], since - 5)).toBe(1);
+    expect(await lab.vipHolders()).toEqual([next]);
+    await lab.heal(old); // back as a replica, for the next tests
+  });
+
+  it('kill -9 of the master host watcher and a restart: the VIP never leaves the master', async () => {
+    const master = await settledOn(lab);
+    const since = Date.now();
+    killPid(watchers.get(master.name), 'SIGKILL');
+    await waitExit(watchers.get(master.name)!);
+    await sleep(1500);
+    watchers.set(master.name, await startWatcher(lab, master));
+    await waitFor('the restarted watcher to make its first pass', async () => nodeLog(lab, master).some((l) => l.event === 'noop' && l.trigger === 'start' && Date.parse(String(l.time)) >= since), 15_000);
+    await sleep(1500);
+    expect(mon.events(lab.topo.vip).filter((e) => e.at >= since && e.node === master.name)).toEqual([]);
+    expect(await lab.vipHolders()).toEqual([master]);
+  });
+
+  it('SIGTERM stops the watcher and leaves the VIP; --release-on-exit removes it', async () => {
+    const master = await settledOn(lab);
+    const pid = watchers.get(master.name)!;
+    killPid(pid, 'SIGTERM');
+    await waitExit(pid);
+    expect(await lab.vipHolders()).toEqual([master]);
+    expect(nodeLog(lab, master).at(-1)).toMatchObject({ event: 'watch-stop', signal: 'SIGTERM', releaseOnExit: false });
+
+    const again = await startWatcher(lab, master, ['--release-on-exit']);
+    watchers.set(master.name, again);
+    await waitFor('the watcher to start', async () => nodeLog(lab, master).filter((l) => l.event === 'watch-start').length >= 3, 15_000);
+    await sleep(500);
+    killPid(again, 'SIGTERM');
+    await waitExit(again);
+    expect(await lab.vipHolders()).toEqual([]);
+    expect(nodeLog(lab, master).some((l) => l.event === 'unbind' && l.trigger === 'exit')).toBe(true);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Helpers for the watch integration tests: start `vipctl watch` in lab nodes
+ * (until the lab has a watch mode), record `ip monitor address` per node with
+ * timestamps, read the logs. Every process is started here, recorded by pid
+ * and killed by pid (lab.down() also kills whatever runs in its namespaces).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { waitFor, type Lab } from '../../src/lab/lab';
+import type { LabHost } from '../../src/lab/topology';
+import { running } from '../../src/adapters/proc';
+import { parseLog } from './support';
+
+/** Start `vipctl watch` in a node's namespace with the node's environment; resolves with its pid. */
+export async function startWatcher(lab: Lab, n: LabHost, args: string[] = [], env: Record<string, string> = {}): Promise<number> {
+  const vars = Object.entries({ ...lab.nodeEnv(n), ...env }).map(([k, v]) => `${k}=${v}`);
+  const child = spawn('ip', ['netns', 'exec', n.ns, 'env', ...vars, lab.hookPath, 'watch', ...args], { detached: true, stdio: 'ignore' });
+  const pid = await new Promise<number>((res, rej) => {
+    child.once('spawn', () => res(child.pid!));
+    child.once('error', rej);
+  });
+  child.unref();
+  return pid;
+}
+
+export function killPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (!pid) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* gone */
+  }
+}
+
+export async function waitExit(pid: number, timeoutMs = 10_000): Promise<void> {
+  await waitFor(`pid ${pid} to exit`, async () => !running(pid), timeoutMs, 20);
+}
+
+export interface AddrEvent {
+  node: string;
+  /** epoch ms from `ip -ts` (local time of this machine) */
+  at: number;
+  kind: 'add' | 'del';
+  address: string;
+}
+
+/** `ip -ts monitor address` in every node's namespace. */
+export class AddrMonitor {
+  private children: ChildProcess[] = [];
+  private lines = new Map<string, string>();
+
+  static async start(lab: Lab): Promise<AddrMonitor> {
+    const m = new AddrMonitor();
+    for (const n of lab.topo.nodes) {
+      const child = spawn('ip', ['netns', 'exec', n.ns, 'ip', '-ts', 'monitor', 'address'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      m.lines.set(n.name, '');
+      child.stdout!.setEncoding('utf8').on('data', (s: string) => m.lines.set(n.name, m.lines.get(n.name)! + s));
+      m.children.push(child);
+    }
+    await new Promise((r) => setTimeout(r, 200)); // let them subscribe
+    return m;
+  }
+
+  /** Address events for `address` so far, in time order. */
+  events(address: string): AddrEvent[] {
+    const out: AddrEvent[] = [];
+    for (const [node, text] of this.lines) {
+      for (const line of text.split('\n')) {
+        const m = /^\[(\d{4}-\d\d-\d\dT[\d:.]+)\]\s+(Deleted\s+)?\d+:\s+\S+\s+inet6?\s+([0-9a-f.:]+)\//.exec(line);
+        if (!m || m[3] !== address) continue;
+        out.push({ node, at: new Date(m[1]!.slice(0, 23)).getTime(), kind: m[2] ? 'del' : 'add', address });
+      }
+    }
+    return out.sort((a, b) => a.at - b.at);
+  }
+
+  /** The most holders at any one moment, replaying the events from `initial` holders. */
+  maxHolders(address: string, initial: string[], since = 0): number {
+    const holders = new Set(initial);
+    let max = holders.size;
+    for (const e of this.events(address).filter((x) => x.at >= since)) {
+      if (e.kind === 'add') holders.add(e.node);
+      else holders.delete(e.node);
+      max = Math.max(max, holders.size);
+    }
+    return max;
+  }
+
+  stop(): void {
+    for (const c of this.children) c.kill('SIGKILL');
+  }
+}
+
+export function nodeLog(lab: Lab, n: LabHost): Array<Record<string, unknown>> {
+  const f = lab.logFile(n);
+  return existsSync(f) ? parseLog(readFileSync(f, 'utf8')) : [];
+}
+
+/** Wait until the Sentinels' majority names a master, it answers as master, and the VIP is there and nowhere else. */
+export async function settledOn(lab: Lab, timeoutMs = 30_000): Promise<LabHost> {
+  return waitFor('the VIP on the master and nowhere else', async () => {
+    const master = await lab.sentinelMaster();
+    if (!master || (await lab.redisRole(master)) !== 'master') return null;
+    const holders = await lab.vipHolders();
+    return holders.length === 1 && holders[0] === master ? master : null;
+  }, timeoutMs, 50);
+}
+
+/** Wait until every replica of the master is linked and in sync (a planned failover needs one). */
+export async function replicasInSync(lab: Lab, master: LabHost, timeoutMs = 40_000): Promise<void> {
+  await waitFor('replicas linked and online', async () => {
+    const r = await lab.redisCli(master.ip, 6379, ['INFO', 'replication']);
+    return (r.stdout.match(/state=online/g) ?? []).length === lab.topo.nodes.length - 1;
+  }, timeoutMs, 100);
+}
+
+export const INCR_CLIENT = fileURLToPath(new URL('./incr-client.mjs', import.meta.url));
