@@ -108,11 +108,27 @@ export async function settledOn(lab: Lab, timeoutMs = 30_000): Promise<LabHost> 
 }
 
 /** Wait until every replica of the master is linked and in sync (a planned failover needs one). */
-export async function replicasInSync(lab: Lab, master: LabHost, timeoutMs = 40_000): Promise<void> {
-  await waitFor('replicas linked and online', async () => {
+export async function replicasInSync(lab: Lab, master: LabHost, count = lab.topo.nodes.length - 1, timeoutMs = 40_000): Promise<void> {
+  await waitFor(`${count} replica(s) linked and online`, async () => {
     const r = await lab.redisCli(master.ip, 6379, ['INFO', 'replication']);
-    return (r.stdout.match(/state=online/g) ?? []).length === lab.topo.nodes.length - 1;
+    return (r.stdout.match(/state=online/g) ?? []).length >= count;
   }, timeoutMs, 100);
 }
 
 export const INCR_CLIENT = fileURLToPath(new URL('./incr-client.mjs', import.meta.url));
+
+/**
+ * lab.failover, retried while the Sentinels' answers time out (the lab asks
+ * each with 500 ms; a loaded machine misses that now and then). That error
+ * comes before the lab disturbs anything.
+ */
+export async function failover(lab: Lab, kind: Parameters<Lab['failover']>[0]): ReturnType<Lab['failover']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await lab.failover(kind);
+    } catch (e) {
+      if (attempt >= 5 || !/do not agree on a master/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * `vipctl watch` when the cluster is partly unreachable: one Sentinel down
+ * (a failover still moves the VIP), the master's link cut (it fences itself
+ * within the fence time and does not take the VIP back after the heal), two
+ * Sentinels down (nothing moves, nothing crashes).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { running } from '../../src/adapters/proc';
+import { sleep, waitFor, type Lab } from '../../src/lab/lab';
+import type { LabHost } from '../../src/lab/topology';
+import { describeLab, upLab } from './support';
+import { AddrMonitor, failover, killPid, nodeLog, replicasInSync, settledOn, startWatcher, waitExit } from './watch-support';
+
+describeLab('watch with Sentinels or links down (root)', () => {
+  let lab: Lab;
+  let mon: AddrMonitor;
+  const watchers = new Map<string, number>();
+  const stopped: number[] = [];
+  beforeAll(async () => {
+    lab = await upLab({ mode: 'none' });
+    mon = await AddrMonitor.start(lab);
+    for (const n of lab.topo.nodes) watchers.set(n.name, await startWatcher(lab, n));
+    await settledOn(lab, 15_000);
+  });
+  afterAll(async () => {
+    for (const pid of stopped) killPid(pid, 'SIGCONT');
+    for (const pid of watchers.values()) killPid(pid);
+    mon?.stop();
+    await lab?.down();
+  });
+
+  const newMaster = (old: LabHost) =>
+    waitFor('a new master with the VIP', async () => {
+      const m = await settledOn(lab, 30_000);
+      return m !== old ? m : null;
+    }, 40_000);
+
+  it('one Sentinel down: a SIGKILL failover still moves the VIP, old host first, one holder', async () => {
+    const old = await settledOn(lab);
+    await replicasInSync(lab, old);
+    const other = lab.topo.nodes.find((n) => n !== old)!;
+    const sentinel = lab.pidOf(other, 'sentinel')!;
+    process.kill(sentinel, 'SIGSTOP');
+    stopped.push(sentinel);
+    try {
+      const since = Date.now();
+      await failover(lab, 'sigkill');
+      const next = await newMaster(old);
+      const ev = mon.events(lab.topo.vip).filter((e) => e.at >= since);
+      const del = ev.find((e) => e.kind === 'del' && e.node === old.name);
+      const add = ev.find((e) => e.kind === 'add' && e.node === next.name);
+      expect(del && add, JSON.stringify(ev)).toBeTruthy();
+      expect(del!.at).toBeLessThanOrEqual(add!.at);
+      expect(mon.maxHolders(lab.topo.vip, [old.name], since)).toBe(1);
+    } finally {
+      process.kill(sentinel, 'SIGCONT');
+    }
+    await lab.heal(old);
+  });
+
+  it("cut the master's link: it releases the VIP within the fence time and does not take it back after the heal", async () => {
+    const old = await settledOn(lab);
+    await replicasInSync(lab, old, 1);
+    const since = Date.now();
+    const f = await failover(lab, 'link');
+    expect(f.node).toBe(old);
+    const next = await newMaster(old);
+    const del = await waitFor('the cut-off host to release the VIP', async () => mon.events(lab.topo.vip).find((e) => e.at >= since && e.node === old.name && e.kind === 'del'), 10_000);
+    // fence time = down-after-milliseconds (1000 in the lab); the rest is PING and tick granularity plus a loaded machine
+    expect(del.at - f.at).toBeLessThan(1000 + 1500);
+    const fence = nodeLog(lab, old).find((l) => l.event === 'unbind' && Date.parse(String(l.time)) >= since);
+    expect(fence).toMatchObject({ trigger: 'fence', desired: 'elsewhere' });
+    expect(String(fence!.reason)).toMatch(/fenced: no majority of sentinels/);
+
+    await lab.heal(old);
+    await sleep(3000); // the old master still says role:master until Sentinel converts it
+    expect(mon.events(lab.topo.vip).filter((e) => e.at >= del.at && e.node === old.name && e.kind === 'add')).toEqual([]);
+    expect(await lab.vipHolders()).toEqual([next]);
+  });
+
+  it('two Sentinels down (fencing off): nothing moves, nothing crashes, also with the master killed', async () => {
+    const master = await settledOn(lab);
+    // watchers with fenceAfterMs 0: with fencing on, the holder would rightly let go
+    const nofence = join(lab.dir, 'vipctl-nofence.yaml');
+    writeFileSync(nofence, `${readFileSync(lab.configPath, 'utf8')}watch:\n  fenceAfterMs: 0\n`);
+    for (const [name, pid] of watchers) {
+      killPid(pid, 'SIGTERM');
+      await waitExit(pid);
+      watchers.set(name, await startWatcher(lab, lab.host(name), [], { VIPCTL_CONFIG: nofence }));
+    }
+    await sleep(1500);
+    const since = Date.now();
+    const down = lab.topo.nodes.filter((n) => n !== master).map((n) => lab.pidOf(n, 'sentinel')!);
+    for (const pid of down) {
+      process.kill(pid, 'SIGSTOP');
+      stopped.push(pid);
+    }
+    try {
+      await sleep(2500);
+      process.kill(lab.pidOf(master, 'redis')!, 'SIGKILL');
+      await sleep(2500);
+      expect(mon.events(lab.topo.vip).filter((e) => e.at >= since)).toEqual([]);
+      expect(await lab.vipHolders()).toEqual([master]);
+      for (const pid of watchers.values()) expect(running(pid)).toBe(true);
+      for (const n of lab.topo.nodes) {
+        const lines = nodeLog(lab, n).filter((l) => Date.parse(String(l.time)) >= since);
+        expect(lines.filter((l) => l.level === 'error'), n.name).toEqual([]);
+      }
+    } finally {
+      for (const pid of down) process.kill(pid, 'SIGCONT');
+    }
+  });
+});
