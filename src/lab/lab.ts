@@ -344,6 +344,27 @@ export class Lab {
     return best ? (this.nodeByIp(best[0]) ?? null) : null;
   }
 
+  /**
+   * Wait until the cluster is quiet: every Sentinel names the same master, it
+   * answers ROLE as master with every other node linked and online, and (when
+   * something keeps the VIP) the VIP is on that master only. Returns the master.
+   */
+  async waitSettled(timeoutMs = 30_000): Promise<LabHost> {
+    const t = this.topo;
+    return waitFor('a settled cluster (one master named by every Sentinel, replicas online, the VIP on it)', async () => {
+      const named = await Promise.all(t.nodes.map(async (n) => (await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', LAB_MASTER_NAME], 500)).stdout.split('\n')[0]));
+      const master = this.nodeByIp(named[0] ?? '');
+      if (!master || named.some((x) => x !== master.ip) || (await this.redisRole(master)) !== 'master') return null;
+      const info = (await this.redisCli(master.ip, REDIS_PORT, ['INFO', 'replication'])).stdout;
+      if ((info.match(/state=online/g) ?? []).length !== t.nodes.length - 1) return null;
+      const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n)));
+      if (!views.every((v) => v && v['num-slaves'] === String(t.nodes.length - 1) && v.flags === 'master')) return null;
+      if (this.mode === 'none') return master;
+      const holders = await this.vipHolders();
+      return holders.length === 1 && holders[0] === master ? master : null;
+    }, timeoutMs, 100);
+  }
+
   /** Role as Redis itself reports it (INFO replication), or null when it does not answer. */
   async redisRole(n: LabHost): Promise<'master' | 'slave' | null> {
     const r = await this.redisCli(n.ip, REDIS_PORT, ['ROLE'], 300);
