@@ -1,12 +1,14 @@
 // Run inside the lab's client namespace: INCR one key through the VIP every
-// few ms and print one JSON line per acknowledged reply ({t, v}); errors are
+// few ms ($REDIS_PASSWORD: its password) and print one JSON line per acknowledged reply ({t, v}); errors are
 // counted, never printed as replies. Stops on SIGTERM, printing a summary.
 import Redis from 'ioredis';
 
 const [host, port, key, everyMs] = process.argv.slice(2);
+const password = process.env.REDIS_PASSWORD || undefined;
 const client = new Redis({
   host,
   port: Number(port),
+  ...(password ? { password } : {}),
   connectTimeout: 200,
   commandTimeout: 200,
   maxRetriesPerRequest: 0,

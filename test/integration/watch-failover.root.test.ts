@@ -1,6 +1,6 @@
 /**
- * `vipctl watch` on every node of a lab built without vipctl (mode none):
- * start with a stale copy, a planned SENTINEL FAILOVER under writes, SIGKILL
+ * `vipctl watch` on every node of a lab built with mode none (the watchers
+ * are started by the test, after it leaves a stale VIP behind): start with a stale copy, a planned SENTINEL FAILOVER under writes, SIGKILL
  * of the master, kill -9 and restart of the master's watcher, SIGTERM.
  * Order and correctness are asserted from `ip monitor address` timestamps and
  * the logs; deadlines are generous (the machine is shared).
@@ -11,18 +11,17 @@ import { run } from '../../src/adapters/run';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, failover, INCR_CLIENT, killPid, nodeLog, replicasInSync, settledOn, startWatcher, waitExit } from './watch-support';
+import { LAB_REDIS_PASSWORD } from '../../src/lab/topology';
+import { AddrMonitor, failover, INCR_CLIENT, killPid, nodeLog, replicasInSync, settledOn, waitExit } from './watch-support';
 
 describeLab('watch in the lab (root)', () => {
   let lab: Lab;
   let mon: AddrMonitor;
-  const watchers = new Map<string, number>();
   beforeAll(async () => {
     lab = await upLab({ mode: 'none' });
     mon = await AddrMonitor.start(lab);
   });
   afterAll(async () => {
-    for (const pid of watchers.values()) killPid(pid);
     mon?.stop();
     await lab?.down();
   });
@@ -31,7 +30,7 @@ describeLab('watch in the lab (root)', () => {
     const [n1, n2] = [lab.host('n1'), lab.host('n2')];
     await run(['ip', '-n', n2.ns, 'addr', 'add', lab.topo.vipCidr, 'dev', n2.ifname]);
     expect(await lab.vipHolders()).toEqual([n2]);
-    for (const n of lab.topo.nodes) watchers.set(n.name, await startWatcher(lab, n));
+    for (const n of lab.topo.nodes) await lab.startWatch(n);
     expect(await settledOn(lab, 15_000)).toBe(n1);
     // measured from each watcher's own start line (node start-up is not the watcher's doing)
     const started = (n: LabHost) => Date.parse(String(nodeLog(lab, n).find((l) => l.event === 'watch-start')!.time));
@@ -46,7 +45,7 @@ describeLab('watch in the lab (root)', () => {
   it('SENTINEL FAILOVER: the old host lets go before the new one binds, never two holders, no acknowledged write lost', async () => {
     const old = await settledOn(lab);
     await replicasInSync(lab, old);
-    const client = spawn('ip', ['netns', 'exec', lab.topo.client.ns, process.execPath, INCR_CLIENT, lab.topo.vip, '6379', 'vipctl:test:incr', '5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const client = spawn('ip', ['netns', 'exec', lab.topo.client.ns, 'env', `REDIS_PASSWORD=${LAB_REDIS_PASSWORD}`, process.execPath, INCR_CLIENT, lab.topo.vip, '6379', 'vipctl:test:incr', '5'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     client.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     const closed = new Promise((r) => client.once('close', r));
@@ -107,10 +106,11 @@ describeLab('watch in the lab (root)', () => {
   it('kill -9 of the master host watcher and a restart: the VIP never leaves the master', async () => {
     const master = await settledOn(lab);
     const since = Date.now();
-    killPid(watchers.get(master.name), 'SIGKILL');
-    await waitExit(watchers.get(master.name)!);
+    const pid = lab.pidOf(master, 'watch')!;
+    killPid(pid, 'SIGKILL');
+    await waitExit(pid);
     await sleep(1500);
-    watchers.set(master.name, await startWatcher(lab, master));
+    await lab.startWatch(master);
     await waitFor('the restarted watcher to make its first pass', async () => nodeLog(lab, master).some((l) => l.event === 'noop' && l.trigger === 'start' && Date.parse(String(l.time)) >= since), 15_000);
     await sleep(1500);
     expect(mon.events(lab.topo.vip).filter((e) => e.at >= since && e.node === master.name)).toEqual([]);
@@ -119,14 +119,13 @@ describeLab('watch in the lab (root)', () => {
 
   it('SIGTERM stops the watcher and leaves the VIP; --release-on-exit removes it', async () => {
     const master = await settledOn(lab);
-    const pid = watchers.get(master.name)!;
+    const pid = lab.pidOf(master, 'watch')!;
     killPid(pid, 'SIGTERM');
     await waitExit(pid);
     expect(await lab.vipHolders()).toEqual([master]);
     expect(nodeLog(lab, master).at(-1)).toMatchObject({ event: 'watch-stop', signal: 'SIGTERM', releaseOnExit: false });
 
-    const again = await startWatcher(lab, master, ['--release-on-exit']);
-    watchers.set(master.name, again);
+    const again = await lab.startWatch(master, ['--release-on-exit']);
     await waitFor('the watcher to start', async () => nodeLog(lab, master).filter((l) => l.event === 'watch-start').length >= 3, 15_000);
     await sleep(500);
     killPid(again, 'SIGTERM');

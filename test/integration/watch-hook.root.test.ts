@@ -6,21 +6,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, failover, killPid, nodeLog, settledOn, startWatcher } from './watch-support';
+import { AddrMonitor, failover, nodeLog, settledOn } from './watch-support';
 
 const ACTIONS = new Set(['bind', 'unbind', 'announce', 'stop-announce', 'noop']);
 
 describeLab('hook and watch together (root)', () => {
   let lab: Lab;
   let mon: AddrMonitor;
-  const watchers: number[] = [];
   beforeAll(async () => {
-    lab = await upLab({ mode: 'hook' });
+    lab = await upLab({ mode: 'both' }); // the hook in every Sentinel, a watcher on every node
     mon = await AddrMonitor.start(lab);
-    for (const n of lab.topo.nodes) watchers.push(await startWatcher(lab, n));
   });
   afterAll(async () => {
-    for (const pid of watchers) killPid(pid);
     mon?.stop();
     await lab?.down();
   });

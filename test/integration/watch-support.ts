@@ -1,8 +1,7 @@
 /**
- * Helpers for the watch integration tests: start `vipctl watch` in lab nodes
- * (until the lab has a watch mode), record `ip monitor address` per node with
- * timestamps, read the logs. Every process is started here, recorded by pid
- * and killed by pid (lab.down() also kills whatever runs in its namespaces).
+ * Helpers for the watch integration tests: record `ip monitor address` per node with
+ * timestamps, read the logs, wait for the cluster. Processes started here are
+ * killed by pid (lab.down() also kills whatever runs in its namespaces).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,18 +10,6 @@ import { waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { running } from '../../src/adapters/proc';
 import { parseLog } from './support';
-
-/** Start `vipctl watch` in a node's namespace with the node's environment; resolves with its pid. */
-export async function startWatcher(lab: Lab, n: LabHost, args: string[] = [], env: Record<string, string> = {}): Promise<number> {
-  const vars = Object.entries({ ...lab.nodeEnv(n), ...env }).map(([k, v]) => `${k}=${v}`);
-  const child = spawn('ip', ['netns', 'exec', n.ns, 'env', ...vars, lab.hookPath, 'watch', ...args], { detached: true, stdio: 'ignore' });
-  const pid = await new Promise<number>((res, rej) => {
-    child.once('spawn', () => res(child.pid!));
-    child.once('error', rej);
-  });
-  child.unref();
-  return pid;
-}
 
 export function killPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (!pid) return;
