@@ -113,8 +113,8 @@ export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContex
   switch (input.type) {
     case 'tick':
       if (s.poll && input.at >= s.poll.until) {
-        const next = { ...s, poll: null };
-        return s.failover && input.at >= s.failover.deadline ? end(next, `failover of ${s.failover.oldMaster} not over after the failover timeout`) : { state: next, out: [{ kind: 'stop-poll' }] };
+        if (s.failover && input.at >= s.failover.deadline) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
+        return { state: { ...s, poll: null }, out: [{ kind: 'stop-poll' }] };
       }
       if (s.failover && input.at >= s.failover.deadline) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
       return { state: s, out: [] };

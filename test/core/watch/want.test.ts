@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { desiredFor, watchWant, type WatchView } from '../../../src/core/watch/want';
+import { IDLE, type Failover, type FailoverState } from '../../../src/core/watch/failover';
+
+const LOCAL = new Set(['198.18.0.13', 'fd00::13']);
+
+describe('desiredFor', () => {
+  it.each([
+    [null, 'unknown'],
+    ['198.18.0.13:6379', 'here'],
+    ['198.18.0.11:6379', 'elsewhere'],
+    ['[fd00::13]:6379', 'here'],
+    ['[fd00:0::13]:6379', 'here'],
+    ['redis-3:6379', 'unknown'], // a host name: never "elsewhere"
+    ['198.18.0.013:6379', 'unknown'],
+  ] as const)('%s -> %s', (master, expected) => {
+    expect(desiredFor(master, LOCAL)).toBe(expected);
+  });
+});
+
+const view = (master: string | null): WatchView => ({ master, agreeing: master ? 2 : 0, total: 3 });
+const failover = (f: Partial<Failover>): FailoverState => ({
+  ...IDLE,
+  failover: { since: 0, firstEvent: '+odown', deadline: 10_000, oldMaster: '198.18.0.11:6379', started: true, selected: null, released: false, promotedHere: null, switched: false, ...f },
+});
+
+describe('watchWant (rule 4: never bind on local evidence alone)', () => {
+  it.each([
+    ['majority names this host', view('198.18.0.13:6379'), IDLE, null, 'here', /master 198.18.0.13:6379 is this host \(2\/3 sentinels agree\)/],
+    ['majority names another host', view('198.18.0.11:6379'), IDLE, null, 'elsewhere', /is another host/],
+    ['no majority', view(null), IDLE, null, 'unknown', /no majority/],
+    ['no view yet', null, IDLE, null, 'unknown', /no sentinel answer yet/],
+    ['a host name', view('redis-3:6379'), IDLE, null, 'unknown', /not an IP address/],
+    ['fenced, even where the majority named this host', view('198.18.0.13:6379'), IDLE, 'no majority for 1000 ms', 'elsewhere', /^fenced: no majority/],
+    ['old master held off while its failover runs', view('198.18.0.13:6379'), failover({ oldMaster: '198.18.0.13:6379', released: true }), null, 'elsewhere', /holding the VIP off/],
+    ['promoted here, majority not switched yet', view('198.18.0.11:6379'), failover({ selected: '198.18.0.13:6379', promotedHere: '198.18.0.13:6379' }), null, 'here', /promoted 198.18.0.13:6379.*not switched yet/],
+    ['promoted here, no majority', view(null), failover({ promotedHere: '198.18.0.13:6379' }), null, 'here', /promoted/],
+    ['promoted here, but the majority names a third host', view('198.18.0.12:6379'), failover({ promotedHere: '198.18.0.13:6379' }), null, 'elsewhere', /is another host/],
+    ['selected here but not promoted yet: no bind on the selection alone', view('198.18.0.11:6379'), failover({ selected: '198.18.0.13:6379' }), null, 'elsewhere', /is another host/],
+  ] as const)('%s', (_name, v, state, fenced, desired, reason) => {
+    const w = watchWant({ view: v, failover: state, fenced }, LOCAL);
+    expect(w.desired).toBe(desired);
+    expect(w.reason).toMatch(reason);
+  });
+});
