@@ -3,10 +3,9 @@
  * (core/watch/failover), its ROLE poller, and its passes. A pass is the same
  * level-based step as `reconcile` (askSentinels, then converge) with the
  * watcher's want (core/watch/want). Passes are coalesced: one at a time; a
- * trigger during a pass schedules exactly one more.
+ * trigger during a pass schedules exactly one more (see trigger()).
  */
 import type { Config, MasterConfig } from '../core/config';
-import { VipctlError } from '../core/errors';
 import { step, IDLE, type FailoverInput, type FailoverOutput, type FailoverState } from '../core/watch/failover';
 import { watchWant, type WatchView } from '../core/watch/want';
 import { DEFAULT_FAILOVER_TIMEOUT_MS } from '../core/watch/fence';
@@ -27,6 +26,11 @@ export interface Trigger {
   ask: boolean;
 }
 
+/** Two triggers as one: named after the first, timed from the earliest, asking if either asks. */
+export function merge(a: Trigger | null, b: Trigger): Trigger {
+  return a ? { name: a.name, at: Math.min(a.at, b.at), ask: a.ask || b.ask } : b;
+}
+
 export interface MasterWatchDeps {
   config: Config;
   logger: Logger;
@@ -44,8 +48,12 @@ export class MasterWatch {
   state: FailoverState = IDLE;
   view: WatchView | null = null;
   timings: MasterTimings | null = null;
-  private running: Promise<void> | null = null;
+  /** The loop of passes that ask the Sentinels, and the one trigger waiting for it. */
+  private asking: Promise<void> | null = null;
   private pending: Trigger | null = null;
+  /** The chain of converges, and the trigger of the one waiting in it. */
+  private acting: Promise<void> = Promise.resolve();
+  private queued: Trigger | null = null;
   private poller: RolePoller | null = null;
   private stopped = false;
   /** Whether the VIP was bound here after the last pass (for the metrics). */
@@ -111,41 +119,73 @@ export class MasterWatch {
     );
   }
 
-  /** Ask for a pass; coalesced with the one running (exactly one more after it). */
+  /**
+   * Ask for a pass. Passes that ask the Sentinels are coalesced (one at a
+   * time; a trigger during one schedules exactly one more). The acting half
+   * of every pass (converge) is serialized too, and a fast-path trigger
+   * (ask: false) goes straight to it: it never waits behind a Sentinel query.
+   */
   trigger(t: Trigger): void {
     if (this.stopped) return;
-    if (this.running) {
-      const p = this.pending;
-      this.pending = p ? { name: p.name, at: Math.min(p.at, t.at), ask: p.ask || t.ask } : t;
+    if (!t.ask) {
+      void this.act(t);
       return;
     }
-    this.running = this.loop(t);
+    if (this.asking) {
+      this.pending = merge(this.pending, t);
+      return;
+    }
+    this.asking = this.askLoop(t);
   }
 
-  private async loop(first: Trigger): Promise<void> {
+  private async askLoop(first: Trigger): Promise<void> {
     let t: Trigger | null = first;
     while (t && !this.stopped) {
-      await this.pass(t);
+      await this.ask(t);
+      await this.act(t);
       t = this.pending;
       this.pending = null;
     }
-    this.running = null;
+    this.asking = null;
   }
 
-  /** Resolves when no pass is running. */
+  /** Run converge after the one in progress; triggers that arrive while one waits join it. */
+  private act(t: Trigger): Promise<void> {
+    if (this.queued) {
+      this.queued = merge(this.queued, t);
+      return this.acting;
+    }
+    this.queued = t;
+    this.acting = this.acting.catch(() => undefined).then(() => {
+      const q = this.queued!;
+      this.queued = null;
+      return this.stopped ? undefined : this.pass(q);
+    });
+    return this.acting;
+  }
+
+  /** Resolves when no pass is running or queued. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.asking) await this.asking;
+    await this.acting;
+  }
+
+  private async ask(t: Trigger): Promise<void> {
+    const cfg = this.d.config;
+    try {
+      const v = await askSentinels(cfg, this.name, cfg.watch.queryTimeoutMs, { settleEarly: true, onAnswer: (a) => (a.error === undefined || a.master !== null) && this.d.answered(a.sentinel, Date.now()) });
+      this.view = { master: v.master, agreeing: v.agreeing, total: v.total };
+      this.feed({ type: 'view', master: v.master, at: Date.now() });
+    } catch (e) {
+      this.d.metrics.error(this.name);
+      logFailure(this.d.logger, e, { master: this.master, startedAt: performance.now(), extra: { trigger: t.name, during: 'asking the sentinels' } });
+    }
   }
 
   private async pass(t: Trigger): Promise<void> {
     const cfg = this.d.config;
     const started = performance.now();
     try {
-      if (t.ask) {
-        const v = await askSentinels(cfg, this.name, cfg.watch.queryTimeoutMs, { settleEarly: true, onAnswer: (a) => (a.error === undefined || a.master !== null) && this.d.answered(a.sentinel, Date.now()) });
-        this.view = { master: v.master, agreeing: v.agreeing, total: v.total };
-        this.feed({ type: 'view', master: v.master, at: Date.now() });
-      }
       const failover = this.state.failover;
       const r = await converge({
         config: cfg,
@@ -174,7 +214,6 @@ export class MasterWatch {
       if (added && (failover || t.name !== 'timer')) this.d.metrics.bindLatency(this.name, Date.now() - t.at);
     } catch (e) {
       this.d.metrics.error(this.name);
-      if (!(e instanceof VipctlError) && !(e instanceof Error)) throw e;
       logFailure(this.d.logger, e, { master: this.master, startedAt: started, extra: { trigger: t.name } });
     }
   }
