@@ -86,7 +86,7 @@ export class MasterWatch {
       case 'release':
       case 'bind':
         this.log().info({ event: 'fast-path', master: this.name, action: o.kind, trigger: why, reason: o.reason, sinceEventMs: Date.now() - at }, `${o.kind} now: ${o.reason}`);
-        this.trigger({ name: o.kind === 'bind' ? 'role-master' : why, at, ask: false });
+        this.trigger({ name: why, at, ask: false });
         return;
       case 'reconcile':
         this.trigger({ name: why, at, ask: true });

@@ -63,7 +63,7 @@ describe('validateConfig: valid documents', () => {
   it('reads an optional section left empty (every key commented out) as its defaults', () => {
     const c = validateConfig(withDoc((d) => Object.assign(d, { redis: null, watch: null, metrics: null, announce: null, log: null })));
     expect(c.redis).toEqual({});
-    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto' });
+    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto', rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
     expect(c.metrics).toBeNull();
     expect(c.announce.count).toBe(5);
     expect(c.log.level).toBe('info');

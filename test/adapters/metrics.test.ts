@@ -1,0 +1,49 @@
+import { createServer } from 'node:net';
+import { expect, it } from 'vitest';
+import { startMetrics } from '../../src/adapters/metrics';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+it('without metrics.listen every call is a no-op and nothing listens', async () => {
+  const m = await startMetrics(null);
+  expect(m.address).toBeNull();
+  m.pass('m');
+  await m.close();
+});
+
+it('serves the watcher metrics in Prometheus text at /metrics, 404 elsewhere', async () => {
+  const port = await freePort();
+  const m = await startMetrics({ host: '127.0.0.1', port });
+  try {
+    m.vipBound('mymaster', true);
+    m.sentinels(2, 3);
+    m.pass('mymaster');
+    m.pass('mymaster');
+    m.error('mymaster');
+    m.fenced('mymaster', false);
+    m.bindLatency('mymaster', 42);
+    const r = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(r.status).toBe(200);
+    const text = await r.text();
+    for (const line of [
+      'vipctl_vip_bound{master="mymaster"} 1',
+      'vipctl_sentinels_reachable 2',
+      'vipctl_sentinels_configured 3',
+      'vipctl_reconcile_passes_total{master="mymaster"} 2',
+      'vipctl_reconcile_errors_total{master="mymaster"} 1',
+      'vipctl_fenced{master="mymaster"} 0',
+      'vipctl_last_failover_bind_latency_seconds{master="mymaster"} 0.042',
+    ]) {
+      expect(text).toContain(line);
+    }
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+  } finally {
+    await m.close();
+  }
+});
