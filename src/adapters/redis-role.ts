@@ -35,6 +35,10 @@ export function pollRole(address: HostPort, o: RolePollOptions): RolePoller {
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => 1,
+    // no INFO ready check, no CLIENT SETINFO: after the promotion's CLIENT KILL,
+    // the first thing on the new connection is ROLE
+    enableReadyCheck: false,
+    disableClientInfo: true,
   });
   let lastError = '';
   let authFailures = 0;

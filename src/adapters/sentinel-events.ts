@@ -49,6 +49,8 @@ export class SentinelLink {
       enableOfflineQueue: false,
       autoResubscribe: false, // we resubscribe ourselves on 'ready', to know when it is done
       keepAlive: 1000,
+      enableReadyCheck: false,
+      disableClientInfo: true,
       // 20, 40, 80 ... 1000 ms between attempts
       retryStrategy: (times) => Math.min(20 * 2 ** Math.min(times, 6), 1000),
     });

@@ -22,6 +22,9 @@ async function withSentinel<T>(config: Config, sentinel: { host: string; port: n
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    // one query per connection: no INFO ready check, no CLIENT SETINFO round trips
+    enableReadyCheck: false,
+    disableClientInfo: true,
   });
   client.on('error', () => {}); // reported through the answer
   let timer: NodeJS.Timeout | undefined;

@@ -5,7 +5,7 @@
  */
 import type { Config, MasterConfig } from '../core/config';
 import { decide, type Decision, type Desired } from '../core/decide';
-import { boundOn, localAddresses, resolveInterface } from '../core/local';
+import { boundOn, localAddresses, resolveInterface, type Link } from '../core/local';
 import { planFor, type Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
 import { acquireLock, vipLockName } from '../adapters/lock';
@@ -28,6 +28,11 @@ export interface ConvergeOptions {
   dryRun?: boolean;
   /** Fields added to every line of this pass, computed as each is written (watch: trigger, sinceEventMs). */
   extraFields?: (d: { want: Want; decision: Decision }) => Record<string, unknown>;
+  /**
+   * How to read the links (default: `ip -json addr show` now, under the lock).
+   * watch's fast-path bind passes a snapshot a few ms old instead (see watch-master.ts).
+   */
+  readLinks?: () => Promise<Link[]>;
   /** Level of the `noop` line (default info; watch's timer passes log it at debug). */
   noopLevel?: 'info' | 'debug';
 }
@@ -47,7 +52,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   const lock = o.dryRun ? null : await acquireLock(vipLockName(vip), o.config.lockTimeoutMs);
   let ifname: string | undefined;
   try {
-    const links = await readLinks();
+    const links = await (o.readLinks ?? readLinks)();
     const vips = [...o.config.masters.values()].map((m) => m.vip.address);
     const want = o.want(localAddresses(links, vips));
     const bound = boundOn(links, vip);

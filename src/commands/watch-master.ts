@@ -14,7 +14,12 @@ import { askSentinels, type MasterTimings } from '../adapters/sentinel';
 import { pollRole, type RolePoller } from '../adapters/redis-role';
 import type { WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
+import { readLinks } from '../adapters/ip';
+import type { Link } from '../core/local';
 import { converge } from './converge';
+
+const SNAPSHOT_MS = 40;
+const SNAPSHOT_MAX_AGE_MS = 100;
 import { logFailure } from './failure';
 
 export interface Trigger {
@@ -58,6 +63,8 @@ export class MasterWatch {
   private stopped = false;
   /** Whether the VIP was bound here after the last pass (for the metrics). */
   bound: boolean | null = null;
+  private snapshot: { at: number; links: Link[] } | null = null;
+  private snapshotTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly master: MasterConfig, private readonly d: MasterWatchDeps) {}
 
@@ -94,6 +101,7 @@ export class MasterWatch {
       case 'stop-poll':
         this.poller?.stop();
         this.poller = null;
+        this.stopSnapshots(); // the last one stays usable for SNAPSHOT_MAX_AGE_MS: for the bind that follows
         return;
       case 'poll-role':
         this.startPoll(o.address, o.until, why, at);
@@ -101,8 +109,42 @@ export class MasterWatch {
     }
   }
 
+  /**
+   * While a ROLE poll runs, the links are read every SNAPSHOT_MS, so that the
+   * bind at the promotion does not wait for `ip -json addr show` (a process
+   * spawn: 15-30 ms on a busy machine). The snapshot is at most
+   * SNAPSHOT_MAX_AGE_MS old when used; an address change in between costs at
+   * most one pass (the next event or timer pass reads afresh).
+   */
+  private startSnapshots(): void {
+    this.stopSnapshots();
+    this.snapshot = null;
+    const take = (): void => {
+      const at = Date.now();
+      readLinks().then(
+        (links) => {
+          if (this.snapshotTimer) this.snapshot = { at, links };
+        },
+        () => undefined,
+      );
+    };
+    this.snapshotTimer = setInterval(take, SNAPSHOT_MS);
+    take();
+  }
+
+  private stopSnapshots(): void {
+    clearInterval(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+  }
+
+  private freshSnapshot(): (() => Promise<Link[]>) | undefined {
+    const s = this.snapshot;
+    return s && Date.now() - s.at <= SNAPSHOT_MAX_AGE_MS ? async () => s.links : undefined;
+  }
+
   private startPoll(address: string, until: number, why: string, at: number): void {
     this.poller?.stop();
+    this.startSnapshots();
     const port = Number(address.slice(address.lastIndexOf(':') + 1));
     this.log().info({ event: 'poll-role', master: this.name, address, trigger: why, sinceEventMs: Date.now() - at }, `${why}: polling ROLE of ${address} (a replica on this host) until it reports master`);
     const cfg = this.d.config;
@@ -192,6 +234,7 @@ export class MasterWatch {
         master: this.master,
         logger: this.d.logger,
         announceWhenBound: false,
+        ...(t.ask ? {} : { readLinks: this.freshSnapshot() }),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
         want: (local) => {
           this.d.setLocal(local);
@@ -222,5 +265,6 @@ export class MasterWatch {
     this.stopped = true;
     this.poller?.stop();
     this.poller = null;
+    this.stopSnapshots();
   }
 }
