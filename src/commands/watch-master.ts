@@ -18,8 +18,6 @@ import { readLinks } from '../adapters/ip';
 import type { Link } from '../core/local';
 import { converge } from './converge';
 
-const SNAPSHOT_MS = 40;
-const SNAPSHOT_MAX_AGE_MS = 100;
 import { logFailure } from './failure';
 
 export interface Trigger {
@@ -29,11 +27,14 @@ export interface Trigger {
   at: number;
   /** Ask the Sentinels first (false for the fast paths: the want needs no fresh view). */
   ask: boolean;
+  /** The fast-path bind: may use the links read during the ROLE poll (see takeSnapshot). */
+  snapshot?: boolean;
 }
 
 /** Two triggers as one: named after the first, timed from the earliest, asking if either asks. */
 export function merge(a: Trigger | null, b: Trigger): Trigger {
-  return a ? { name: a.name, at: Math.min(a.at, b.at), ask: a.ask || b.ask } : b;
+  // a merged pass uses the snapshot only when both would
+  return a ? { name: a.name, at: Math.min(a.at, b.at), ask: a.ask || b.ask, ...(a.snapshot && b.snapshot ? { snapshot: true } : {}) } : b;
 }
 
 export interface MasterWatchDeps {
@@ -63,8 +64,11 @@ export class MasterWatch {
   private stopped = false;
   /** Whether the VIP was bound here after the last pass (for the metrics). */
   bound: boolean | null = null;
-  private snapshot: { at: number; links: Link[] } | null = null;
-  private snapshotTimer: NodeJS.Timeout | undefined;
+  /** Links read during the current ROLE poll (see takeSnapshot), and which poll. */
+  private snapshot: { epoch: number; links: Link[] } | null = null;
+  private pollEpoch = 0;
+  /** Passes started so far. */
+  private passes = 0;
 
   constructor(readonly master: MasterConfig, private readonly d: MasterWatchDeps) {}
 
@@ -93,7 +97,7 @@ export class MasterWatch {
       case 'release':
       case 'bind':
         this.log().info({ event: 'fast-path', master: this.name, action: o.kind, trigger: why, reason: o.reason, sinceEventMs: Date.now() - at }, `${o.kind} now: ${o.reason}`);
-        this.trigger({ name: why, at, ask: false });
+        this.trigger({ name: why, at, ask: false, ...(o.kind === 'bind' ? { snapshot: true } : {}) });
         return;
       case 'reconcile':
         this.trigger({ name: why, at, ask: true });
@@ -101,7 +105,6 @@ export class MasterWatch {
       case 'stop-poll':
         this.poller?.stop();
         this.poller = null;
-        this.stopSnapshots(); // the last one stays usable for SNAPSHOT_MAX_AGE_MS: for the bind that follows
         return;
       case 'poll-role':
         this.startPoll(o.address, o.until, why, at);
@@ -110,41 +113,42 @@ export class MasterWatch {
   }
 
   /**
-   * While a ROLE poll runs, the links are read every SNAPSHOT_MS, so that the
-   * bind at the promotion does not wait for `ip -json addr show` (a process
-   * spawn: 15-30 ms on a busy machine). The snapshot is at most
-   * SNAPSHOT_MAX_AGE_MS old when used; an address change in between costs at
-   * most one pass (the next event or timer pass reads afresh).
+   * The bind at the promotion must not wait for `ip -json addr show`: a
+   * process spawn blocks the event loop and costs 15-70 ms on a busy machine
+   * (measured). So when a ROLE poll starts (the failover selected a local
+   * replica, ~100 ms or more before the promotion), the links are read once,
+   * and every pass of this master that reads them afresh meanwhile replaces
+   * that copy; a pass that changed an address drops it. The fast-path bind of
+   * that failover uses the copy; everything else reads afresh.
    */
-  private startSnapshots(): void {
-    this.stopSnapshots();
-    this.snapshot = null;
-    const take = (): void => {
-      const at = Date.now();
-      readLinks().then(
-        (links) => {
-          if (this.snapshotTimer) this.snapshot = { at, links };
-        },
-        () => undefined,
-      );
-    };
-    this.snapshotTimer = setInterval(take, SNAPSHOT_MS);
-    take();
+  private takeSnapshot(epoch: number): void {
+    const passes = this.passes;
+    readLinks().then(
+      (links) => {
+        // not when a pass ran meanwhile: its reading is newer (or it changed an address)
+        if (epoch === this.pollEpoch && passes === this.passes) this.snapshot = { epoch, links };
+      },
+      () => undefined,
+    );
   }
 
-  private stopSnapshots(): void {
-    clearInterval(this.snapshotTimer);
-    this.snapshotTimer = undefined;
-  }
+  /** For converge: read the links afresh, keeping them as this failover's copy while a ROLE poll runs. */
+  private readAndKeep = async (): Promise<Link[]> => {
+    const epoch = this.pollEpoch;
+    const links = await readLinks();
+    if (this.poller && epoch === this.pollEpoch) this.snapshot = { epoch, links };
+    return links;
+  };
 
-  private freshSnapshot(): (() => Promise<Link[]>) | undefined {
+  private linksFor(t: Trigger): () => Promise<Link[]> {
     const s = this.snapshot;
-    return s && Date.now() - s.at <= SNAPSHOT_MAX_AGE_MS ? async () => s.links : undefined;
+    return t.snapshot && s && s.epoch === this.pollEpoch ? async () => s.links : this.readAndKeep;
   }
 
   private startPoll(address: string, until: number, why: string, at: number): void {
     this.poller?.stop();
-    this.startSnapshots();
+    this.snapshot = null;
+    this.takeSnapshot(++this.pollEpoch);
     const port = Number(address.slice(address.lastIndexOf(':') + 1));
     this.log().info({ event: 'poll-role', master: this.name, address, trigger: why, sinceEventMs: Date.now() - at }, `${why}: polling ROLE of ${address} (a replica on this host) until it reports master`);
     const cfg = this.d.config;
@@ -225,6 +229,7 @@ export class MasterWatch {
   }
 
   private async pass(t: Trigger): Promise<void> {
+    this.passes++;
     const cfg = this.d.config;
     const started = performance.now();
     try {
@@ -234,7 +239,7 @@ export class MasterWatch {
         master: this.master,
         logger: this.d.logger,
         announceWhenBound: false,
-        ...(t.ask ? {} : { readLinks: this.freshSnapshot() }),
+        readLinks: this.linksFor(t),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
         want: (local) => {
           this.d.setLocal(local);
@@ -253,6 +258,7 @@ export class MasterWatch {
       const d = r.decision;
       this.bound = d.action === 'bind' ? true : d.action === 'unbind' ? false : d.is !== 'unbound';
       this.d.metrics.vipBound(this.name, this.bound);
+      if (r.results.some((x) => x.step.kind === 'exec')) this.snapshot = null;
       const added = r.results.some((x) => x.step.kind === 'exec' && x.step.what === 'ip-add' && x.note === undefined);
       if (added && (failover || t.name !== 'timer')) this.d.metrics.bindLatency(this.name, Date.now() - t.at);
     } catch (e) {
@@ -265,6 +271,5 @@ export class MasterWatch {
     this.stopped = true;
     this.poller?.stop();
     this.poller = null;
-    this.stopSnapshots();
   }
 }

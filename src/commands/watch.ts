@@ -22,7 +22,13 @@ export async function watchCommand(o: WatchOptions): Promise<number> {
   let runDir = config.runDir;
   writeWatchPid(runDir);
   let node = new WatchNode(config, logger);
-  await node.start();
+  try {
+    await node.start();
+  } catch (e) {
+    await node.stop(false).catch(() => undefined);
+    removeWatchPid(runDir);
+    throw e;
+  }
 
   let busy: Promise<void> = Promise.resolve();
   const serial = (f: () => Promise<void>): void => {
@@ -48,19 +54,31 @@ export async function watchCommand(o: WatchOptions): Promise<number> {
         }
         logger.info({ event: 'reload' }, 'SIGHUP: reloading the config');
         await node.stop(false);
+        const [oldConfig, oldLogger] = [config, logger];
         config = next;
         logger = createLogger(config.log, { cmd: 'watch' }).logger;
-        if (config.runDir !== runDir) {
-          removeWatchPid(runDir);
-          runDir = config.runDir;
-          writeWatchPid(runDir);
-        }
         node = new WatchNode(config, logger);
         try {
           await node.start();
         } catch (e) {
-          logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'restart after SIGHUP' } });
-          resolve(1);
+          // say, the new metrics address cannot be bound: back to the running config
+          logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'SIGHUP reload: starting with the new config failed; keeping the running config' } });
+          await node.stop(false).catch(() => undefined);
+          [config, logger] = [oldConfig, oldLogger];
+          node = new WatchNode(config, logger);
+          try {
+            await node.start();
+          } catch (e2) {
+            logFailure(logger, e2, { startedAt: performance.now(), extra: { during: 'restarting with the running config' } });
+            removeWatchPid(runDir);
+            resolve(1);
+            return;
+          }
+        }
+        if (config.runDir !== runDir) {
+          removeWatchPid(runDir);
+          runDir = config.runDir;
+          writeWatchPid(runDir);
         }
       });
     const onTerm = (): void => stop('SIGTERM');
