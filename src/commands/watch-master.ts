@@ -27,14 +27,11 @@ export interface Trigger {
   at: number;
   /** Ask the Sentinels first (false for the fast paths: the want needs no fresh view). */
   ask: boolean;
-  /** The fast-path bind: may use the links read during the ROLE poll (see takeSnapshot). */
-  snapshot?: boolean;
 }
 
 /** Two triggers as one: named after the first, timed from the earliest, asking if either asks. */
 export function merge(a: Trigger | null, b: Trigger): Trigger {
-  // a merged pass uses the snapshot only when both would
-  return a ? { name: a.name, at: Math.min(a.at, b.at), ask: a.ask || b.ask, ...(a.snapshot && b.snapshot ? { snapshot: true } : {}) } : b;
+  return a ? { name: a.name, at: Math.min(a.at, b.at), ask: a.ask || b.ask } : b;
 }
 
 export interface MasterWatchDeps {
@@ -64,9 +61,8 @@ export class MasterWatch {
   private stopped = false;
   /** Whether the VIP was bound here after the last pass (for the metrics). */
   bound: boolean | null = null;
-  /** Links read during the current ROLE poll (see takeSnapshot), and which poll. */
-  private snapshot: { epoch: number; links: Link[] } | null = null;
-  private pollEpoch = 0;
+  /** The links as last read (see takeSnapshot). */
+  private snapshot: { at: number; links: Link[] } | null = null;
   /** Passes started so far. */
   private passes = 0;
 
@@ -97,7 +93,7 @@ export class MasterWatch {
       case 'release':
       case 'bind':
         this.log().info({ event: 'fast-path', master: this.name, action: o.kind, trigger: why, reason: o.reason, sinceEventMs: Date.now() - at }, `${o.kind} now: ${o.reason}`);
-        this.trigger({ name: why, at, ask: false, ...(o.kind === 'bind' ? { snapshot: true } : {}) });
+        this.trigger({ name: why, at, ask: false });
         return;
       case 'reconcile':
         this.trigger({ name: why, at, ask: true });
@@ -113,42 +109,44 @@ export class MasterWatch {
   }
 
   /**
-   * The bind at the promotion must not wait for `ip -json addr show`: a
-   * process spawn blocks the event loop and costs 15-70 ms on a busy machine
-   * (measured). So when a ROLE poll starts (the failover selected a local
-   * replica, ~100 ms or more before the promotion), the links are read once,
-   * and every pass of this master that reads them afresh meanwhile replaces
-   * that copy; a pass that changed an address drops it. The fast-path bind of
-   * that failover uses the copy; everything else reads afresh.
+   * The fast paths must not wait for `ip -json addr show`: a process spawn
+   * blocks the event loop and costs 15-70 ms on a busy machine (measured).
+   * Every pass of this master keeps the links it read; a ROLE poll start
+   * (the failover selected a local replica, ~100 ms or more before the
+   * promotion) reads them once more; a pass that changed an address drops
+   * the copy. A fast-path pass (release, bind, fence) acts on that copy when
+   * it is at most two intervals old; everything else reads afresh. Only
+   * vipctl changes the VIP, and its own changes drop the copy: at worst an
+   * outside change costs one pass (the next event or timer pass reads afresh).
    */
-  private takeSnapshot(epoch: number): void {
+  private takeSnapshot(): void {
     const passes = this.passes;
+    const at = Date.now();
     readLinks().then(
       (links) => {
         // not when a pass ran meanwhile: its reading is newer (or it changed an address)
-        if (epoch === this.pollEpoch && passes === this.passes) this.snapshot = { epoch, links };
+        if (passes === this.passes) this.snapshot = { at, links };
       },
       () => undefined,
     );
   }
 
-  /** For converge: read the links afresh, keeping them as this failover's copy while a ROLE poll runs. */
+  /** For converge: read the links afresh and keep them. */
   private readAndKeep = async (): Promise<Link[]> => {
-    const epoch = this.pollEpoch;
+    const at = Date.now();
     const links = await readLinks();
-    if (this.poller && epoch === this.pollEpoch) this.snapshot = { epoch, links };
+    this.snapshot = { at, links };
     return links;
   };
 
   private linksFor(t: Trigger): () => Promise<Link[]> {
     const s = this.snapshot;
-    return t.snapshot && s && s.epoch === this.pollEpoch ? async () => s.links : this.readAndKeep;
+    return !t.ask && s && Date.now() - s.at <= 2 * this.d.config.watch.intervalMs ? async () => s.links : this.readAndKeep;
   }
 
   private startPoll(address: string, until: number, why: string, at: number): void {
     this.poller?.stop();
-    this.snapshot = null;
-    this.takeSnapshot(++this.pollEpoch);
+    this.takeSnapshot();
     const port = Number(address.slice(address.lastIndexOf(':') + 1));
     this.log().info({ event: 'poll-role', master: this.name, address, trigger: why, sinceEventMs: Date.now() - at }, `${why}: polling ROLE of ${address} (a replica on this host) until it reports master`);
     const cfg = this.d.config;
@@ -262,6 +260,7 @@ export class MasterWatch {
       const added = r.results.some((x) => x.step.kind === 'exec' && x.step.what === 'ip-add' && x.note === undefined);
       if (added && (failover || t.name !== 'timer')) this.d.metrics.bindLatency(this.name, Date.now() - t.at);
     } catch (e) {
+      this.snapshot = null; // it may have changed something before failing
       this.d.metrics.error(this.name);
       logFailure(this.d.logger, e, { master: this.master, startedAt: started, extra: { trigger: t.name } });
     }
