@@ -23,7 +23,9 @@ const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {
 
 export async function startMetrics(listen: HostPort | null): Promise<WatchMetrics> {
   if (listen === null) return NOOP;
-  const prom = await import('prom-client');
+  // prom-client is CommonJS: bundled into ESM its exports sit on `default`; under plain Node ESM they are named too
+  const loaded = (await import('prom-client')) as typeof import('prom-client') & { default?: typeof import('prom-client') };
+  const prom = loaded.default ?? loaded;
   const registry = new prom.Registry();
   const r = { registers: [registry] };
   const bound = new prom.Gauge({ name: 'vipctl_vip_bound', help: '1 when the VIP of this master is bound on this host', labelNames: ['master'], ...r });

@@ -45,6 +45,7 @@ export class WatchNode {
       logFailure(this.logger, e, { startedAt: performance.now(), extra: { during: 'reading local addresses' } });
     }
     for (const m of cfg.masters.values()) {
+      metrics.fenced(m.name, false);
       this.masters.set(
         m.name,
         new MasterWatch(m, {

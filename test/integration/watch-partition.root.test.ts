@@ -76,7 +76,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
     expect(await lab.vipHolders()).toEqual([next]);
   });
 
-  it('SIGHUP: a bad config is refused and the old one kept; a good one is applied', async () => {
+  it('SIGHUP: a bad config is refused and the old one kept; a good one is applied (fencing off, metrics on)', async () => {
     const good = readFileSync(lab.configPath, 'utf8');
     const pids = lab.topo.nodes.map((n) => lab.pidOf(n, 'watch')!);
     const since = Date.now();
@@ -89,12 +89,26 @@ describeLab('watch with Sentinels or links down (root)', () => {
     }
     for (const pid of pids) expect(running(pid)).toBe(true);
     // with fencing off, for the next test (with it on, a holder cut off from the majority rightly lets go)
-    writeFileSync(lab.configPath, `${good}watch:\n  fenceAfterMs: 0\n`);
+    // and metrics on, each node in its own namespace on the same address
+    writeFileSync(lab.configPath, `${good}watch:\n  fenceAfterMs: 0\nmetrics:\n  listen: 127.0.0.1:9477\n`);
     for (const pid of pids) process.kill(pid, 'SIGHUP');
     for (const n of lab.topo.nodes) {
-      await waitFor(`${n.name} to apply the new config`, async () => nodeLog(lab, n).some((l) => l.event === 'watch-start' && l.fenceAfterMs === 0 && Date.parse(String(l.time)) >= since), 10_000);
+      await waitFor(`${n.name} to apply the new config`, async () => nodeLog(lab, n).some((l) => l.event === 'watch-start' && l.fenceAfterMs === 0 && l.metrics === '127.0.0.1:9477' && Date.parse(String(l.time)) >= since), 10_000);
     }
-    expect(await settledOn(lab)).toBeTruthy();
+    const master = await settledOn(lab);
+    for (const pid of pids) expect(running(pid)).toBe(true);
+    const scrape = (n: LabHost) =>
+      lab.exec(n, [process.execPath, '-e', 'fetch("http://127.0.0.1:9477/metrics").then((r) => r.text()).then((t) => process.stdout.write(t))']).then((r) => r.stdout);
+    const text = await waitFor('a pass counted in the metrics', async () => {
+      const t = await scrape(master);
+      return /vipctl_reconcile_passes_total\{master="mymaster"\} [1-9]/.test(t) ? t : null;
+    }, 10_000);
+    expect(text).toContain('vipctl_vip_bound{master="mymaster"} 1');
+    expect(text).toMatch(/vipctl_sentinels_reachable 3\b/);
+    expect(text).toContain('vipctl_sentinels_configured 3');
+    expect(text).toContain('vipctl_fenced{master="mymaster"} 0');
+    const other = lab.topo.nodes.find((n) => n !== master)!;
+    await waitFor('a pass counted on a replica host', async () => /vipctl_vip_bound\{master="mymaster"\} 0/.test(await scrape(other)), 10_000);
   });
 
   it('two Sentinels down (fencing off): nothing moves, nothing crashes, also with the master killed', async () => {
