@@ -122,11 +122,11 @@ export async function checkSentinelEnvironment(ctx: DoctorContext): Promise<Chec
   const path = env === null || env === 'unreadable' ? DEFAULT_SENTINEL_PATH : env;
   const source =
     pid === null
-      ? `the default PATH ${path} (no Sentinel of the config listens on this host)`
+      ? `the default PATH (no Sentinel of the config listens here)`
       : env === 'unreadable'
-        ? `the default PATH ${path} (Sentinel pid ${pid}'s environment cannot be read: Redis overwrites it with its process title; set Environment=PATH=... in its unit to be sure)`
+        ? `the default PATH (Sentinel pid ${pid} hides its environment behind its process title; set Environment=PATH=... in its unit to be sure)`
         : env === null
-          ? `the default PATH ${path} (Sentinel pid ${pid} has no PATH)`
+          ? `the default PATH (Sentinel pid ${pid} has no PATH)`
           : `Sentinel pid ${pid}'s PATH ${path}`;
   const node = findOnPath('node', path);
   const version = node ? await run([node, '--version']) : null;
@@ -164,8 +164,17 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
       out.push(judgeRedisListen(port, m.vip.address, listening));
       continue;
     }
-    const onIface = ctx.links.flatMap((l) => l.addresses.map((a) => a.address));
-    const target = localRedisTarget(master, [], local, onIface)!;
+    // Ask where it listens: a specific local address it is bound to, else an address on the VIP's interface.
+    const links = ctx.links;
+    const onIface = ((): string[] => {
+      try {
+        const ifname = resolveInterface(m, links);
+        return links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
+      } catch {
+        return [];
+      }
+    })();
+    const target = localRedisTarget(master, [], local, [...listening.filter((a) => local.has(a)), ...onIface])!;
     const r = await role(target.host, target.port, config.redis);
     out.push(
       r.ok

@@ -119,7 +119,7 @@ export function judgeNode(pathSource: string, nodePath: string | null, version: 
   if (nodePath === null) return fail(check, `no node on ${pathSource}: Sentinel's execve of bin/vipctl would fail with 127, which it never retries`, fix);
   const m = /^v(\d+)\./.exec(version ?? '');
   if (!m) return fail(check, `${nodePath} does not run (${version ?? 'no output'})`, fix);
-  return Number(m[1]) >= 20 ? pass(check, `${nodePath} ${version} (PATH from ${pathSource})`) : fail(check, `${nodePath} is ${version}; vipctl needs >= 20`, fix);
+  return Number(m[1]) >= 20 ? pass(check, `${nodePath} ${version}, found on ${pathSource}`) : fail(check, `${nodePath} is ${version}; vipctl needs >= 20`, fix);
 }
 
 /** Local addresses Redis listens on (from `ss -ltnH`); all-address listeners or the VIP mean it answers on the VIP. */
