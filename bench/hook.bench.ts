@@ -12,13 +12,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Lab, waitFor } from '../src/lab/lab';
 import type { LabHost } from '../src/lab/topology';
 import { describeFailure, ok, run } from '../src/adapters/run';
+import { bashHookScript } from '../src/lab/files';
+import { machine, stats, UsageError, type Stats } from './stats';
 
 const LAB_BASE_DIR = '/run/vipctl-lab-bench';
 const MIN_RUNS = 20;
@@ -55,26 +56,6 @@ function parseOptions(argv: string[]): Options {
   return { runs, json: values.json === true };
 }
 
-class UsageError extends Error {}
-
-/** The blog's client-reconfig-script, as published (minus sudo: we are root). A fixture, run as `bash script.sh <7 args>`. */
-function bashHookScript(vip: string, ifname: string): string {
-  return `#!/bin/bash
-MASTER_IP=$6
-VIP='${vip}'
-NETMASK='24'
-INTERFACE='${ifname}'
-if [ \${MASTER_IP} = \${LOCAL_IP} ]; then
-    ip addr add \${VIP}/\${NETMASK} dev \${INTERFACE}
-    arping -q -c 3 -A -I \${INTERFACE} \${VIP}
-    exit 0
-else
-    ip addr del \${VIP}/\${NETMASK} dev \${INTERFACE}
-    exit 0
-fi
-exit 1
-`;
-}
 
 /** Spawn argv, resolve with its start time and wall time (spawn to exit). Throws on a non-zero exit. */
 async function timed(argv: string[]): Promise<{ startedAt: number; ms: number }> {
@@ -213,23 +194,6 @@ async function round(b: Bench, i: number, samples: Samples | null): Promise<void
   await measureFloors(b, samples);
 }
 
-interface Stats {
-  runs: number;
-  medianMs: number;
-  p95Ms: number;
-  minMs: number;
-  maxMs: number;
-}
-
-/** Median; p95 by nearest rank. */
-function stats(xs: readonly number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  const r = (x: number): number => Math.round(x * 10) / 10;
-  return { runs: s.length, medianMs: r(median), p95Ms: r(s[Math.ceil(0.95 * s.length) - 1]!), minMs: r(s[0]!), maxMs: r(s[s.length - 1]!) };
-}
-
 const ROWS: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'vipctl|bind', label: 'vipctl hook, bind path (wall)' },
   { key: 'vipctl|unbind', label: 'vipctl hook, unbind path (wall)' },
@@ -260,7 +224,7 @@ function report(b: Bench, options: Options, samples: Samples): Report {
   ].map((t) => ({ ...t, result: t.measuredMs <= t.limitMs ? ('PASS' as const) : ('MISS' as const) }));
   return {
     date: new Date().toISOString(),
-    machine: { node: process.version, nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', platform: `${process.platform} ${process.arch}` },
+    machine: machine(),
     setup: { lab: b.lab.id, namespace: b.node.ns, nodeIp: b.node.ip, vip: b.lab.topo.vipCidr, runsPerRow: options.runs, warmupRoundsDiscarded: 1 },
     notes: [
       'Nothing subtracted: every hook command is `ip netns exec <ns> env ... <hook> <7 args>`, the wrapper is included for both tools (its cost alone: the "ip netns exec <ns> true" row).',
@@ -294,7 +258,7 @@ function printTable({ date, machine, setup, notes, rows, targets }: Report): voi
 async function setUp(lab: Lab): Promise<Bench> {
   const [node, other] = lab.topo.nodes as [LabHost, LabHost];
   const bashScript = join(lab.dir, 'classic-hook.sh');
-  writeFileSync(bashScript, bashHookScript(lab.topo.vip, node.ifname));
+  writeFileSync(bashScript, bashHookScript(null, lab.topo.vip, node.ifname));
   const monitor = AddressMonitor.start(node.ns, lab.topo.vip);
   const b: Bench = { lab, node, other, bashScript, monitor };
   // The monitor is listening once it reports an add we make ourselves.

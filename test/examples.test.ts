@@ -14,7 +14,7 @@ describe('vipctl.yaml.example', () => {
   });
 
   it('documents every key, commented or not', () => {
-    for (const key of ['addresses', 'password', 'username', 'vip', 'interface', 'count', 'intervalSeconds', 'mode', 'file', 'level', 'runDir', 'lockTimeoutMs']) {
+    for (const key of ['addresses', 'password', 'username', 'vip', 'interface', 'count', 'intervalSeconds', 'mode', 'file', 'level', 'runDir', 'lockTimeoutMs', 'intervalMs', 'fenceAfterMs', 'listen']) {
       expect(text).toMatch(new RegExp(`^\\s*#?\\s*${key}:`, 'm'));
     }
   });

@@ -1,7 +1,7 @@
 /** `vipctl lab up | down | failover | demo`: the namespace lab from the command line. */
 import { DEFAULT_LAB_DIR, Lab, type FailoverKind, type LabMode } from '../lab/lab';
 import { ensureLabPrereqs } from '../lab/prereqs';
-import { LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT } from '../lab/topology';
+import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT } from '../lab/topology';
 
 export interface LabCommandOptions {
   id?: string;
@@ -18,17 +18,17 @@ export function say(json: boolean | undefined, started = performance.now()): (li
 export async function labUp(o: LabCommandOptions & { mode?: LabMode }): Promise<number> {
   const out = say(o.json);
   await ensureLabPrereqs(out);
-  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'hook', progress: out });
+  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', progress: out });
   const t = lab.topo;
   const c = t.client.ns;
   out(`lab ${lab.id} is up (state in ${lab.dir}). Try:`);
-  out(`  ip netns exec ${c} redis-cli -h ${t.vip} -p ${REDIS_PORT} INFO replication   # through the VIP`);
-  out(`  ip netns exec ${c} redis-cli -h ${t.nodes[0]!.ip} -p ${SENTINEL_PORT} SENTINEL GET-MASTER-ADDR-BY-NAME ${LAB_MASTER_NAME}`);
+  out(`  ip netns exec ${c} redis-cli -h ${t.vip} -p ${REDIS_PORT} --pass ${LAB_REDIS_PASSWORD} --no-auth-warning INFO replication   # through the VIP`);
+  out(`  ip netns exec ${c} redis-cli -h ${t.nodes[0]!.ip} -p ${SENTINEL_PORT} --pass ${LAB_SENTINEL_PASSWORD} --no-auth-warning SENTINEL GET-MASTER-ADDR-BY-NAME ${LAB_MASTER_NAME}`);
   const n1 = t.nodes[0]!;
   const env = Object.entries(lab.nodeEnv(n1)).map(([k, v]) => `${k}=${v}`).join(' ');
   out(`  ip netns exec ${n1.ns} env ${env} ${lab.hookPath} reconcile --dry-run`);
   out(`  tail -f ${lab.dir}/n*/vipctl.log                        # vipctl's JSON log, one file per node`);
-  out(`  ${lab.hookPath} lab failover --id ${lab.id} --kind sigkill   # then: ${lab.hookPath} lab down --id ${lab.id}`);
+  out(`  ${lab.hookPath} lab failover --id ${lab.id} --kind sigkill   # then: lab heal, lab down --id ${lab.id}`);
   if (o.json) process.stdout.write(`${JSON.stringify({ id: lab.id, dir: lab.dir, vip: t.vip, nodes: t.nodes, client: t.client })}\n`);
   return 0;
 }
@@ -54,12 +54,20 @@ export async function labFailover(o: LabCommandOptions & { kind?: FailoverKind }
   return 0;
 }
 
-export async function labDemo(o: LabCommandOptions & { kind?: FailoverKind }): Promise<number> {
+export async function labHeal(o: LabCommandOptions): Promise<number> {
+  const out = say(o.json);
+  const lab = Lab.load(o.id ?? 'demo', o.dir ?? DEFAULT_LAB_DIR, out);
+  const done = await lab.healAll();
+  out(done.length === 0 ? 'nothing to heal: every link is up and every redis-server runs' : `healed ${done.join('; ')}`);
+  return 0;
+}
+
+export async function labDemo(o: LabCommandOptions & { kind?: FailoverKind; mode?: LabMode; compare?: boolean }): Promise<number> {
   const out = say(o.json);
   const kind = o.kind ?? 'sigkill';
   await ensureLabPrereqs(out);
-  const { runDemo } = await import('../lab/demo');
-  const { formatTimeline } = await import('../lab/timeline');
+  const { runDemo, runComparison } = await import('../lab/demo');
+  const { formatComparison, formatTimeline } = await import('../lab/timeline');
   const id = o.id ?? 'demo';
   const baseDir = o.dir ?? DEFAULT_LAB_DIR;
   if (Lab.list(baseDir).includes(id)) {
@@ -74,19 +82,26 @@ export async function labDemo(o: LabCommandOptions & { kind?: FailoverKind }): P
     void left.finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('SIGHUP', onSignal);
-  const timeline = await runDemo({ id, baseDir, kind, progress: out });
+  if (o.compare) {
+    const runs = await runComparison({ id, baseDir, kind, progress: out });
+    if (o.json) process.stdout.write(`${JSON.stringify({ kind, runs })}\n`);
+    else process.stdout.write(`${[...runs.flatMap((t) => [...formatTimeline(t), '']), ...formatComparison(runs)].join('\n')}\n`);
+    return 0;
+  }
+  const timeline = await runDemo({ id, baseDir, kind, mode: o.mode ?? 'watch', progress: out });
   if (o.json) process.stdout.write(`${JSON.stringify(timeline)}\n`);
   else process.stdout.write(`${formatTimeline(timeline).join('\n')}\n`);
   return 0;
 }
 
-export async function labProbe(o: { sentinels: string; vip: string; port: string; every: string }): Promise<number> {
+export async function labProbe(o: { sentinels: string; vip: string; port: string; every: string; roles?: string }): Promise<number> {
   const { runProbe } = await import('../lab/probe');
   const stop = await runProbe({
     sentinels: o.sentinels.split(','),
     vip: o.vip,
     port: Number(o.port),
     everyMs: Number(o.every),
+    roles: o.roles ? o.roles.split(',') : [],
     emit: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
   });
   await new Promise<void>((resolve) => {

@@ -117,7 +117,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     c.option('--id <id>', 'lab name (lowercase letters/digits)', 'demo').option('--dir <dir>', 'state directory', '/run/vipctl-lab').option('--json', 'machine-readable output on stdout');
   example(lab, 'vipctl lab demo', 'vipctl lab up --id mine && vipctl lab status --id mine && vipctl lab down --id mine');
   labOpts(lab.command('up').description('build the lab and leave it running'))
-    .addOption(new Option('--mode <mode>', 'how vipctl is wired in').choices(LAB_MODES).default('hook'))
+    .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });
@@ -141,8 +141,15 @@ export async function runMain(args: readonly string[]): Promise<number> {
     });
   example(lab.commands.at(-1)!, 'vipctl lab failover --id mine --kind link');
 
+  labOpts(lab.command('heal').description('undo failovers: links up, SIGCONT, restart killed redis-servers'))
+    .action(async (o) => {
+      code = await (await import('./lab')).labHeal(o);
+    });
+
   labOpts(lab.command('demo').description('up, a client writing through the VIP, a failover, the timeline, down'))
     .addOption(new Option('--kind <kind>', 'how to disturb the master').choices(FAILOVER_KINDS).default('sigkill'))
+    .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
+    .option('--compare', 'the same failover with the hook, then with the watcher, side by side')
     .action(async (o) => {
       code = await (await import('./lab')).labDemo(o);
     });
@@ -153,6 +160,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .requiredOption('--vip <ip>', 'address to write through')
     .option('--port <port>', 'Redis port', '6379')
     .option('--every <ms>', 'write interval', '10')
+    .option('--roles <list>', 'node addresses to poll with ROLE')
     .action(async (o) => {
       code = await (await import('./lab')).labProbe(o);
     });

@@ -98,6 +98,16 @@ export interface ConfigEnv {
   VIPCTL_RUN_DIR?: string;
 }
 
+/** Sections whose keys all have defaults: left empty in YAML (every key commented out) they read as null, meaning "the defaults". */
+const OPTIONAL_SECTIONS = ['announce', 'log', 'redis', 'watch', 'metrics'] as const;
+
+function withoutEmptySections(doc: unknown): unknown {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
+  const out: Record<string, unknown> = { ...(doc as Record<string, unknown>) };
+  for (const k of OPTIONAL_SECTIONS) if (out[k] === null) delete out[k];
+  return out;
+}
+
 function keyOf(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || '(top level)';
 }
@@ -106,7 +116,7 @@ function keyOf(path: readonly PropertyKey[]): string {
 export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'config'): Config {
   // reportInput: without it zod 4 leaves `issue.input` unset on every issue,
   // and a present-but-wrong value (`count: 1.5`, `vip: 5`) would read "required".
-  const result = schema.safeParse(doc ?? {}, { reportInput: true });
+  const result = schema.safeParse(withoutEmptySections(doc ?? {}), { reportInput: true });
   const problems: string[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) {

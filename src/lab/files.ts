@@ -1,6 +1,6 @@
 /** Config files the lab writes for each node: redis.conf, sentinel.conf, and the one vipctl.yaml shared by all. */
 import type { LabHost, Topology } from './topology';
-import { LAB_MASTER_NAME, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
+import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
 
 export interface LabTimings {
   downAfterMs: number;
@@ -22,6 +22,8 @@ export function redisConf(node: LabHost, master: LabHost, dir: string): string {
     'appendonly no',
     // no 5 s wait before the first full sync: replicas link as soon as they start
     'repl-diskless-sync-delay 0',
+    `requirepass ${LAB_REDIS_PASSWORD}`,
+    `masterauth ${LAB_REDIS_PASSWORD}`,
     ...(node === master ? [] : [`replicaof ${master.ip} ${REDIS_PORT}`]),
     '',
   ].join('\n');
@@ -39,6 +41,10 @@ export function sentinelConf(master: LabHost, dir: string, hookPath: string | nu
     `sentinel down-after-milliseconds ${LAB_MASTER_NAME} ${timings.downAfterMs}`,
     `sentinel failover-timeout ${LAB_MASTER_NAME} ${timings.failoverTimeoutMs}`,
     `sentinel parallel-syncs ${LAB_MASTER_NAME} 1`,
+    `sentinel auth-pass ${LAB_MASTER_NAME} ${LAB_REDIS_PASSWORD}`,
+    // Clients and the other Sentinels must authenticate to this one.
+    `requirepass ${LAB_SENTINEL_PASSWORD}`,
+    `sentinel sentinel-pass ${LAB_SENTINEL_PASSWORD}`,
     ...(hookPath ? [`sentinel client-reconfig-script ${LAB_MASTER_NAME} ${hookPath}`] : []),
     'sentinel deny-scripts-reconfig yes',
     '',
@@ -50,6 +56,9 @@ export function vipctlYaml(t: Topology): string {
     '# One file for every node of the lab: vipctl finds the local addresses itself.',
     'sentinel:',
     `  addresses: [${t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(', ')}]`,
+    `  password: ${LAB_SENTINEL_PASSWORD}`,
+    'redis:',
+    `  password: ${LAB_REDIS_PASSWORD}`,
     'masters:',
     `  ${LAB_MASTER_NAME}:`,
     `    vip: ${t.vip}/${LAB_SUBNET_PREFIX}`,
@@ -59,4 +68,28 @@ export function vipctlYaml(t: Topology): string {
     'lockTimeoutMs: 10000',
     '',
   ].join('\n');
+}
+
+/**
+ * The classic client-reconfig-script from the blogs, as published (minus sudo:
+ * Sentinel runs as root in the lab), with this host's LOCAL_IP hard-coded, as
+ * that script wants. For comparisons only (`lab up --mode bash`, the benchmarks).
+ */
+export function bashHookScript(localIp: string | null, vip: string, ifname: string): string {
+  return `#!/bin/bash
+${localIp === null ? '# LOCAL_IP comes from the environment' : `LOCAL_IP='${localIp}'`}
+MASTER_IP=$6
+VIP='${vip}'
+NETMASK='${LAB_SUBNET_PREFIX}'
+INTERFACE='${ifname}'
+if [ \${MASTER_IP} = \${LOCAL_IP} ]; then
+    ip addr add \${VIP}/\${NETMASK} dev \${INTERFACE}
+    arping -q -c 3 -A -I \${INTERFACE} \${VIP}
+    exit 0
+else
+    ip addr del \${VIP}/\${NETMASK} dev \${INTERFACE}
+    exit 0
+fi
+exit 1
+`;
 }

@@ -6,24 +6,27 @@
  * it goes, so `down` removes it all even after a crash half-way through.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
 import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
-import { running } from '../adapters/proc';
-import { DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
-import { allNamespaces, LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
+import { processState, running } from '../adapters/proc';
+import { bashHookScript, DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
+import { allNamespaces, LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
 
 export type { FailoverKind, LabMode };
 
 export const DEFAULT_LAB_DIR = '/run/vipctl-lab';
 
+/** The processes the lab starts on each node. */
+export type LabProcess = 'redis' | 'sentinel' | 'watch';
+
 export interface LabOptions {
   id?: string;
   baseDir?: string;
-  /** `hook`: Sentinel calls bin/vipctl and the VIP is put on the master at start; `none`: no vipctl at all. */
+  /** What keeps the VIP on the master (see LAB_MODES); default `watch`. */
   mode?: LabMode;
   timings?: LabTimings;
   /** Progress lines, printed as each step happens. */
@@ -36,7 +39,7 @@ interface LabState {
   mode: LabMode;
   createdAt: string;
   namespaces: string[];
-  pids: Array<{ host: string; what: 'redis' | 'sentinel'; pid: number }>;
+  pids: Array<{ host: string; what: LabProcess; pid: number }>;
 }
 
 /** The repository root (where bin/vipctl is), from wherever this module was bundled or loaded. */
@@ -122,7 +125,7 @@ export class Lab {
     } catch {
       throw new VipctlError('LAB', `lab "${id}" already exists (${dir}); remove it with: vipctl lab down --id ${id}`);
     }
-    const lab = new Lab({ id, dir, mode: options.mode ?? 'hook', createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
       await lab.build(options.timings ?? DEFAULT_TIMINGS);
@@ -188,12 +191,13 @@ export class Lab {
     this.progress(`bridge ${t.bridge} up; hosts ${hosts.map((h) => `${h.name}=${h.ip}`).join(' ')}`);
 
     const master = t.nodes[0]!;
-    writeFileSync(this.configPath, vipctlYaml(t));
+    // It holds passwords: readable by root only, as vipctl wants it.
+    writeFileSync(this.configPath, vipctlYaml(t), { mode: 0o600 });
     for (const n of t.nodes) {
       const d = this.nodeDir(n);
-      mkdirSync(join(d, 'run'), { recursive: true });
+      mkdirSync(join(d, 'run'), { recursive: true, mode: 0o700 });
       writeFileSync(join(d, 'redis.conf'), redisConf(n, master, d));
-      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(master, d, this.mode === 'hook' ? this.hookPath : null, timings));
+      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(master, d, this.reconfigScript(n), timings));
     }
     await Promise.all(t.nodes.map((n) => this.startRedis(n)));
     await Promise.all(t.nodes.map((n) => waitFor(`redis on ${n.name}`, async () => (await this.redisCli(n.ip, REDIS_PORT, ['PING'])).stdout === 'PONG', 10_000)));
@@ -210,25 +214,61 @@ export class Lab {
       return views.every((v) => v && v['num-other-sentinels'] === String(t.nodes.length - 1) && v['num-slaves'] === String(t.nodes.length - 1));
     }, 30_000, 100);
     this.progress(`redis-sentinel up on every node; quorum 2 of ${t.nodes.length}`);
-    if (this.mode === 'hook') {
-      // No manual first bind: the same command on every node, each decides for itself.
-      await Promise.all(t.nodes.map((n) => this.vipctl(n, ['reconcile']).then((r) => {
-        if (!ok(r)) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(r)}`);
-      })));
-      await waitFor(`VIP ${t.vip} on ${master.name} only`, async () => {
-        const h = await this.vipHolders();
-        return h.length === 1 && h[0] === master;
-      }, 5000);
-      this.progress(`vipctl reconcile on every node: VIP ${t.vip} bound on ${master.name}`);
-    }
+    await this.firstBind(master);
   }
 
-  private async spawnIn(host: LabHost, what: 'redis' | 'sentinel', argv: string[], env: Record<string, string> = {}): Promise<number> {
+  /** What Sentinel runs as client-reconfig-script on a node in this lab's mode, if anything. */
+  private reconfigScript(n: LabHost): string | null {
+    if (this.mode === 'hook' || this.mode === 'both') return this.hookPath;
+    if (this.mode !== 'bash') return null;
+    const script = join(this.nodeDir(n), 'classic-hook.sh');
+    writeFileSync(script, bashHookScript(n.ip, this.topo.vip, n.ifname), { mode: 0o755 });
+    return script;
+  }
+
+  /** The VIP onto the master, the way each mode's users do it; then wait until it is there and only there. */
+  private async firstBind(master: LabHost): Promise<void> {
+    const t = this.topo;
+    let how: string;
+    switch (this.mode) {
+      case 'none':
+        return;
+      case 'bash':
+        // The classic setup: a manual first bind on the master.
+        await must(['ip', '-n', master.ns, 'addr', 'add', t.vipCidr, 'dev', master.ifname]);
+        how = `manual "ip addr add" on ${master.name} (the classic hook's first bind)`;
+        break;
+      case 'watch':
+        // No first bind at all: each node's watcher decides for itself.
+        await Promise.all(t.nodes.map((n) => this.startWatch(n)));
+        how = 'vipctl watch on every node';
+        break;
+      case 'hook':
+      case 'both':
+        // No manual first bind: the same command on every node, each decides for itself.
+        await Promise.all(t.nodes.map((n) => this.vipctl(n, ['reconcile']).then((r) => {
+          if (!ok(r)) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(r)}`);
+        })));
+        if (this.mode === 'both') await Promise.all(t.nodes.map((n) => this.startWatch(n)));
+        how = this.mode === 'both' ? 'vipctl reconcile on every node, then vipctl watch' : 'vipctl reconcile on every node';
+        break;
+    }
+    await waitFor(`VIP ${t.vip} on ${master.name} only`, async () => {
+      const h = await this.vipHolders();
+      return h.length === 1 && h[0] === master;
+    }, 10_000);
+    this.progress(`${how}: VIP ${t.vip} bound on ${master.name}`);
+  }
+
+  private async spawnIn(host: LabHost, what: LabProcess, argv: string[], env: Record<string, string> = {}): Promise<number> {
+    // A process's own stdout/stderr go to <node dir>/<what>.out (redis and sentinel log to their files too).
+    const out = openSync(join(this.nodeDir(host), `${what}.out`), 'a', 0o600);
     const child = spawn('ip', ['netns', 'exec', host.ns, ...argv], {
       detached: true,
-      stdio: 'ignore',
+      stdio: ['ignore', out, out],
       env: { ...process.env, ...env },
     });
+    closeSync(out);
     const pid = await new Promise<number>((res, rej) => {
       child.once('spawn', () => res(child.pid!));
       child.once('error', rej);
@@ -247,7 +287,12 @@ export class Lab {
   async startSentinel(n: LabHost): Promise<number> {
     // Sentinel passes its environment to client-reconfig-script: this is how
     // each namespaced "host" gets its own log file and run dir.
-    return this.spawnIn(n, 'sentinel', ['redis-sentinel', join(this.nodeDir(n), 'sentinel.conf')], this.mode === 'hook' ? this.nodeEnv(n) : {});
+    return this.spawnIn(n, 'sentinel', ['redis-sentinel', join(this.nodeDir(n), 'sentinel.conf')], this.mode === 'hook' || this.mode === 'both' ? this.nodeEnv(n) : {});
+  }
+
+  /** `vipctl watch` on a node, with the node's environment (its log file and run dir). */
+  async startWatch(n: LabHost, args: string[] = []): Promise<number> {
+    return this.spawnIn(n, 'watch', [process.execPath, this.hookPath, 'watch', ...args], this.nodeEnv(n));
   }
 
   /** Every process the lab started (redis-server, redis-sentinel), as recorded in its state file. */
@@ -255,7 +300,7 @@ export class Lab {
     return this.state.pids.map((p) => p.pid);
   }
 
-  pidOf(host: LabHost, what: 'redis' | 'sentinel'): number | undefined {
+  pidOf(host: LabHost, what: LabProcess): number | undefined {
     return this.state.pids.find((p) => p.host === host.name && p.what === what)?.pid;
   }
 
@@ -270,9 +315,10 @@ export class Lab {
     return this.exec(host, [this.hookPath, ...args], { env: { ...this.nodeEnv(host), ...extraEnv }, timeoutMs: 30_000 });
   }
 
-  /** redis-cli from the client host. */
+  /** redis-cli from the client host, authenticated (the password by the port: Sentinel's or Redis's). */
   redisCli(ip: string, port: number, args: string[], timeoutMs = 1000): Promise<RunResult> {
-    return this.exec(this.topo.client, ['redis-cli', '-h', ip, '-p', String(port), '--raw', ...args], { timeoutMs });
+    const password = port === SENTINEL_PORT ? LAB_SENTINEL_PASSWORD : LAB_REDIS_PASSWORD;
+    return this.exec(this.topo.client, ['redis-cli', '-h', ip, '-p', String(port), '--raw', ...args], { timeoutMs, env: { REDISCLI_AUTH: password } });
   }
 
   async sentinelMasterInfo(n: LabHost): Promise<Record<string, string> | null> {
@@ -296,6 +342,27 @@ export class Lab {
     for (const a of answers) if (a) counts.set(a, (counts.get(a) ?? 0) + 1);
     const best = [...counts.entries()].find(([, c]) => c * 2 > this.topo.nodes.length);
     return best ? (this.nodeByIp(best[0]) ?? null) : null;
+  }
+
+  /**
+   * Wait until the cluster is quiet: every Sentinel names the same master, it
+   * answers ROLE as master with every other node linked and online, and (when
+   * something keeps the VIP) the VIP is on that master only. Returns the master.
+   */
+  async waitSettled(timeoutMs = 30_000): Promise<LabHost> {
+    const t = this.topo;
+    return waitFor('a settled cluster (one master named by every Sentinel, replicas online, the VIP on it)', async () => {
+      const named = await Promise.all(t.nodes.map(async (n) => (await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', LAB_MASTER_NAME], 500)).stdout.split('\n')[0]));
+      const master = this.nodeByIp(named[0] ?? '');
+      if (!master || named.some((x) => x !== master.ip) || (await this.redisRole(master)) !== 'master') return null;
+      const info = (await this.redisCli(master.ip, REDIS_PORT, ['INFO', 'replication'])).stdout;
+      if ((info.match(/state=online/g) ?? []).length !== t.nodes.length - 1) return null;
+      const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n)));
+      if (!views.every((v) => v && v['num-slaves'] === String(t.nodes.length - 1) && v.flags === 'master')) return null;
+      if (this.mode === 'none') return master;
+      const holders = await this.vipHolders();
+      return holders.length === 1 && holders[0] === master ? master : null;
+    }, timeoutMs, 100);
   }
 
   /** Role as Redis itself reports it (INFO replication), or null when it does not answer. */
@@ -353,20 +420,34 @@ export class Lab {
     return { kind, node, at };
   }
 
-  /** Undo a failover's damage on a node: link up, SIGCONT, restart a killed redis (it rejoins as a replica). */
-  async heal(node: LabHost): Promise<void> {
-    await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'up']);
-    const pid = this.pidOf(node, 'redis');
-    let alive = false;
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGCONT');
-        alive = true;
-      } catch {
-        alive = false;
-      }
+  /** Undo every failover's damage on every node (see heal). Returns what was done, a line per node that needed it. */
+  async healAll(): Promise<string[]> {
+    const done: string[] = [];
+    for (const n of this.topo.nodes) {
+      const what = await this.heal(n);
+      if (what.length > 0) done.push(`${n.name}: ${what.join(', ')}`);
     }
-    if (!alive) await this.startRedis(node);
+    return done;
+  }
+
+  /** Undo a failover's damage on a node: link up, SIGCONT, restart a killed redis (it rejoins as a replica). Says what it did. */
+  async heal(node: LabHost): Promise<string[]> {
+    const done: string[] = [];
+    const link = await must(['ip', '-n', node.ns, '-json', 'link', 'show', node.ifname]);
+    if (!(JSON.parse(link.stdout) as Array<{ flags?: string[] }>)[0]?.flags?.includes('UP')) {
+      await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'up']);
+      done.push('link up');
+    }
+    const pid = this.pidOf(node, 'redis');
+    // running() reads /proc: a SIGKILLed redis can linger as a zombie, which kill(0) would call alive.
+    if (pid && running(pid)) {
+      if (processState(pid) === 'T') done.push('redis SIGCONT');
+      process.kill(pid, 'SIGCONT');
+    } else {
+      await this.startRedis(node);
+      done.push('redis restarted');
+    }
+    return done;
   }
 
   /** Remove every process and namespace this lab made. Safe to call twice, and after a crash. */

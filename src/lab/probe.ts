@@ -1,15 +1,19 @@
 /**
  * The demo's observer, run inside the lab's client namespace
- * (`vipctl lab probe ...`): it listens to every Sentinel's events and writes
- * through the VIP every few ms, printing one JSON line per event on stdout
- * with an epoch-ms timestamp. Only transitions of the write loop are printed
- * (first failure, first success after failures), plus a count at the end.
+ * (`vipctl lab probe ...`): it listens to every Sentinel's events, writes
+ * through the VIP every few ms (INCR on one counter) and, with `--roles`,
+ * asks each node's Redis for its ROLE every few ms. It prints one JSON line
+ * per event on stdout with an epoch-ms timestamp. Only transitions are
+ * printed (first failed write, first success after failures, a node turning
+ * master, acknowledged writes lost), plus counts at the end.
  */
 import Redis from 'ioredis';
+import { countLost } from './lost-writes';
+import { LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD } from './topology';
 
 export interface ProbeEvent {
   t: number;
-  kind: 'ready' | 'sentinel' | 'write-failed' | 'write-recovered' | 'stats' | 'error';
+  kind: 'ready' | 'sentinel' | 'write-failed' | 'write-recovered' | 'writes-lost' | 'role-master' | 'stats' | 'error';
   /** Sentinel channel (+sdown, +odown, +switch-master...) for kind "sentinel". */
   channel?: string;
   from?: string;
@@ -18,6 +22,10 @@ export interface ProbeEvent {
   lastOkAt?: number;
   writes?: number;
   failures?: number;
+  /** writes-lost: acknowledged increments that vanished (this time); stats: in all. */
+  lost?: number;
+  /** role-master: the node (ip) that now answers ROLE as master. */
+  node?: string;
 }
 
 export interface ProbeOptions {
@@ -25,13 +33,58 @@ export interface ProbeOptions {
   vip: string;
   port: number;
   everyMs: number;
+  /** Node addresses to poll with ROLE (same port as the VIP); empty: none. */
+  roles?: string[];
+  rolesEveryMs?: number;
   emit: (e: ProbeEvent) => void;
+}
+
+/** Emit role-master whenever a node starts answering ROLE as master (and at start, for the current one). */
+function pollRoles(o: ProbeOptions): () => void {
+  let running = true;
+  const clients = (o.roles ?? []).map((ip) => {
+    const c = new Redis({
+      host: ip,
+      port: o.port,
+      password: LAB_REDIS_PASSWORD,
+      lazyConnect: true,
+      connectTimeout: 200,
+      commandTimeout: 200,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      // Sentinel kills normal clients at the promotion: come back at once.
+      retryStrategy: () => 1,
+    });
+    c.on('error', () => {});
+    let wasMaster: boolean | null = null;
+    void (async () => {
+      await c.connect().catch(() => undefined);
+      while (running) {
+        const started = Date.now();
+        try {
+          const role = ((await c.call('ROLE')) as [string])[0];
+          const isMaster = role === 'master';
+          if (isMaster && wasMaster !== true) o.emit({ t: Date.now(), kind: 'role-master', node: ip, message: `${ip} answers ROLE as master` });
+          wasMaster = isMaster;
+        } catch {
+          /* down or being killed: keep asking */
+        }
+        const wait = (o.rolesEveryMs ?? 5) - (Date.now() - started);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    })();
+    return c;
+  });
+  return () => {
+    running = false;
+    clients.forEach((c) => c.disconnect());
+  };
 }
 
 export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
   const subs = o.sentinels.map((s) => {
     const [host, port] = s.split(':');
-    const sub = new Redis({ host: host!, port: Number(port), lazyConnect: true, retryStrategy: () => 100 });
+    const sub = new Redis({ host: host!, port: Number(port), password: LAB_SENTINEL_PASSWORD, lazyConnect: true, retryStrategy: () => 100 });
     sub.on('error', () => {});
     sub.on('pmessage', (_p: string, channel: string, message: string) => o.emit({ t: Date.now(), kind: 'sentinel', channel, from: s, message }));
     return sub;
@@ -44,6 +97,7 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
   const writer = new Redis({
     host: o.vip,
     port: o.port,
+    password: LAB_REDIS_PASSWORD,
     lazyConnect: true,
     connectTimeout: 200,
     commandTimeout: 200,
@@ -54,8 +108,11 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
   });
   writer.on('error', () => {});
   await writer.connect();
+  const stopRoles = pollRoles(o);
   let writes = 0;
   let failures = 0;
+  let lost = 0;
+  let highest = 0;
   let lastOkAt = 0;
   let failingSince = 0;
   let running = true;
@@ -63,8 +120,14 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
     while (running) {
       const started = Date.now();
       try {
-        await writer.incr('vipctl:demo:counter');
+        const value = await writer.incr('vipctl:demo:counter');
         writes++;
+        const vanished = countLost(highest, value);
+        if (vanished > 0) {
+          lost += vanished;
+          o.emit({ t: Date.now(), kind: 'writes-lost', lost: vanished, message: `INCR answered ${value} after ${highest} had been acknowledged: ${vanished} acknowledged write(s) lost` });
+        }
+        highest = value;
         if (failingSince) {
           o.emit({ t: Date.now(), kind: 'write-recovered', lastOkAt, message: `first write through the VIP after ${Date.now() - lastOkAt} ms` });
           failingSince = 0;
@@ -85,7 +148,8 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
   return async () => {
     running = false;
     await loop;
-    o.emit({ t: Date.now(), kind: 'stats', writes, failures });
+    stopRoles();
+    o.emit({ t: Date.now(), kind: 'stats', writes, failures, lost });
     writer.disconnect();
     subs.forEach((s) => s.disconnect());
   };

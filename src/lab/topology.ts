@@ -10,13 +10,23 @@ export const LAB_MASTER_NAME = 'mymaster';
 export const LAB_VIP = '198.18.0.100';
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
+/** The lab's Redis and Sentinels require passwords, as production ones do. */
+export const LAB_REDIS_PASSWORD = 'lab-redis-secret';
+export const LAB_SENTINEL_PASSWORD = 'lab-sentinel-secret';
 
 /** How `lab failover` disturbs the master: SIGKILL or SIGSTOP its redis-server, cut its link, or a planned SENTINEL FAILOVER. */
 export const FAILOVER_KINDS = ['sigkill', 'sigstop', 'link', 'sentinel'] as const;
 export type FailoverKind = (typeof FAILOVER_KINDS)[number];
 
-/** How vipctl is wired in: as Sentinel's client-reconfig-script, or not at all. */
-export const LAB_MODES = ['hook', 'none'] as const;
+/**
+ * How the VIP is kept on the master:
+ * - `watch`: `vipctl watch` runs on every node (the daemon);
+ * - `hook`: Sentinel runs `vipctl` as its client-reconfig-script;
+ * - `both`: the two at once (they share the per-VIP lock);
+ * - `bash`: Sentinel runs the classic blog script (LOCAL_IP per host), for comparison;
+ * - `none`: nothing moves the VIP.
+ */
+export const LAB_MODES = ['watch', 'hook', 'both', 'bash', 'none'] as const;
 export type LabMode = (typeof LAB_MODES)[number];
 
 export interface LabHost {

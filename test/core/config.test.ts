@@ -60,6 +60,15 @@ describe('validateConfig: valid documents', () => {
     expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 3000 }))).watch).toEqual({ intervalMs: 1000, fenceAfterMs: 3000 });
   });
 
+  it('reads an optional section left empty (every key commented out) as its defaults', () => {
+    const c = validateConfig(withDoc((d) => Object.assign(d, { redis: null, watch: null, metrics: null, announce: null, log: null })));
+    expect(c.redis).toEqual({});
+    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto' });
+    expect(c.metrics).toBeNull();
+    expect(c.announce.count).toBe(5);
+    expect(c.log.level).toBe('info');
+  });
+
   it('takes the redis password from $VIPCTL_REDIS_PASSWORD over the file', () => {
     expect(validateConfig(withDoc((d) => (d.redis = { password: 'file' })), { VIPCTL_REDIS_PASSWORD: 'env' }).redis.password).toBe('env');
     expect(validateConfig(minimal(), { VIPCTL_REDIS_PASSWORD: 'env' }).redis).toEqual({ password: 'env' });

@@ -42,7 +42,7 @@ function arpingPids(lab: Lab, node: LabHost): Promise<number[]> {
 describeLab('hook in the lab (root)', () => {
   let lab: Lab;
   beforeAll(async () => {
-    lab = await upLab();
+    lab = await upLab({ mode: 'hook' });
   });
   afterAll(async () => {
     await lab?.down();
@@ -52,7 +52,7 @@ describeLab('hook in the lab (root)', () => {
     const n1 = lab.host('n1');
     expect(await lab.sentinelMaster()).toBe(n1);
     expect(await lab.vipHolders()).toEqual([n1]);
-    const r = await lab.exec(lab.topo.client, ['redis-cli', '-h', lab.topo.vip, '-p', '6379', 'SET', 'k', 'v']);
+    const r = await lab.redisCli(lab.topo.vip, 6379, ['SET', 'k', 'v']);
     expect(r.stdout).toBe('OK');
   });
 
@@ -146,7 +146,7 @@ describeLab('hook in the lab (root)', () => {
     const client = lab.topo.client;
     const old = (await lab.sentinelMaster())!;
     // the client has talked to the VIP: its ARP cache points at the old master
-    expect((await lab.exec(client, ['redis-cli', '-h', lab.topo.vip, '-p', '6379', 'PING'])).stdout).toBe('PONG');
+    expect((await lab.redisCli(lab.topo.vip, 6379, ['PING'])).stdout).toBe('PONG');
     expect(await lab.clientNeighbourMac()).toBe(await lab.macOf(old));
 
     const f = await lab.failover('sigkill');
@@ -167,7 +167,7 @@ describeLab('hook in the lab (root)', () => {
       parseLog(readFileSync(lab.logFile(old), 'utf8')).find((l) => l.cmd === 'hook' && l.event === 'unbind' && l.note === undefined), 5000);
     expect(unbound).toMatchObject({ master: 'mymaster', is: 'bound on eth0', mustBe: 'unbound', to: `${fresh.ip}:6379` });
     // and the data path works again through the same address
-    expect((await lab.exec(client, ['redis-cli', '-h', lab.topo.vip, '-p', '6379', 'SET', 'k2', 'v2'])).stdout).toBe('OK');
+    expect((await lab.redisCli(lab.topo.vip, 6379, ['SET', 'k2', 'v2'])).stdout).toBe('OK');
   });
 });
 
@@ -175,7 +175,7 @@ for (const kind of ['sigstop', 'link', 'sentinel'] as const) {
   describeLab(`failover by ${kind} (root)`, () => {
     let lab: Lab;
     beforeAll(async () => {
-      lab = await upLab();
+      lab = await upLab({ mode: 'hook' });
     });
     afterAll(async () => {
       await lab?.down();

@@ -18,7 +18,7 @@ async function namespacesOf(id: string): Promise<string[]> {
 
 describeLab('lab up/down (root)', () => {
   it('down removes every namespace, process and file that up made', async () => {
-    const lab = await Lab.up({ id: 'tupdown', baseDir: TEST_LAB_DIR });
+    const lab = await Lab.up({ id: 'tupdown', baseDir: TEST_LAB_DIR, mode: 'none' });
     const pids = lab.topo.nodes.flatMap((n) => [lab.pidOf(n, 'redis')!, lab.pidOf(n, 'sentinel')!]);
     expect(pids.every(running)).toBe(true);
     expect((await namespacesOf('tupdown')).sort()).toEqual(allNamespaces(topology('tupdown')).sort());
@@ -72,7 +72,7 @@ describeLab('lab up/down (root)', () => {
 describeLab('lab demo (root)', () => {
   it('demo --json: the VIP is bound on the new master after the promotion, and writes come back', async () => {
     const cli = join(repoRoot(), 'bin', 'vipctl');
-    const r = await run([process.execPath, cli, 'lab', 'demo', '--json', '--id', 'tdemo', '--dir', TEST_LAB_DIR], { timeoutMs: 90_000 });
+    const r = await run([process.execPath, cli, 'lab', 'demo', '--json', '--mode', 'hook', '--id', 'tdemo', '--dir', TEST_LAB_DIR], { timeoutMs: 90_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const t = JSON.parse(r.stdout) as Timeline;
     const at = (key: string): number => {
@@ -86,9 +86,50 @@ describeLab('lab demo (root)', () => {
     expect(at('vip-bound-new')).toBeGreaterThan(at('+promoted-slave'));
     expect(at('write-recovered')).toBeGreaterThanOrEqual(at('vip-bound-new'));
     expect(t.writeOutageMs).toBeGreaterThan(0);
+    // the kernel's view: the new master's replica was promoted before the hook bound the VIP there
+    expect(at('addr-add-new')).toBeGreaterThan(at('role-master'));
+    expect(t.promotionToVipMs).toBeGreaterThan(0);
+    expect(t.doubleHolderMs).not.toBeNull();
     expect(await namespacesOf('tdemo')).toEqual([]);
     // progress went to stderr as it happened, the document alone to stdout
     expect(r.stderr).toContain('+odown');
   });
 });
 
+
+describeLab('lab modes (root)', () => {
+  it('bash: Sentinel runs the classic script; a SIGKILL moves the VIP; heal restarts the killed redis as a replica', async () => {
+    const lab = await Lab.up({ id: 'tbash', baseDir: TEST_LAB_DIR, mode: 'bash' });
+    try {
+      const n1 = lab.host('n1');
+      expect(await lab.vipHolders()).toEqual([n1]); // the manual first bind
+      expect((await lab.sentinelMasterInfo(n1))!['client-reconfig-script']).toBe(join(lab.nodeDir(n1), 'classic-hook.sh'));
+      await lab.failover('sigkill');
+      const fresh = await waitFor('the classic hook to bind on the new master', async () => {
+        const m = await lab.sentinelMaster();
+        const h = await lab.vipHolders();
+        return m && m !== n1 && h.length === 1 && h[0] === m ? m : null;
+      }, 30_000, 50);
+      expect(await lab.healAll()).toEqual(['n1: redis restarted']);
+      await waitFor('n1 back as a replica', async () => (await lab.redisRole(n1)) === 'slave', 20_000, 100);
+      expect(await lab.healAll()).toEqual([]); // nothing left to heal
+      expect(await lab.vipHolders()).toEqual([fresh]);
+    } finally {
+      await lab.down();
+    }
+  });
+});
+
+describeLab('lab demo, lost writes (root)', () => {
+  it('a planned switchover with the hook loses acknowledged writes, and the probe counts them', async () => {
+    const cli = join(repoRoot(), 'bin', 'vipctl');
+    const r = await run([process.execPath, cli, 'lab', 'demo', '--json', '--kind', 'sentinel', '--mode', 'hook', '--id', 'tlost', '--dir', TEST_LAB_DIR], { timeoutMs: 90_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout) as Timeline;
+    // The old master keeps the VIP and acknowledges INCRs for about a second after the
+    // promotion; they vanish when it is demoted (the reason the watcher exists).
+    expect(t.mode).toBe('hook');
+    expect(t.lostWrites).toBeGreaterThan(0);
+    expect(t.entries.some((e) => e.key === 'writes-lost')).toBe(true);
+  });
+});

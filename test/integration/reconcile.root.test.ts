@@ -12,7 +12,7 @@ function addVip(lab: Lab, n: LabHost): Promise<unknown> {
 describeLab('reconcile in the lab (root)', () => {
   let lab: Lab;
   beforeAll(async () => {
-    lab = await upLab();
+    lab = await upLab({ mode: 'hook' });
   });
   afterAll(async () => {
     await lab?.down();

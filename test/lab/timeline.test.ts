@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, formatTimeline, type LogLine } from '../../src/lab/timeline';
+import { buildTimeline, formatComparison, formatTimeline, type LogLine, type Timeline } from '../../src/lab/timeline';
 import type { ProbeEvent } from '../../src/lab/probe';
 
 const t0 = 1_000_000;
@@ -56,12 +56,55 @@ describe('buildTimeline', () => {
     expect(t.writeOutageMs).toBe(2403);
     expect(t.writes).toBe(300);
     expect(t.failedWrites).toBe(240);
-    expect(formatTimeline(t).at(-1)).toBe('  write outage through the VIP: 2403 ms (240 failed of 540 writes)');
+    expect(formatTimeline(t).at(-2)).toBe('  write outage through the VIP: 2403 ms (240 failed of 540 writes)');
+  });
+
+  it('reports lost writes, the double-holder time and promotion-to-VIP from the probe and the address monitor', () => {
+    const more: ProbeEvent[] = [
+      ...probe,
+      { t: t0 + 1350, kind: 'role-master', node: fresh.ip },
+      { t: t0 + 1200, kind: 'role-master', node: '198.18.0.13' }, // another node: not the new master
+      { t: t0 + 2405, kind: 'writes-lost', lost: 3 },
+      { t: t0 + 2410, kind: 'writes-lost', lost: 2 },
+    ];
+    const addr = { initial: ['n1'], until: t0 + 3000, events: [{ host: 'n2', t: t0 + 1352.4, op: 'add' as const }, { host: 'n1', t: t0 + 1400.4, op: 'del' as const }] };
+    const w = buildTimeline({ kind: 'sigkill', t0, oldMaster: old, newMaster: fresh, probe: more, logs, addr });
+    expect(w.lostWrites).toBe(5);
+    expect(w.doubleHolderMs).toBe(48);
+    expect(w.promotionToVipMs).toBe(2);
+    expect(w.entries.find((e) => e.key === 'role-master')).toMatchObject({ atMs: 1350, source: 'n2' });
+    expect(w.entries.find((e) => e.key === 'addr-add-new')).toMatchObject({ atMs: 1352, source: 'n2' });
+    expect(w.entries.find((e) => e.key === 'addr-del-old')).toMatchObject({ atMs: 1400, source: 'n1' });
+    expect(w.entries.find((e) => e.key === 'writes-lost')).toMatchObject({ atMs: 2405, what: 'acknowledged writes lost (3)' });
+    expect(formatTimeline(w).slice(-3)).toEqual([
+      '  acknowledged writes lost: 5',
+      '  time two hosts held the VIP: 48 ms',
+      '  from the promotion (ROLE master) to the VIP on the new master: 2 ms',
+    ]);
+    // without a monitor, nothing is claimed about holders or the promotion-to-VIP time
+    expect(t.doubleHolderMs).toBeNull();
+    expect(t.promotionToVipMs).toBeNull();
+    expect(t.lostWrites).toBe(0);
   });
 
   it('says so when no write failed', () => {
     const quiet = buildTimeline({ kind: 'sentinel', t0, oldMaster: old, newMaster: fresh, probe: probe.filter((p) => !p.kind.startsWith('write')), logs });
     expect(quiet.writeOutageMs).toBeNull();
-    expect(formatTimeline(quiet).at(-1)).toBe('  no write failed through the VIP');
+    expect(formatTimeline(quiet).at(-2)).toBe('  no write failed through the VIP');
+  });
+});
+
+describe('formatComparison', () => {
+  it('puts each mode in a column, one row per measure', () => {
+    const base: Timeline = { kind: 'sentinel', oldMaster: 'n1', newMaster: 'n2', entries: [], writeOutageMs: null, writes: 10, failedWrites: 0, lostWrites: 0, doubleHolderMs: 0, promotionToVipMs: 3 };
+    const lines = formatComparison([{ ...base, mode: 'hook', writeOutageMs: 27, lostWrites: 238, doubleHolderMs: 120.5, promotionToVipMs: 1100 }, { ...base, mode: 'watch' }]);
+    expect(lines).toEqual([
+      'comparison (sentinel):',
+      `  ${''.padEnd(38)}${'hook'.padStart(14)}${'watch'.padStart(14)}`,
+      `  ${'write outage through the VIP'.padEnd(38)}${'27 ms'.padStart(14)}${'none'.padStart(14)}`,
+      `  ${'promotion (ROLE master) to VIP on it'.padEnd(38)}${'1100 ms'.padStart(14)}${'3 ms'.padStart(14)}`,
+      `  ${'time two hosts held the VIP'.padEnd(38)}${'120.5 ms'.padStart(14)}${'0 ms'.padStart(14)}`,
+      `  ${'acknowledged writes lost'.padEnd(38)}${'238'.padStart(14)}${'0'.padStart(14)}`,
+    ]);
   });
 });
