@@ -26,7 +26,12 @@ export async function withRedis<T>(host: string, port: number, auth: Credentials
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => {}); // reported through the reply
+  // ioredis reports a refused AUTH as an 'error' event and then rejects with
+  // "Connection is closed."; keep the event's message, it says why.
+  let lastError: string | null = null;
+  client.on('error', (e: Error) => {
+    lastError = e.message;
+  });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Reply<T>>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
@@ -36,7 +41,8 @@ export async function withRedis<T>(host: string, port: number, auth: Credentials
       await client.connect();
       return { ok: true, value: await fn(client) };
     } catch (e) {
-      return { ok: false, error: (e as Error).message };
+      const message = (e as Error).message;
+      return { ok: false, error: lastError !== null && /connection is closed/i.test(message) ? lastError : message };
     }
   };
   try {

@@ -145,6 +145,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .action(async (o) => {
       code = await (await import('./lab')).labHeal(o);
     });
+  example(lab.commands.at(-1)!, 'vipctl lab heal --id mine');
 
   labOpts(lab.command('demo').description('up, a client writing through the VIP, a failover, the timeline, down'))
     .addOption(new Option('--kind <kind>', 'how to disturb the master').choices(FAILOVER_KINDS).default('sigkill'))

@@ -24,7 +24,7 @@ describeLab('doctor in a lab with the hook (root)', () => {
   let lab: Lab;
   let n1: LabHost, n2: LabHost;
   beforeAll(async () => {
-    lab = await upLab();
+    lab = await upLab({ mode: 'hook' }); // only a failover moves the VIP: nothing undoes what a test does by hand
     [n1, n2] = [lab.host('n1'), lab.host('n2')];
   });
   afterAll(async () => {
@@ -72,5 +72,19 @@ describeLab('doctor in a lab with the hook (root)', () => {
     const real = await run(['arping', '-V']);
     expect(ok(real)).toBe(true);
     expect(real.stdout + real.stderr).toMatch(/iputils/);
+  });
+
+  it('uses the config\'s credentials: wrong passwords are caught by doctor, and status says localIsMaster is unknown', async () => {
+    const redis = await lab.vipctl(n1, ['doctor'], { VIPCTL_REDIS_PASSWORD: 'wrong' });
+    expect(redis.exitCode).toBe(1);
+    expect(lines(redis.stdout, 'FAIL')).toEqual([expect.stringMatching(/^FAIL +redis 198\.18\.0\.11:6379 \(mymaster\) +ROLE failed: WRONGPASS/)]);
+    expect(redis.stdout).toMatch(/fix: set redis\.password/);
+    const s = await lab.vipctl(n1, ['status', '--json'], { VIPCTL_REDIS_PASSWORD: 'wrong' });
+    const m = (JSON.parse(s.stdout) as { masters: Array<Record<string, unknown>> }).masters[0]!;
+    expect(m).toMatchObject({ localIsMaster: null, verdict: 'ok', boundHere: true });
+    expect((m.localRedis as { error: string }).error).toMatch(/WRONGPASS/);
+    const sentinel = await lab.vipctl(n1, ['doctor'], { VIPCTL_SENTINEL_PASSWORD: 'wrong' });
+    expect(sentinel.exitCode).toBe(1);
+    expect(lines(sentinel.stdout, 'FAIL').filter((l) => /sentinel 198\.18\.0\.1[123]:26379 \(mymaster\) +authentication failed/.test(l))).toHaveLength(3);
   });
 });
