@@ -43,7 +43,7 @@ export async function bindCommand(config: Config, logger: Logger, name: string |
       master,
       logger: log,
       announceWhenBound: true, // like the hook: whoever just bound (or re-bound) tells the neighbours
-      want: () => ({ desired: 'here', reason: `operator: vipctl bind${force ? ' --force' : ''}${forced}` }),
+      want: () => ({ desired: 'here', reason: `operator: vipctl bind${force ? ' --force' : ''}${forced}`, reasonIsWhole: true }),
     });
     const announced = r.results.find((x) => x.action === 'announce');
     const what = r.decision.add ? `bound ${master.vip.text} on ${r.interface}` : `${master.vip.text} already bound on ${r.interface}: nothing to add`;
@@ -73,7 +73,7 @@ export async function unbindCommand(config: Config, logger: Logger, name: string
       want: (local) => {
         warning = sentinelWarning('unbind', sentinel.master, local, sentinel.said);
         if (warning) logger.warn({ event: 'warning', master: m.name, vip: m.vip.text }, warning);
-        return { desired: 'elsewhere', reason: 'operator: vipctl unbind' };
+        return { desired: 'elsewhere', reason: 'operator: vipctl unbind', reasonIsWhole: true };
       },
     });
     const removed = r.results.filter((x) => x.action === 'unbind' && x.note === undefined);

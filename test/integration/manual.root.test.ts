@@ -112,7 +112,7 @@ describeLab('bind, unbind, status in the lab (root)', () => {
     expect(r.stdout).toContain(`forced although ${mac} answers for it`);
     expect(r.stdout).toMatch(/^warning: Sentinel's majority says the master is 198\.18\.0\.11:6379, not this host/m);
     const log = parseLog(r.stderr);
-    expect(log.find((l) => l.event === 'bind')).toMatchObject({ cmd: 'bind', force: true, otherHolderMac: mac, interface: 'eth0' });
+    expect(log.find((l) => l.event === 'bind')).toMatchObject({ cmd: 'bind', force: true, otherHolderMac: mac, interface: 'eth0', is: 'unbound', mustBe: 'bound on eth0', reason: `operator: vipctl bind --force; --force: bound although ${mac} answers for it` });
     expect(log.find((l) => l.event === 'warning')).toMatchObject({ level: 'warn', master: 'mymaster' });
     expect(await lab.vipHolders()).toEqual([n1, n2]);
     expect(await arpingPids(n2)).toHaveLength(1);
@@ -151,6 +151,7 @@ describeLab('bind, unbind, status in the lab (root)', () => {
     const r = await lab.vipctl(n1, ['unbind']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^warning: Sentinel's majority says the master is this host/m);
+    expect(parseLog(r.stderr).find((l) => l.event === 'unbind')).toMatchObject({ cmd: 'unbind', reason: 'operator: vipctl unbind', is: 'bound on eth0', mustBe: 'unbound' });
     expect(await lab.vipHolders()).toEqual([]);
     expect((await lab.vipctl(n1, ['bind'])).exitCode).toBe(0);
     expect(await lab.vipHolders()).toEqual([n1]);
