@@ -70,3 +70,12 @@ export async function role(host: string, port: number, auth: Credentials, timeou
 export async function sentinelMaster(host: string, port: number, auth: Credentials, name: string, timeoutMs = 1000): Promise<Reply<Record<string, string>>> {
   return withRedis(host, port, auth, timeoutMs, async (c) => pairs(await c.call('SENTINEL', 'MASTER', name)));
 }
+
+/** CONFIG GET <name>: the value, or the error (CONFIG may be renamed or denied by ACL). */
+export async function configGet(host: string, port: number, auth: Credentials, name: string, timeoutMs = 1000): Promise<Reply<string>> {
+  return withRedis(host, port, auth, timeoutMs, async (c) => {
+    const value = pairs(await c.call('CONFIG', 'GET', name))[name];
+    if (value === undefined) throw new Error(`no ${name} in CONFIG GET's reply`);
+    return value;
+  });
+}

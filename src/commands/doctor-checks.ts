@@ -3,7 +3,7 @@
  * adapter, judge with src/core/doctor.ts. To add a check, write one function
  * `(ctx) => Promise<CheckResult[]>` and append it to CHECKS.
  */
-import type { Config } from '../core/config';
+import type { Config, MasterConfig } from '../core/config';
 import {
   DEFAULT_SENTINEL_PATH,
   fail,
@@ -16,6 +16,7 @@ import {
   judgeRedisListen,
   judgeSentinel,
   judgeWritable,
+  bindAddresses,
   listenAddresses,
   listenerPid,
   pass,
@@ -27,7 +28,7 @@ import { localAddresses, resolveInterface, type Link } from '../core/local';
 import { localRedisTarget } from '../core/local-redis';
 import { joinHostPort } from '../core/sentinel-view';
 import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writableError } from '../adapters/host';
-import { role, sentinelMaster } from '../adapters/redis-client';
+import { configGet, role } from '../adapters/redis-client';
 import { run } from '../adapters/run';
 import { watchPid } from '../adapters/watch-pid';
 
@@ -135,52 +136,65 @@ export async function checkSentinelEnvironment(ctx: DoctorContext): Promise<Chec
   return out;
 }
 
-/** This host's Redis answers ROLE with the config's credentials and listens where the VIP will be. */
+/** The master's address as the first Sentinel that answers reports it (its port is this host's Redis port too). */
+async function sentinelsMasterAddress(ctx: DoctorContext, config: Config, name: string): Promise<{ ip: string; port: number } | null> {
+  for (const s of config.sentinel.addresses) {
+    const answer = await ctx.sentinelReply(s, name);
+    if (answer.ok) return { ip: answer.fields.ip ?? '', port: Number(answer.fields.port) };
+  }
+  return null;
+}
+
+/** Addresses on the interface the VIP goes on (empty when there is none here). */
+function vipInterfaceAddresses(m: MasterConfig, links: readonly Link[]): string[] {
+  try {
+    const ifname = resolveInterface(m, links);
+    return links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** This host's Redis answers ROLE with the config's credentials and listens where the VIP will be (ss -ltnH, else CONFIG GET bind). */
 export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]> {
   const config = ctx.config;
-  if (!config || !ctx.links) return [];
-  const local = localAddresses(ctx.links, [...config.masters.values()].map((m) => m.vip.address));
+  const links = ctx.links;
+  if (!config || !links) return [];
+  const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
   const ss = await listeningSockets(false);
   const out: CheckResult[] = [];
   for (const m of config.masters.values()) {
-    // The port: what the first Sentinel that answers says for this master.
-    let answer: SentinelReply | null = null;
-    for (const s of config.sentinel.addresses) {
-      answer = await ctx.sentinelReply(s, m.name);
-      if (answer.ok) break;
-    }
-    if (!answer?.ok) {
-      out.push(warn(`redis (${m.name})`, 'no Sentinel gave the master\'s port, so this host\'s Redis was not checked', 'fix the Sentinel checks above'));
+    const at = await sentinelsMasterAddress(ctx, config, m.name);
+    if (at === null) {
+      out.push(warn(`redis (${m.name})`, "no Sentinel gave the master's port, so this host's Redis was not checked", 'fix the Sentinel checks above'));
       continue;
     }
-    const port = Number(answer.fields.port);
-    const master = joinHostPort(answer.fields.ip ?? '', port);
-    const listening = ss === null ? [] : listenAddresses(ss, port);
-    if (ss === null) {
-      out.push(warn(`redis (${m.name})`, 'ss failed: cannot list listening sockets', 'install iproute2 (ss)'));
+    const listening = ss === null ? null : listenAddresses(ss, at.port);
+    if (listening !== null && listening.length === 0) {
+      out.push(judgeRedisListen(at.port, m.vip.address, listening)); // nothing here: a Sentinel-only host
       continue;
     }
-    if (listening.length === 0) {
-      out.push(judgeRedisListen(port, m.vip.address, listening));
+    // Ask it where it listens: a specific local address it is bound to, else an address on the VIP's interface.
+    const target = localRedisTarget(joinHostPort(at.ip, at.port), [], local, [...(listening ?? []).filter((a) => local.has(a)), ...vipInterfaceAddresses(m, links)]);
+    if (target === null) {
+      out.push(warn(`redis (${m.name})`, 'this host has no address to reach its Redis on', 'check the interfaces'));
       continue;
     }
-    // Ask where it listens: a specific local address it is bound to, else an address on the VIP's interface.
-    const links = ctx.links;
-    const onIface = ((): string[] => {
-      try {
-        const ifname = resolveInterface(m, links);
-        return links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
-      } catch {
-        return [];
-      }
-    })();
-    const target = localRedisTarget(master, [], local, [...listening.filter((a) => local.has(a)), ...onIface])!;
     const r = await role(target.host, target.port, config.redis);
     out.push(
       r.ok
         ? pass(`redis ${target.text} (${m.name})`, `answers ROLE: ${r.value}`)
         : fail(`redis ${target.text} (${m.name})`, `ROLE failed: ${r.error}`, /NOAUTH|WRONGPASS|AUTH/i.test(r.error) ? 'set redis.password (or $VIPCTL_REDIS_PASSWORD) and redis.username' : 'check that redis-server runs and accepts connections on that address'),
-      judgeRedisListen(port, m.vip.address, listening),
+    );
+    if (listening !== null) {
+      out.push(judgeRedisListen(at.port, m.vip.address, listening));
+      continue;
+    }
+    const bind = await configGet(target.host, target.port, config.redis, 'bind');
+    out.push(
+      bind.ok
+        ? judgeRedisListen(at.port, m.vip.address, bindAddresses(bind.value))
+        : warn(`redis listens on the VIP (:${at.port})`, `cannot tell: ss failed and CONFIG GET bind said ${bind.error}`, 'install iproute2 (ss), or allow CONFIG GET for this user'),
     );
   }
   return out;

@@ -131,6 +131,17 @@ export function judgeRedisListen(port: number, vip: string, listening: readonly 
   return fail(check, `listening on ${listening.join(', ')} only: it will not answer on ${vip}`, `bind 0.0.0.0 in redis.conf (or add ${vip}), then restart redis`);
 }
 
+/**
+ * Redis's `bind` setting (CONFIG GET bind) as listening addresses, for when ss
+ * cannot say: `*` is every IPv4 address, `::*` every IPv6 one, a leading `-`
+ * marks an optional address. An empty setting listens everywhere.
+ */
+export function bindAddresses(bind: string): string[] {
+  const words = bind.trim().split(/\s+/).filter(Boolean).map((w) => w.replace(/^-/, ''));
+  if (words.length === 0) return ['0.0.0.0', '::'];
+  return words.map((w) => (w === '*' ? '0.0.0.0' : w === '::*' ? '::' : w));
+}
+
 /** Parse `ss -ltnH` lines into the local addresses listening on `port`. */
 export function listenAddresses(ssOutput: string, port: number): string[] {
   const out: string[] = [];

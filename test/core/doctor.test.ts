@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bindAddresses,
   capEff,
   doctorExitCode,
   formatDoctor,
@@ -161,6 +162,22 @@ describe('redis listening', () => {
     expect(r.status).toBe(s);
     expect(r.detail).toMatch(detail);
   });
+});
+
+describe('bindAddresses (CONFIG GET bind, when ss cannot say)', () => {
+  it.each<[string, string[]]>([
+    ['* -::*', ['0.0.0.0', '::']],
+    ['0.0.0.0', ['0.0.0.0']],
+    ['198.18.0.12 -::1', ['198.18.0.12', '::1']],
+    ['', ['0.0.0.0', '::']],
+  ])('%j', (bind, addrs) => {
+    expect(bindAddresses(bind)).toEqual(addrs);
+  });
+  it.each<[string, CheckStatus]>([
+    ['* -::*', 'pass'],
+    ['198.18.0.12', 'fail'],
+    ['198.18.0.12 10.0.0.100', 'pass'],
+  ])('judged: %j', (bind, s) => expect(judgeRedisListen(6379, '10.0.0.100', bindAddresses(bind)).status).toBe(s));
 });
 
 describe('judgeWritable', () => {

@@ -54,6 +54,11 @@ describeLab('doctor in a lab with the hook (root)', () => {
       expect(failed).toHaveLength(1);
       expect(failed[0]).toMatch(/redis listens on the VIP \(:6379\) +listening on 198\.18\.0\.12 only: it will not answer on 198\.18\.0\.100/);
       expect(r.stdout).toMatch(/fix: bind 0\.0\.0\.0 in redis\.conf/);
+      // without ss, doctor asks Redis itself (CONFIG GET bind) and finds the same
+      const ss = realpathSync(findOnPath('ss', process.env.PATH ?? '')!);
+      const noSs = await lab.exec(n2, ['unshare', '-m', '--propagation', 'private', process.execPath, WITHOUT_FILE, ss, lab.hookPath, 'doctor'], { env: lab.nodeEnv(n2), timeoutMs: 30_000 });
+      expect(noSs.exitCode, noSs.stdout).toBe(1);
+      expect(lines(noSs.stdout, 'FAIL')).toEqual([expect.stringMatching(/redis listens on the VIP \(:6379\) +listening on 198\.18\.0\.12 only/)]);
     } finally {
       await lab.redisCli(n2.ip, 6379, ['CONFIG', 'SET', 'bind', '0.0.0.0'], 3000);
     }
