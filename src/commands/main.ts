@@ -17,7 +17,7 @@ const HINT: Partial<Record<string, string>> = {
 };
 
 /** One line for an error: what, and how to fix it; the stack only with --debug. */
-function reportError(e: unknown, debug: boolean): void {
+export function reportError(e: unknown, debug: boolean): void {
   const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
   const hint = e instanceof VipctlError ? HINT[e.code] : 'an unexpected error: run again with --debug for the stack, and report it';
   process.stderr.write(`vipctl: ${message}${hint ? ` (${hint})` : ''}\n`);

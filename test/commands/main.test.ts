@@ -1,7 +1,8 @@
 // The command line's manners: --version, an example at the end of every --help, one-line errors.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runMain } from '../../src/commands/main';
+import { reportError, runMain } from '../../src/commands/main';
+import { VipctlError } from '../../src/core/errors';
 
 function capture(): { out: () => string; err: () => string } {
   let out = '';
@@ -43,5 +44,17 @@ describe('vipctl main', () => {
     const io = capture();
     expect(await runMain(args)).toBe(code);
     expect(io.err()).toMatch(line);
+  });
+
+  it.each<[string, unknown, boolean, RegExp, boolean]>([
+    ['ours, no --debug', new VipctlError('CONFIG', 'masters.m.vip: bad'), false, /^vipctl: masters\.m\.vip: bad \(fix the file, or name another with --config or \$VIPCTL_CONFIG\)\n$/, false],
+    ['ours, --debug', new VipctlError('EXEC', 'ip addr add: exit 2'), true, /^vipctl: ip addr add: exit 2\n/, true],
+    ['a bug, no --debug', new TypeError('x is undefined\nsecond line'), false, /^vipctl: x is undefined \(an unexpected error: run again with --debug for the stack, and report it\)\n$/, false],
+    ['a bug, --debug', new TypeError('x is undefined'), true, /^vipctl: x is undefined \(an unexpected error/, true],
+  ])('reportError: %s', (_n, e, debug, first, stack) => {
+    const io = capture();
+    reportError(e, debug);
+    expect(io.err()).toMatch(first);
+    expect(io.err().includes('    at ')).toBe(stack);
   });
 });
