@@ -15,6 +15,8 @@ describe('route', () => {
     ['hook --help', ['hook', '--help'], { kind: 'main', args: ['hook', '--help'] }],
     ['nothing', [], { kind: 'main', args: [] }],
     ['reconcile', ['reconcile', '--dry-run'], { kind: 'main', args: ['reconcile', '--dry-run'] }],
+    ['bind with seven words is the command', ['bind', 'mymaster', '--force', '--config', '/x.yaml', '--debug', '-c'], { kind: 'main', args: ['bind', 'mymaster', '--force', '--config', '/x.yaml', '--debug', '-c'] }],
+    ['status with seven words is the command', ['status', '--json', '--config', '/x.yaml', '--debug', '-c', '/y'], { kind: 'main', args: ['status', '--json', '--config', '/x.yaml', '--debug', '-c', '/y'] }],
     ['six words that are no command', seven.slice(0, 6), { kind: 'main', args: seven.slice(0, 6) }],
   ])('%s', (_name, argv, expected) => {
     expect(route(argv)).toEqual(expected);

@@ -16,6 +16,12 @@ import type { Logger } from '../adapters/log';
 export interface Want {
   desired: Desired;
   reason: string;
+  /**
+   * The reason says it all: the decision's own words ("master is on this
+   * host") assume the wish came from Sentinel, and would be wrong for an
+   * operator's bind or unbind. `is` and `mustBe` are logged either way.
+   */
+  reasonIsWhole?: boolean;
 }
 
 export interface ConvergeOptions {
@@ -65,7 +71,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     const decision = decide(want.desired, { boundOn: bound, interface: target }, { announceWhenBound: o.announceWhenBound });
     const steps = planFor(decision, o.master.vip, target, o.config.announce);
     const extra = (): Record<string, unknown> => o.extraFields?.({ want, decision }) ?? {};
-    const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: `${want.reason}; ${decision.reason}` };
+    const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}` };
     if (o.dryRun) {
       o.logger.info({ ...base, event: 'plan', dryRun: true, plan: steps.map((s) => (s.kind === 'stop-announce' ? ['stop-announce'] : s.argv)) }, `dry run: ${steps.length} step(s)`);
       return { interface: ifname, decision, steps, results: [], durationMs: ms(started) };

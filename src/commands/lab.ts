@@ -111,3 +111,12 @@ export async function labProbe(o: { sentinels: string; vip: string; port: string
   await stop();
   return 0;
 }
+
+export async function labStatusCommand(o: LabCommandOptions): Promise<number> {
+  const { formatLabStatus, labStatus } = await import('../lab/status');
+  const { useColour } = await import('../core/table');
+  const s = await labStatus(Lab.load(o.id ?? 'demo', o.dir ?? DEFAULT_LAB_DIR));
+  if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+  else process.stdout.write(`${formatLabStatus(s, useColour(process.stdout.isTTY === true, process.env)).join('\n')}\n`);
+  return 0;
+}

@@ -3,14 +3,40 @@ import { Command, CommanderError, Option } from 'commander';
 import { VipctlError } from '../core/errors';
 import { HOOK_USAGE } from '../core/hook-args';
 import { FAILOVER_KINDS, LAB_MODES } from '../lab/topology';
+import { version } from '../../package.json';
+
+/** Every command's --help ends with an example. */
+function example(c: Command, ...lines: string[]): Command {
+  return c.addHelpText('after', `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+}
+
+/** How to get out of an error of each kind, appended to its one line. */
+const HINT: Partial<Record<string, string>> = {
+  CONFIG: 'fix the file, or name another with --config or $VIPCTL_CONFIG',
+  USAGE: 'see vipctl <command> --help',
+};
+
+/** One line for an error: what, and how to fix it; the stack only with --debug. */
+export function reportError(e: unknown, debug: boolean): void {
+  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  const hint = e instanceof VipctlError ? HINT[e.code] : 'an unexpected error: run again with --debug for the stack, and report it';
+  process.stderr.write(`vipctl: ${message}${hint ? ` (${hint})` : ''}\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+}
 
 export async function runMain(args: readonly string[]): Promise<number> {
   let code = 0;
   const program = new Command('vipctl')
     .description('Keep a virtual IP on the Redis Sentinel master')
     .option('-c, --config <path>', 'config file (else $VIPCTL_CONFIG, else /etc/vipctl/vipctl.yaml)')
+    .option('--debug', 'show the stack trace of an error')
+    .version(version, '-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // commander's parse errors, on one line with the way out
+      outputError: (s, write) => write(`vipctl: ${s.replace(/^error: /, '').trim()} (see vipctl --help)\n`),
+    });
 
   const withConfig = async () => {
     const { loadConfig } = await import('../adapters/config-file');
@@ -23,6 +49,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .command('hook')
     .description(`Sentinel client-reconfig-script (also callable without "hook"): ${HOOK_USAGE}`)
     .argument('<args...>', 'the seven arguments Sentinel passes')
+    .addHelpText('after', '\nExample:\n  vipctl hook mymaster leader start 10.0.0.11 6379 10.0.0.12 6379')
     .action(async (hookArgs: string[]) => {
       code = await (await import('./hook')).hookCommand(hookArgs, program.opts());
     });
@@ -35,6 +62,55 @@ export async function runMain(args: readonly string[]): Promise<number> {
       const { config, logger } = await withConfig();
       code = await (await import('./reconcile')).reconcileCommand(config, logger.child({ cmd: 'reconcile' }), o);
     });
+  example(program.commands.at(-1)!, 'vipctl reconcile --dry-run   # what this node would change', 'vipctl reconcile             # fix this node');
+
+  example(
+    program
+      .command('bind')
+      .description('bind the VIP here and announce it; refuses (exit 1, nothing changed) while another host answers for it')
+      .argument('[master]', 'master name (may be left out when the config has one)')
+      .option('--force', 'bind even when another host answers for the VIP')
+      .action(async (name: string | undefined, o: { force?: boolean }) => {
+        const { config, logger } = await withConfig();
+        code = await (await import('./manual')).bindCommand(config, logger.child({ cmd: 'bind' }), name, o);
+      }),
+    'vipctl bind mymaster',
+    'vipctl bind mymaster --force   # even though another host answers for the VIP',
+  );
+  example(
+    program
+      .command('unbind')
+      .description('remove the VIP from this host and stop its announcer (fine when it is not bound)')
+      .argument('[master]', 'master name (may be left out when the config has one)')
+      .action(async (name: string | undefined) => {
+        const { config, logger } = await withConfig();
+        code = await (await import('./manual')).unbindCommand(config, logger.child({ cmd: 'unbind' }), name);
+      }),
+    'vipctl unbind mymaster',
+  );
+  example(
+    program
+      .command('status')
+      .description('per master: VIP, interface, bound here, every Sentinel\'s answer, local Redis role, another holder, verdict. Exit 0 all ok, 1 otherwise, 2 bad config')
+      .option('--json', 'one JSON object on stdout')
+      .action(async (o: { json?: boolean }) => {
+        const { loadConfig } = await import('../adapters/config-file');
+        const config = loadConfig(program.opts<{ config?: string }>().config);
+        code = await (await import('./status')).statusCommand(config, o);
+      }),
+    'vipctl status',
+    'vipctl status --json | jq \'.masters[] | {name, verdict}\'',
+  );
+  example(
+    program
+      .command('doctor')
+      .description('check that this host can do the job: tools, capabilities, config, interface, Sentinels, hook, node on Sentinel\'s PATH, Redis, files. Exit 1 on any failure')
+      .action(async () => {
+        code = await (await import('./doctor')).doctorCommand(program.opts<{ config?: string }>().config);
+      }),
+    'vipctl doctor',
+    'vipctl --config /etc/vipctl/vipctl.yaml doctor',
+  );
 
   program
     .command('watch')
@@ -47,26 +123,37 @@ export async function runMain(args: readonly string[]): Promise<number> {
   const lab = program.command('lab').description('a real 3-node Redis + Sentinel cluster in network namespaces (root)');
   const labOpts = (c: Command) =>
     c.option('--id <id>', 'lab name (lowercase letters/digits)', 'demo').option('--dir <dir>', 'state directory', '/run/vipctl-lab').option('--json', 'machine-readable output on stdout');
+  example(lab, 'vipctl lab demo', 'vipctl lab up --id mine && vipctl lab status --id mine && vipctl lab down --id mine');
   labOpts(lab.command('up').description('build the lab and leave it running'))
     .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });
+  example(lab.commands.at(-1)!, 'vipctl lab up --id mine --mode none');
+  example(
+    labOpts(lab.command('status').description('who holds the VIP on every node, what each Sentinel says, each role (read-only)')).action(async (o) => {
+      code = await (await import('./lab')).labStatusCommand(o);
+    }),
+    'vipctl lab status --id mine',
+  );
   labOpts(lab.command('down').description('remove every namespace and process of the lab'))
     .option('--all', 'every lab in the state directory')
     .action(async (o) => {
       code = await (await import('./lab')).labDown(o);
     });
+  example(lab.commands.at(-1)!, 'vipctl lab down --id mine', 'vipctl lab down --all');
   labOpts(lab.command('failover').description('disturb the current master'))
     .addOption(new Option('--kind <kind>', 'how').choices(FAILOVER_KINDS).default('sigkill'))
     .action(async (o) => {
       code = await (await import('./lab')).labFailover(o);
     });
+  example(lab.commands.at(-1)!, 'vipctl lab failover --id mine --kind link');
 
   labOpts(lab.command('heal').description('undo failovers: links up, SIGCONT, restart killed redis-servers'))
     .action(async (o) => {
       code = await (await import('./lab')).labHeal(o);
     });
+  example(lab.commands.at(-1)!, 'vipctl lab heal --id mine');
 
   labOpts(lab.command('demo').description('up, a client writing through the VIP, a failover, the timeline, down'))
     .addOption(new Option('--kind <kind>', 'how to disturb the master').choices(FAILOVER_KINDS).default('sigkill'))
@@ -75,6 +162,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .action(async (o) => {
       code = await (await import('./lab')).labDemo(o);
     });
+  example(lab.commands.at(-1)!, 'vipctl lab demo --kind sigstop', 'vipctl lab demo --json > timeline.json');
   lab
     .command('probe', { hidden: true }) // the demo's client, run inside the client namespace
     .requiredOption('--sentinels <list>', 'ip:port,...')
@@ -86,17 +174,14 @@ export async function runMain(args: readonly string[]): Promise<number> {
       code = await (await import('./lab')).labProbe(o);
     });
 
-  program.addHelpText('after', `\nHook form: ${HOOK_USAGE}\nExit codes: 0 done (or nothing to do), 1 transient (retry), 2 permanent (bad input; nothing changed).`);
+  program.addHelpText('after', `\nHook form: ${HOOK_USAGE}\nExit codes: 0 done (or nothing to do), 1 transient (retry), 2 permanent (bad input; nothing changed).\n\nExamples:\n  vipctl doctor\n  vipctl status\n  vipctl bind mymaster`);
 
   try {
     await program.parseAsync([...args], { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // --help is success; any other parse problem is bad usage
-    if (e instanceof VipctlError) {
-      process.stderr.write(`vipctl: ${e.message}\n`);
-      return e.exitCode;
-    }
-    throw e;
+    reportError(e, program.opts<{ debug?: boolean }>().debug === true);
+    return e instanceof VipctlError ? e.exitCode : 1;
   }
 }

@@ -1,0 +1,211 @@
+/**
+ * The checks of `vipctl doctor`, one small function each: gather with an
+ * adapter, judge with src/core/doctor.ts. To add a check, write one function
+ * `(ctx) => Promise<CheckResult[]>` and append it to CHECKS.
+ */
+import type { Config, MasterConfig } from '../core/config';
+import {
+  DEFAULT_SENTINEL_PATH,
+  fail,
+  judgeArping,
+  judgeCaps,
+  judgeHook,
+  judgeInterface,
+  judgeIp,
+  judgeNode,
+  judgeRedisListen,
+  judgeSentinel,
+  judgeWritable,
+  bindAddresses,
+  listenAddresses,
+  listenerPid,
+  pass,
+  warn,
+  type CheckResult,
+  type SentinelReply,
+} from '../core/doctor';
+import { localAddresses, resolveInterface, type Link } from '../core/local';
+import { localRedisTarget } from '../core/local-redis';
+import { joinHostPort } from '../core/sentinel-view';
+import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writableError } from '../adapters/host';
+import { configGet, role } from '../adapters/redis-client';
+import { run } from '../adapters/run';
+import { watchPid } from '../adapters/watch-pid';
+
+export interface DoctorContext {
+  configPath: string;
+  /** null when the config could not be loaded (configError says why). */
+  config: Config | null;
+  configError: string | null;
+  links: Link[] | null;
+  linksError: string | null;
+  /** realpath of this vipctl's bin/vipctl. */
+  ourBin: string;
+  /** SENTINEL MASTER replies, asked once per (sentinel, master) and shared by the checks. */
+  sentinelReply(sentinel: { host: string; port: number }, master: string): Promise<SentinelReply>;
+}
+
+export type Check = (ctx: DoctorContext) => Promise<CheckResult[]>;
+
+const CAPS_FIX = 'run as root, or give the service AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW (systemd drop-in)';
+
+export async function checkTools(): Promise<CheckResult[]> {
+  const [ip, arping] = await Promise.all([run(['ip', '-V']), run(['arping', '-V'])]);
+  return [
+    judgeIp(ip.exitCode === 0 && !ip.failedToStart, ip.failedToStart ?? (ip.stdout || ip.stderr)),
+    // iputils arping -V exits 0 and prints "arping from iputils ..."
+    judgeArping(arping.exitCode === 0 && !arping.failedToStart, arping.failedToStart ?? `${arping.stdout}\n${arping.stderr}`.trim()),
+  ];
+}
+
+export async function checkOwnCaps(): Promise<CheckResult[]> {
+  return [judgeCaps('this process', procStatus('self'), CAPS_FIX)];
+}
+
+export async function checkConfig(ctx: DoctorContext): Promise<CheckResult[]> {
+  if (ctx.config) return [pass('config', `${ctx.configPath}: valid, ${ctx.config.masters.size} master(s), ${ctx.config.sentinel.addresses.length} Sentinel(s)`)];
+  return [fail('config', ctx.configError ?? 'not loaded', `fix the file (vipctl.yaml.example lists every key), or point --config / $VIPCTL_CONFIG at the right one`)];
+}
+
+export async function checkInterfaces(ctx: DoctorContext): Promise<CheckResult[]> {
+  if (!ctx.config) return [];
+  if (!ctx.links) return [fail('interfaces', `cannot list interfaces: ${ctx.linksError}`, 'install iproute2')];
+  const out: CheckResult[] = [];
+  for (const m of ctx.config.masters.values()) {
+    let ifname: string;
+    try {
+      ifname = resolveInterface(m, ctx.links);
+    } catch (e) {
+      out.push(fail(`interface (${m.name})`, (e as Error).message, `set masters.${m.name}.interface to the interface that carries ${m.vip.address}'s subnet`));
+      continue;
+    }
+    out.push(...judgeInterface(m.name, m.vip.address, ifname, ctx.links));
+  }
+  return out;
+}
+
+export async function checkSentinels(ctx: DoctorContext): Promise<CheckResult[]> {
+  const config = ctx.config;
+  if (!config) return [];
+  const pid = watchPid(config.runDir);
+  const pairs = config.sentinel.addresses.flatMap((s) => [...config.masters.keys()].map((m) => ({ s, m })));
+  const results = await Promise.all(
+    pairs.map(async ({ s, m }) => {
+      const name = joinHostPort(s.host, s.port);
+      const reply = await ctx.sentinelReply(s, m);
+      const out = [judgeSentinel(name, m, reply)];
+      if (reply.ok) {
+        const script = reply.fields['client-reconfig-script'] || null;
+        out.push(judgeHook(name, m, { script, scriptReal: script ? realpathOrNull(script) : null, ourBin: ctx.ourBin, watchPid: pid }));
+      }
+      return out;
+    }),
+  );
+  return results.flat();
+}
+
+/** The redis-sentinel listening on a configured Sentinel port on this host, if any. */
+async function localSentinelPid(config: Config): Promise<number | null> {
+  const ss = await listeningSockets(true);
+  if (ss === null) return null;
+  for (const port of new Set(config.sentinel.addresses.map((s) => s.port))) {
+    const pid = listenerPid(ss, port);
+    if (pid !== null) return pid;
+  }
+  return null;
+}
+
+/** node (>= 20) on the PATH the local Sentinel passes to the hook (bin/vipctl starts with #!/usr/bin/env node), and that Sentinel's capabilities. */
+export async function checkSentinelEnvironment(ctx: DoctorContext): Promise<CheckResult[]> {
+  if (!ctx.config) return [];
+  const pid = await localSentinelPid(ctx.config);
+  const env = pid === null ? null : procEnv(pid, 'PATH');
+  const path = env === null || env === 'unreadable' ? DEFAULT_SENTINEL_PATH : env;
+  const source =
+    pid === null
+      ? `the default PATH (no Sentinel of the config listens here)`
+      : env === 'unreadable'
+        ? `the default PATH (Sentinel pid ${pid} hides its environment behind its process title; set Environment=PATH=... in its unit to be sure)`
+        : env === null
+          ? `the default PATH (Sentinel pid ${pid} has no PATH)`
+          : `Sentinel pid ${pid}'s PATH ${path}`;
+  const node = findOnPath('node', path);
+  const version = node ? await run([node, '--version']) : null;
+  const out = [judgeNode(source, node, version ? version.stdout.trim() || version.failedToStart || version.stderr.trim() : null)];
+  if (pid !== null) out.push(judgeCaps(`Sentinel pid ${pid}, which runs the hook`, procStatus(pid), CAPS_FIX));
+  return out;
+}
+
+/** The master's address as the first Sentinel that answers reports it (its port is this host's Redis port too). */
+async function sentinelsMasterAddress(ctx: DoctorContext, config: Config, name: string): Promise<{ ip: string; port: number } | null> {
+  for (const s of config.sentinel.addresses) {
+    const answer = await ctx.sentinelReply(s, name);
+    if (answer.ok) return { ip: answer.fields.ip ?? '', port: Number(answer.fields.port) };
+  }
+  return null;
+}
+
+/** Addresses on the interface the VIP goes on (empty when there is none here). */
+function vipInterfaceAddresses(m: MasterConfig, links: readonly Link[]): string[] {
+  try {
+    const ifname = resolveInterface(m, links);
+    return links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** This host's Redis answers ROLE with the config's credentials and listens where the VIP will be (ss -ltnH, else CONFIG GET bind). */
+export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]> {
+  const config = ctx.config;
+  const links = ctx.links;
+  if (!config || !links) return [];
+  const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
+  const ss = await listeningSockets(false);
+  const out: CheckResult[] = [];
+  for (const m of config.masters.values()) {
+    const at = await sentinelsMasterAddress(ctx, config, m.name);
+    if (at === null) {
+      out.push(warn(`redis (${m.name})`, "no Sentinel gave the master's port, so this host's Redis was not checked", 'fix the Sentinel checks above'));
+      continue;
+    }
+    const listening = ss === null ? null : listenAddresses(ss, at.port);
+    if (listening !== null && listening.length === 0) {
+      out.push(judgeRedisListen(at.port, m.vip.address, listening)); // nothing here: a Sentinel-only host
+      continue;
+    }
+    // Ask it where it listens: a specific local address it is bound to, else an address on the VIP's interface.
+    const target = localRedisTarget(joinHostPort(at.ip, at.port), [], local, [...(listening ?? []).filter((a) => local.has(a)), ...vipInterfaceAddresses(m, links)]);
+    if (target === null) {
+      out.push(warn(`redis (${m.name})`, 'this host has no address to reach its Redis on', 'check the interfaces'));
+      continue;
+    }
+    const r = await role(target.host, target.port, config.redis);
+    out.push(
+      r.ok
+        ? pass(`redis ${target.text} (${m.name})`, `answers ROLE: ${r.value}`)
+        : fail(`redis ${target.text} (${m.name})`, `ROLE failed: ${r.error}`, /NOAUTH|WRONGPASS|AUTH/i.test(r.error) ? 'set redis.password (or $VIPCTL_REDIS_PASSWORD) and redis.username' : 'check that redis-server runs and accepts connections on that address'),
+    );
+    if (listening !== null) {
+      out.push(judgeRedisListen(at.port, m.vip.address, listening));
+      continue;
+    }
+    const bind = await configGet(target.host, target.port, config.redis, 'bind');
+    out.push(
+      bind.ok
+        ? judgeRedisListen(at.port, m.vip.address, bindAddresses(bind.value))
+        : warn(`redis listens on the VIP (:${at.port})`, `cannot tell: ss failed and CONFIG GET bind said ${bind.error}`, 'install iproute2 (ss), or allow CONFIG GET for this user'),
+    );
+  }
+  return out;
+}
+
+export async function checkWritable(ctx: DoctorContext): Promise<CheckResult[]> {
+  if (!ctx.config) return [];
+  const out = [judgeWritable('run dir', ctx.config.runDir, writableError(ctx.config.runDir))];
+  if (ctx.config.log.file) out.unshift(judgeWritable('log file', ctx.config.log.file, writableError(ctx.config.log.file)));
+  return out;
+}
+
+/** Every check, in the order printed. */
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkInterfaces, checkSentinels, checkSentinelEnvironment, checkLocalRedis, checkWritable];

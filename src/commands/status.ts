@@ -1,0 +1,82 @@
+/**
+ * `vipctl status [--json]`: for each master, what this host has, what every
+ * Sentinel says, what this host's Redis says it is, whether another host
+ * answers for the VIP, and a verdict. Read-only. Exit 0 when every verdict
+ * is ok, 1 otherwise (a monitoring check), 2 on a bad config.
+ */
+import type { Config, MasterConfig } from '../core/config';
+import { boundOn, localAddresses, resolveInterface, type Link } from '../core/local';
+import { localRedisTarget } from '../core/local-redis';
+import { masterHost } from '../core/sentinel-view';
+import { formatStatus, type MasterStatus, type StatusReport } from '../core/status-report';
+import { useColour } from '../core/table';
+import { statusExitCode, verdictOf } from '../core/verdict';
+import { probeDuplicate } from '../adapters/dup-probe';
+import { readLinks } from '../adapters/ip';
+import { role } from '../adapters/redis-client';
+import { askSentinels } from '../adapters/sentinel';
+
+async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>): Promise<MasterStatus> {
+  const vip = master.vip.address;
+  const bound = boundOn(links, vip);
+  let ifname: string | null = bound[0] ?? null;
+  if (ifname === null) {
+    try {
+      ifname = resolveInterface(master, links);
+    } catch {
+      ifname = null; // no interface here for the VIP (a Sentinel-only host): nothing to probe
+    }
+  }
+  // The probe must not see this host's own copy: only when the VIP is not bound here.
+  const [view, probe] = await Promise.all([askSentinels(config, master.name), bound.length === 0 && ifname !== null ? probeDuplicate(ifname, vip) : null]);
+  const masterIsHere = view.master !== null && local.has(masterHost(view.master));
+  const onIface = links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
+  const target = localRedisTarget(view.master, view.answers, local, onIface);
+  const r = target ? await role(target.host, target.port, config.redis) : null;
+  const localIsMaster = r?.ok ? r.value === 'master' : null;
+  const v = verdictOf({ sentinelMaster: view.master, masterIsHere, boundHere: bound.length > 0, localIsMaster });
+  const ownMacs = new Set(links.map((l) => l.mac?.toLowerCase()));
+  const others = probe?.kind === 'taken' ? probe.macs.filter((m) => !ownMacs.has(m)) : [];
+  return {
+    name: master.name,
+    vip: master.vip.text,
+    interface: ifname,
+    boundHere: bound.length > 0,
+    sentinelMaster: view.master,
+    sentinelsAgreeing: view.agreeing,
+    sentinelsTotal: view.total,
+    localIsMaster,
+    verdict: v.verdict,
+    reason: v.reason,
+    answers: view.answers,
+    localRedis: {
+      address: target?.text ?? null,
+      role: r?.ok ? r.value : null,
+      ...(r === null ? { error: 'address unknown: no Sentinel gave the master port' } : r.ok ? {} : { error: r.error }),
+    },
+    otherHolderMac: others[0] ?? null,
+    arpProbe:
+      probe === null
+        ? bound.length > 0
+          ? 'skipped: bound here'
+          : 'skipped: no interface for the VIP here'
+        : probe.kind === 'failed'
+          ? `failed: ${probe.error}`
+          : others.length > 0
+            ? `answered by ${others.join(', ')}`
+            : 'no answer',
+  };
+}
+
+export async function statusReport(config: Config): Promise<StatusReport> {
+  const links = await readLinks();
+  const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
+  return { masters: await Promise.all([...config.masters.values()].map((m) => masterStatus(config, m, links, local))) };
+}
+
+export async function statusCommand(config: Config, o: { json?: boolean }): Promise<number> {
+  const report = await statusReport(config);
+  if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${formatStatus(report, useColour(process.stdout.isTTY === true, process.env)).join('\n')}\n`);
+  return statusExitCode(report.masters.map((m) => m.verdict));
+}

@@ -1,0 +1,41 @@
+/**
+ * `vipctl status`: is this host in the state Sentinel's majority asks for?
+ * Pure. The verdict is about this host only: "ok" on a replica that holds no
+ * VIP is the right answer even when the master's host lacks it (its own
+ * status says should-bind).
+ */
+export type Verdict = 'ok' | 'should-bind' | 'should-unbind' | 'unknown';
+
+export interface VerdictInput {
+  /** `ip:port` a majority of Sentinels agrees on, else null. */
+  sentinelMaster: string | null;
+  /** Is the Sentinel master's address one of this host's own addresses? */
+  masterIsHere: boolean;
+  boundHere: boolean;
+  /** ROLE of this host's Redis: true master, false replica, null unknown (not reachable, no Redis here). */
+  localIsMaster: boolean | null;
+}
+
+export interface VerdictResult {
+  verdict: Verdict;
+  reason: string;
+}
+
+export function verdictOf(i: VerdictInput): VerdictResult {
+  if (i.sentinelMaster === null) return { verdict: 'unknown', reason: 'no majority of Sentinels agrees on a master' };
+  const where = `Sentinel's master is ${i.sentinelMaster}`;
+  if (i.masterIsHere) {
+    if (i.localIsMaster === false) return { verdict: 'unknown', reason: `${where} (this host), but this host's Redis says it is a replica: failover in progress?` };
+    return i.boundHere
+      ? { verdict: 'ok', reason: `${where} (this host) and the VIP is bound here` }
+      : { verdict: 'should-bind', reason: `${where} (this host) but the VIP is not bound here` };
+  }
+  if (i.boundHere) return { verdict: 'should-unbind', reason: `${where} (another host) but the VIP is bound here too` };
+  if (i.localIsMaster === true) return { verdict: 'unknown', reason: `${where} (another host), but this host's Redis says it is a master: an old master not yet demoted?` };
+  return { verdict: 'ok', reason: `${where} (another host) and the VIP is not bound here` };
+}
+
+/** The exit code of `status`, a monitoring check: 0 when every verdict is ok, else 1. */
+export function statusExitCode(verdicts: readonly Verdict[]): 0 | 1 {
+  return verdicts.every((v) => v === 'ok') ? 0 : 1;
+}
