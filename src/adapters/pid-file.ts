@@ -1,14 +1,13 @@
 /**
- * `<runDir>/watch.pid`: lets `vipctl doctor` see that a watcher runs. All
+ * `<runDir>/watch.pid`: lets `vipctl doctor` see that a watcher runs
+ * (it reads the file with adapters/watch-pid.ts). All
  * writing goes through writeWatchPid (the one place to switch to a safe
  * file writer).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { watchPidFile } from './watch-pid';
 
-export function watchPidFile(runDir: string): string {
-  return join(runDir, 'watch.pid');
-}
+export { watchPidFile };
 
 export function writeWatchPid(runDir: string, pid: number = process.pid): string {
   const file = watchPidFile(runDir);
