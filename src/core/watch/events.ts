@@ -45,7 +45,3 @@ export function parseSentinelEvent(channel: string, message: string): SentinelEv
   return null;
 }
 
-/** The master an event is about (every kind names one). */
-export function eventMaster(e: SentinelEvent): string {
-  return e.master;
-}

@@ -215,7 +215,3 @@ function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverCo
   return { state: s, out: [] };
 }
 
-/** Is a failover of this master running as far as this machine has seen? */
-export function running(s: FailoverState): boolean {
-  return s.failover !== null;
-}
