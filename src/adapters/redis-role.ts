@@ -1,8 +1,9 @@
 /**
  * The ROLE poller of `vipctl watch`: asks a local Redis for its ROLE every
  * few ms until it reports master. Sentinel promotes with SLAVEOF NO ONE plus
- * CLIENT KILL TYPE normal, which drops this very connection at the moment of
- * promotion: it reconnects at once (1 ms) and asks again.
+ * CLIENT KILL TYPE normal and TYPE pubsub (Redis 7 sentinel.c), which drops
+ * this very connection at the moment of promotion (a subscribed connection
+ * is no shelter: tried in the lab): it reconnects at once (1 ms) and asks again.
  */
 import Redis from 'ioredis';
 import type { HostPort } from '../core/address';
@@ -13,8 +14,8 @@ export interface RolePollOptions {
   everyMs: number;
   /** Stop at this epoch ms even without an answer. */
   until: number;
-  /** Called once when the Redis reports master (epoch ms). */
-  onMaster: (at: number) => void;
+  /** Called once when the Redis reports master (epoch ms; how many connections the poll took). */
+  onMaster: (at: number, connections: number) => void;
   /** Called once when polling cannot work (say, authentication refused). */
   onFailure: (reason: string) => void;
 }
@@ -42,6 +43,8 @@ export function pollRole(address: HostPort, o: RolePollOptions): RolePoller {
   });
   let lastError = '';
   let authFailures = 0;
+  let connections = 0;
+  client.on('ready', () => connections++);
   client.on('error', (e: Error) => {
     lastError = e.message;
     if (/NOAUTH|WRONGPASS|NOPERM|AUTH/i.test(lastError)) authFailures++;
@@ -56,7 +59,7 @@ export function pollRole(address: HostPort, o: RolePollOptions): RolePoller {
         if (client.status === 'ready') {
           const reply = (await client.call('ROLE')) as unknown[];
           if (reply?.[0] === 'master') {
-            if (!stopped) o.onMaster(Date.now());
+            if (!stopped) o.onMaster(Date.now(), connections);
             stop();
             return;
           }

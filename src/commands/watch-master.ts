@@ -157,7 +157,10 @@ export class MasterWatch {
         ...(cfg.redis.password ? { password: cfg.redis.password } : {}),
         everyMs: cfg.watch.rolePollMs,
         until,
-        onMaster: (t) => this.feed({ type: 'role-master', address, at: t }),
+        onMaster: (t, connections) => {
+          this.log().info({ event: 'role-master', master: this.name, address, connections, sinceEventMs: Date.now() - at }, `${address} reports role master (${connections} connection(s) used)`);
+          this.feed({ type: 'role-master', address, at: t });
+        },
         onFailure: (reason) => this.log().warn({ event: 'poll-role-failed', master: this.name, address, reason }, `ROLE of ${address}: ${reason}; falling back to Sentinel's events`),
       },
     );

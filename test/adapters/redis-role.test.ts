@@ -36,8 +36,9 @@ it('polls ROLE (authenticated) until master; a connection killed at the promotio
     return '+OK\r\n';
   });
   let masterAt: number | undefined;
+  let used = 0;
   const failures: string[] = [];
-  const p = pollRole({ host: '127.0.0.1', port: server.port }, { password: 'pw', everyMs: 5, until: Date.now() + 5000, onMaster: (t) => (masterAt = t), onFailure: (r) => failures.push(r) });
+  const p = pollRole({ host: '127.0.0.1', port: server.port }, { password: 'pw', everyMs: 5, until: Date.now() + 5000, onMaster: (t, n) => ((masterAt = t), (used = n)), onFailure: (r) => failures.push(r) });
   await waitFor(() => (server!.commands.filter((c) => c[0] === 'ROLE').length >= 3 ? true : undefined));
   expect(masterAt).toBeUndefined();
   const at = Date.now();
@@ -45,6 +46,7 @@ it('polls ROLE (authenticated) until master; a connection killed at the promotio
   await waitFor(() => masterAt);
   expect(masterAt! - at).toBeLessThan(1000);
   expect(server.connections).toBeGreaterThanOrEqual(2);
+  expect(used).toBe(server.connections);
   expect(failures).toEqual([]);
   // it stopped by itself: no more ROLE after master
   const n = server.commands.length;
