@@ -19,3 +19,19 @@ export function running(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * When a process started (field 22 of /proc/PID/stat, in clock ticks since
+ * boot), or null when it is gone. A pid and its start time together name one
+ * process: a reused pid has a later start time.
+ */
+export function startTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm (field 2) may hold spaces and parentheses: count from the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[22 - 3] ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -6,14 +6,15 @@
  * it goes, so `down` removes it all even after a crash half-way through.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
 import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
-import { running } from '../adapters/proc';
+import { running, startTime } from '../adapters/proc';
 import { DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
+import { createLabDir, listLabIds, readLabState, writeLabState, type LabState } from './state';
 import { allNamespaces, LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
 
 export type { FailoverKind, LabMode };
@@ -28,15 +29,6 @@ export interface LabOptions {
   timings?: LabTimings;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
-}
-
-interface LabState {
-  id: string;
-  dir: string;
-  mode: LabMode;
-  createdAt: string;
-  namespaces: string[];
-  pids: Array<{ host: string; what: 'redis' | 'sentinel'; pid: number }>;
 }
 
 /** The repository root (where bin/vipctl is), from wherever this module was bundled or loaded. */
@@ -102,26 +94,18 @@ export class Lab {
 
   /** A lab left by `up` (this process or an earlier one), from its state file. */
   static load(id: string, baseDir = DEFAULT_LAB_DIR, progress?: (s: string) => void): Lab {
-    const file = join(baseDir, id, 'state.json');
-    if (!existsSync(file)) throw new VipctlError('LAB', `no lab "${id}" in ${baseDir}`);
-    return new Lab(JSON.parse(readFileSync(file, 'utf8')) as LabState, progress);
+    // Only state provably our own (src/lab/state.ts): `down` kills and deletes what it names.
+    return new Lab(readLabState(baseDir, id), progress);
   }
 
   static list(baseDir = DEFAULT_LAB_DIR): string[] {
-    if (!existsSync(baseDir)) return [];
-    return readdirSync(baseDir).filter((id) => existsSync(join(baseDir, id, 'state.json')));
+    return listLabIds(baseDir);
   }
 
   static async up(options: LabOptions = {}): Promise<Lab> {
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
-    const dir = resolve(baseDir, id);
-    mkdirSync(baseDir, { recursive: true });
-    try {
-      mkdirSync(dir); // exclusive: two labs never share a name
-    } catch {
-      throw new VipctlError('LAB', `lab "${id}" already exists (${dir}); remove it with: vipctl lab down --id ${id}`);
-    }
+    const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
     const lab = new Lab({ id, dir, mode: options.mode ?? 'hook', createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
@@ -135,7 +119,7 @@ export class Lab {
   }
 
   private save(): void {
-    writeFileSync(join(this.dir, 'state.json'), `${JSON.stringify(this.state, null, 2)}\n`);
+    writeLabState(this.state);
   }
 
   nodeDir(host: LabHost): string {
@@ -235,7 +219,8 @@ export class Lab {
     });
     child.unref();
     this.state.pids = this.state.pids.filter((p) => !(p.host === host.name && p.what === what));
-    this.state.pids.push({ host: host.name, what, pid });
+    // with its start time: down kills this pid only while it is still this process
+    this.state.pids.push({ host: host.name, what, pid, startTime: startTime(pid) });
     this.save();
     return pid;
   }
@@ -371,9 +356,11 @@ export class Lab {
 
   /** Remove every process and namespace this lab made. Safe to call twice, and after a crash. */
   async down(): Promise<void> {
-    const namespaces = [...new Set([...this.state.namespaces, ...allNamespaces(this.topo)])];
+    // Namespaces named for this lab's id only, never names read from the state file.
+    const namespaces = allNamespaces(this.topo);
     const existing = new Set((await run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]));
-    const pids = new Set(this.state.pids.map((p) => p.pid));
+    // A recorded pid only while it is the process we started (same start time): pids get reused.
+    const pids = new Set(this.state.pids.filter((p) => p.startTime !== null && startTime(p.pid) === p.startTime).map((p) => p.pid));
     for (const ns of namespaces) {
       if (!existing.has(ns)) continue;
       // Everything running in our namespaces is ours: redis, sentinel, hooks, arping.
