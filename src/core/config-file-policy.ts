@@ -6,7 +6,9 @@
  * Refused (exit 2): not a regular file; owned by someone other than root or
  * vipctl's own user; writable by group or others; bigger than MAX_CONFIG_BYTES;
  * in a directory that group or others can write (they could swap the file).
- * Warned: readable by group or others while it holds a password.
+ * Warned: readable by every local user (o+r) while it holds a password. A
+ * group may read it: with the systemd drop-in the hook runs as Sentinel's
+ * user (redis), so the file is root:redis 0640.
  */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -40,8 +42,8 @@ export function configFileRefusal(path: string, file: FileFacts, dir: DirFacts |
 /** Warnings about a config file vipctl still uses. */
 export function configFileWarnings(path: string, file: FileFacts, holdsPassword: boolean): string[] {
   const warnings: string[] = [];
-  if (holdsPassword && (file.mode & 0o044) !== 0) {
-    warnings.push(`${path} holds a password and is readable by ${(file.mode & 0o004) !== 0 ? 'every local user' : 'its group'} (mode ${octal(file.mode)}); fix with: chmod 600 ${path}`);
+  if (holdsPassword && (file.mode & 0o004) !== 0) {
+    warnings.push(`${path} holds a password and is readable by every local user (mode ${octal(file.mode)}); fix with: chmod o-r ${path}`);
   }
   return warnings;
 }

@@ -116,7 +116,7 @@ describe('config warnings (for the log and for doctor)', () => {
     const p = file(withPassword);
     chmodSync(p, 0o644);
     const warnings = configFileWarnings(p, {});
-    expect(warnings).toEqual([`${p} holds a password and is readable by every local user (mode 0644); fix with: chmod 600 ${p}`]);
+    expect(warnings).toEqual([`${p} holds a password and is readable by every local user (mode 0644); fix with: chmod o-r ${p}`]);
     expect(loadConfigFile(p, {}).warnings).toEqual(warnings);
   });
 

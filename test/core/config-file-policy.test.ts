@@ -32,8 +32,9 @@ describe('configFileRefusal', () => {
 describe('configFileWarnings', () => {
   it.each<[string, number, boolean, RegExp | null]>([
     ['password, 0600', 0o100600, true, null],
-    ['password, 0640', 0o100640, true, /readable by its group \(mode 0640\); fix with: chmod 600/],
-    ['password, 0644', 0o100644, true, /readable by every local user \(mode 0644\)/],
+    ['password, 0640 (group redis may read it)', 0o100640, true, null],
+    ['password, 0644', 0o100644, true, /readable by every local user \(mode 0644\); fix with: chmod o-r/],
+    ['password, 0604', 0o100604, true, /readable by every local user/],
     ['no password, 0644', 0o100644, false, null],
   ])('%s', (_name, mode, pw, why) => {
     const w = configFileWarnings(P, file({ mode }), pw);
