@@ -8,7 +8,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, 
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run, type RunResult } from '../../src/adapters/run';
-import { repoRoot, waitFor, type Lab } from '../../src/lab/lab';
+import { Lab, repoRoot, waitFor } from '../../src/lab/lab';
+import { createLabDir, writeLabState } from '../../src/lab/state';
+import { startTime } from '../../src/adapters/proc';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, parseLog, upLab } from './support';
 
@@ -208,6 +210,39 @@ describeLab('hostile input and other local users (root; attackers as uid 65534)'
       expect(existsSync(join(lab.dir, 'x'))).toBe(false);
     } finally {
       sleeper.kill('SIGKILL');
+      await run(['ip', 'netns', 'del', foreignNs]);
+    }
+  });
+
+  it('lab down kills a recorded pid only while its start time matches, and deletes only the namespaces named for the id', async () => {
+    const base = mkdtempSync(join(lab.dir, 'own-labs-'));
+    const reused = spawn('sleep', ['60'], { stdio: 'ignore' }); // "the pid was reused by another process"
+    const ours = spawn('sleep', ['60'], { stdio: 'ignore' });
+    await Promise.all([reused, ours].map((c) => new Promise((r) => c.once('spawn', r))));
+    const foreignNs = `vt-listed-${process.pid}`;
+    await run(['ip', 'netns', 'add', foreignNs]);
+    try {
+      const dir = createLabDir(base, 'y2');
+      writeLabState({
+        id: 'y2',
+        dir,
+        mode: 'none',
+        createdAt: 'x',
+        namespaces: [foreignNs],
+        pids: [
+          { host: 'n1', what: 'redis', pid: reused.pid!, startTime: String(Number(startTime(reused.pid!)) - 1) },
+          { host: 'n2', what: 'redis', pid: ours.pid!, startTime: startTime(ours.pid!) },
+        ],
+      });
+      await Lab.load('y2', base).down();
+      await waitFor('our recorded process to be killed', async () => ours.signalCode === 'SIGKILL', 5000);
+      expect(reused.exitCode).toBeNull();
+      expect(reused.signalCode).toBeNull();
+      expect((await run(['ip', 'netns', 'list'])).stdout).toContain(foreignNs);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      reused.kill('SIGKILL');
+      ours.kill('SIGKILL');
       await run(['ip', 'netns', 'del', foreignNs]);
     }
   });
