@@ -23,7 +23,7 @@ import { machine, stats, UsageError, type Stats } from './stats';
 
 const LAB_BASE_DIR = '/run/vipctl-lab-bench';
 const MIN_RUNS = 20;
-const TARGETS = { hookWallMedianMs: 200, vipPresentMedianMs: 130 };
+const TARGETS = { hookWallMedianMs: 200, vipPresentMedianMs: 130, lockMedianMs: 5 };
 
 type Path = 'bind' | 'unbind';
 type Tool = 'vipctl' | 'bash';
@@ -176,6 +176,32 @@ async function measureHook(b: Bench, tool: Tool, path: Path, samples: Samples | 
   if (presentMs !== null) record(samples, `${tool}|present`, presentMs);
 }
 
+/**
+ * The per-VIP lock on its own, in a fresh process in the node's namespace with
+ * the node's run dir, as the hook takes it: loading the fs-ext addon (flock),
+ * then the first acquire + release (directory checks, open, fstat, flock, close).
+ */
+const LOCK_PROBE = `
+const [bundle, fsExt, runDir, vip] = process.argv.slice(1);
+let t = performance.now();
+require(fsExt);
+const loadMs = performance.now() - t;
+const { acquireLock } = require(bundle);
+t = performance.now();
+acquireLock(runDir, vip, 1000).then((l) => {
+  l.release();
+  process.stdout.write(JSON.stringify({ loadMs, lockMs: performance.now() - t }));
+});`;
+
+async function measureLock(b: Bench, samples: Samples | null): Promise<void> {
+  const root = join(b.lab.hookPath, '..', '..');
+  const r = await run(['ip', 'netns', 'exec', b.node.ns, process.execPath, '-e', LOCK_PROBE, join(root, 'dist', 'hook.cjs'), join(root, 'node_modules', 'fs-ext'), b.lab.nodeEnv(b.node).VIPCTL_RUN_DIR!, b.lab.topo.vip]);
+  if (!ok(r)) throw new Error(describeFailure(r));
+  const { loadMs, lockMs } = JSON.parse(r.stdout) as { loadMs: number; lockMs: number };
+  record(samples, 'lock|load', loadMs);
+  record(samples, 'lock|acquire', lockMs);
+}
+
 /** Context: the floor of any Node CLI, and the cost of the `ip netns exec` wrapper alone. */
 async function measureFloors(b: Bench, samples: Samples | null): Promise<void> {
   record(samples, 'floor|node', (await timed([process.execPath, '-e', '0'])).ms);
@@ -191,6 +217,7 @@ function record(samples: Samples | null, key: string, ms: number): void {
 async function round(b: Bench, i: number, samples: Samples | null): Promise<void> {
   const tools: Tool[] = i % 2 === 0 ? ['vipctl', 'bash'] : ['bash', 'vipctl'];
   for (const path of ['bind', 'unbind'] as const) for (const tool of tools) await measureHook(b, tool, path, samples);
+  await measureLock(b, samples);
   await measureFloors(b, samples);
 }
 
@@ -201,6 +228,8 @@ const ROWS: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'bash|unbind', label: 'bash hook, unbind path (wall)' },
   { key: 'vipctl|present', label: 'vipctl: VIP present after start' },
   { key: 'bash|present', label: 'bash: VIP present after start' },
+  { key: 'lock|acquire', label: 'lock: acquire+release (first)' },
+  { key: 'lock|load', label: 'lock: load fs-ext addon' },
   { key: 'floor|node', label: 'context: node -e 0 (wall)' },
   { key: 'floor|netns', label: 'context: ip netns exec <ns> true' },
 ];
@@ -221,6 +250,7 @@ function report(b: Bench, options: Options, samples: Samples): Report {
     { name: `vipctl hook wall median, bind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|bind') },
     { name: `vipctl hook wall median, unbind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|unbind') },
     { name: `vipctl VIP present after hook start, median <= ${TARGETS.vipPresentMedianMs} ms`, limitMs: TARGETS.vipPresentMedianMs, measuredMs: median('vipctl|present') },
+    { name: `per-VIP lock, addon load + acquire + release, median <= ${TARGETS.lockMedianMs} ms`, limitMs: TARGETS.lockMedianMs, measuredMs: Math.round((median('lock|load') + median('lock|acquire')) * 10) / 10 },
   ].map((t) => ({ ...t, result: t.measuredMs <= t.limitMs ? ('PASS' as const) : ('MISS' as const) }));
   return {
     date: new Date().toISOString(),
@@ -231,6 +261,7 @@ function report(b: Bench, options: Options, samples: Samples): Report {
       'Runs interleaved: each round runs vipctl and bash for both paths, the tool that goes first alternating.',
       'The bash hook runs `arping -c 3` (1 s apart, about 3 s in all) in the foreground on bind, so Sentinel waits for it; vipctl starts the same announcements in the background and exits.',
       '"VIP present": from spawning the hook to `ip -n <ns> monitor address` printing the VIP add, timestamped as the line arrives.',
+      'Lock rows: in a fresh node process in the node\'s namespace, with its run dir: the fs-ext addon load, then the first acquireLock + release (directory checks, open, fstat, flock, close), timed inside the process.',
       'p95 is nearest-rank.',
     ],
     rows: rows.map(({ key: _key, ...r }) => r),

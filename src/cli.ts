@@ -8,10 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { loadWithCodeCache } from './code-cache';
 import { exitCodeOf, VipctlError } from './core/errors';
 import { route } from './route';
+import { scrubEnvironment } from './adapters/system';
 
 type HookBundle = typeof import('./hook-bundle');
 
 async function main(): Promise<number> {
+  // Before anything else is loaded: no library debug output (it could carry a password).
+  scrubEnvironment();
   const r = route(process.argv.slice(2));
   if (r.kind === 'main') {
     const code = await (await import('./commands/main')).runMain(r.args);

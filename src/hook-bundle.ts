@@ -11,6 +11,8 @@ import { parseIpJson } from './adapters/ip';
 import { createLogger } from './adapters/log';
 
 export { hookCommand } from './commands/hook';
+/** For bench:hook, which times the lock on its own. */
+export { acquireLock } from './adapters/lock';
 
 /**
  * Run the hook's code paths that do no I/O once, at build time, so that their

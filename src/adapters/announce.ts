@@ -8,10 +8,11 @@
  * can stop it: an announcer must never outlive the VIP on this host.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VipctlError } from '../core/errors';
 import { cmdline } from './proc';
+import { ensureSafeDir, readSmallFile, removeFile, replaceFile, UnsafePathError } from './safe-fs';
+import { CHILD_ENV, resolveArgv } from './system';
 
 /** How long to watch a fresh arping for an early failure. */
 export const ANNOUNCE_GRACE_MS = 15;
@@ -21,16 +22,37 @@ export function announcerPidFile(runDir: string, vip: string): string {
 }
 
 
+/** The run dir, checked (created 0700 when missing); a bad one is the config's fault (exit 2). */
+export function safeRunDir(runDir: string): string {
+  try {
+    return ensureSafeDir(runDir, 0o700);
+  } catch (e) {
+    if (e instanceof UnsafePathError) throw new VipctlError('CONFIG', `runDir: ${e.message}`, { key: 'runDir' });
+    throw e;
+  }
+}
+
+/**
+ * The recorded announcer pid, or null. The file is read without following a
+ * symlink and without blocking on a FIFO; anything but a regular file of ours
+ * cannot be one vipctl wrote, so it is removed and ignored.
+ */
+function readPid(file: string): number | null {
+  let text: string | null;
+  try {
+    text = readSmallFile(file, 64);
+  } catch (e) {
+    if (!(e instanceof UnsafePathError)) throw e;
+    text = null;
+  }
+  removeFile(file);
+  return text === null ? null : Number(text.trim());
+}
+
 /** Stop the announcer of `vip` if it still runs. Returns its pid when one was stopped. */
 export function stopAnnouncer(runDir: string, vip: string): number | null {
-  const file = announcerPidFile(runDir, vip);
-  let pid: number;
-  try {
-    pid = Number(readFileSync(file, 'utf8').trim());
-  } catch {
-    return null;
-  }
-  rmSync(file, { force: true });
+  const pid = readPid(announcerPidFile(safeRunDir(runDir), vip));
+  if (pid === null) return null;
   if (!Number.isInteger(pid) || pid <= 1) return null;
   // Only kill what is really our arping for this VIP (the pid may have been reused).
   const argv = cmdline(pid);
@@ -48,12 +70,17 @@ export interface Announcer {
 }
 
 export function startAnnouncer(argv: readonly string[], runDir: string, vip: string, graceMs = ANNOUNCE_GRACE_MS): Promise<Announcer> {
-  stopAnnouncer(runDir, vip);
+  try {
+    stopAnnouncer(runDir, vip); // also checks the run dir before anything starts
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), {
+    const [file, ...args] = resolveArgv(argv);
+    const child = spawn(file!, args, {
       detached: true, // own session: survives us, and Sentinel's kill of the hook
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' },
+      env: CHILD_ENV,
     });
     let err = '';
     let settled = false;
@@ -66,8 +93,8 @@ export function startAnnouncer(argv: readonly string[], runDir: string, vip: str
       child.unref();
       if (e) return reject(e);
       try {
-        mkdirSync(runDir, { recursive: true });
-        writeFileSync(announcerPidFile(runDir, vip), `${child.pid}\n`);
+        // temp file + rename: a symlink or FIFO planted as the pid file is replaced, never written through
+        replaceFile(announcerPidFile(runDir, vip), `${child.pid}\n`, 0o600);
       } catch (werr) {
         // Without the pid file an unbind could not stop it: do not leave it running.
         child.kill('SIGTERM');

@@ -1,52 +1,82 @@
 /**
- * The per-VIP lock: an abstract Unix socket named `@vipctl/<name>`.
- * Binding it is exclusive; the kernel frees it when the holder exits, even
- * on SIGKILL, so there are no stale lock files. Abstract sockets belong to the
- * network namespace, which is exactly "this host" for a VIP (and keeps the
- * lab's namespaced hosts apart). `ss -xlp | grep vipctl` shows the holder.
+ * The per-VIP lock: flock(2) on `<runDir>/locks/vip-<VIP>.lock`.
+ *
+ * - Only vipctl's own user can take or disturb it: the locks directory is
+ *   0700 and ours, the file 0600 and ours (checked with fstat after an
+ *   O_NOFOLLOW open). Another local user cannot open the file, so cannot hold
+ *   it, and there is no socket to connect to.
+ * - The kernel frees it when the holder exits, even on SIGKILL: the lock lives
+ *   on the open file, not in the file's contents; the file stays and is reused.
+ * - It is per run dir: the hook and the watcher on one host share
+ *   config.runDir; each lab node has its own ($VIPCTL_RUN_DIR).
+ * `fuser <runDir>/locks/vip-<VIP>.lock` or `lslocks` shows the holder.
  */
-import net from 'node:net';
+import { closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { flockSync } from 'fs-ext';
 import { VipctlError } from '../core/errors';
+import { ensureSafeDir, openPrivate, UnsafePathError } from './safe-fs';
 
 export interface Lock {
-  name: string;
+  path: string;
   /** ms spent waiting for another holder; 0 when the lock was free at once. */
   waitedMs: number;
-  release(): Promise<void>;
+  /** Close the file: frees the lock. Safe to call twice. */
+  release(): void;
 }
 
-function tryBind(path: string): Promise<net.Server | null> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(null) : reject(e)));
-    server.listen(path, () => {
-      server.unref();
-      resolve(server);
-    });
-  });
+export function lockFile(runDir: string, vip: string): string {
+  return join(runDir, 'locks', `vip-${vip}.lock`);
 }
 
-export async function acquireLock(name: string, timeoutMs: number): Promise<Lock> {
-  const path = `\0vipctl/${name}`;
-  const started = performance.now();
-  let delay = 2;
-  for (let attempt = 0; ; attempt++) {
-    const server = await tryBind(path);
-    if (server) {
-      return {
-        name,
-        waitedMs: attempt === 0 ? 0 : Math.round(performance.now() - started),
-        release: () => new Promise<void>((r) => server.close(() => r())),
-      };
-    }
-    if (performance.now() - started >= timeoutMs) {
-      throw new VipctlError('LOCK_TIMEOUT', `lock @vipctl/${name} still held after ${timeoutMs} ms (see: ss -xlp | grep vipctl)`);
-    }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 50);
+/** Open the lock file for `vip` under runDir, creating the locks directory (0700) and file (0600) as needed. */
+function openLockFile(runDir: string, vip: string): { path: string; fd: number } {
+  const path = lockFile(runDir, vip);
+  try {
+    ensureSafeDir(runDir, 0o700);
+    ensureSafeDir(join(runDir, 'locks'), 0o700, { privateMode: true });
+    return { path, fd: openPrivate(path) };
+  } catch (e) {
+    if (e instanceof UnsafePathError) throw new VipctlError('CONFIG', `runDir: ${e.message}`, { key: 'runDir' });
+    throw e;
   }
 }
 
-export function vipLockName(vip: string): string {
-  return `vip-${vip}`;
+function tryLock(fd: number): boolean {
+  try {
+    flockSync(fd, 'exnb');
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EAGAIN' || (e as NodeJS.ErrnoException).code === 'EWOULDBLOCK') return false;
+    throw e;
+  }
+}
+
+export async function acquireLock(runDir: string, vip: string, timeoutMs: number): Promise<Lock> {
+  const { path, fd } = openLockFile(runDir, vip);
+  const started = performance.now();
+  let delay = 2;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (tryLock(fd)) {
+        let open = true;
+        return {
+          path,
+          waitedMs: attempt === 0 ? 0 : Math.round(performance.now() - started),
+          release: () => {
+            if (open) closeSync(fd);
+            open = false;
+          },
+        };
+      }
+      if (performance.now() - started >= timeoutMs) {
+        throw new VipctlError('LOCK_TIMEOUT', `lock ${path} still held after ${timeoutMs} ms (see: fuser -v ${path})`);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 50);
+    }
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
 }

@@ -3,9 +3,9 @@
  * Sentinel throws script output away, so the file is what an operator reads.
  * Writes are synchronous: a hook that exits right after logging loses nothing.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { ensureSafeDir, openAppend, UnsafePathError } from './safe-fs';
 
 export type { Logger };
 
@@ -21,11 +21,14 @@ export function createLogger(options: LogOptions, bindings: Record<string, unkno
   if (options.stderr !== false) streams.push({ level: options.level, stream: pino.destination({ fd: 2, sync: true }) });
   let fileError: string | undefined;
   if (options.file) {
+    // Root appends here: the directory must be ours (not group/other-writable),
+    // the file a regular file of ours, opened without following a symlink. A
+    // bad log path does not stop the failover: the lines go to stderr, with a warning.
     try {
-      mkdirSync(dirname(options.file), { recursive: true });
-      streams.push({ level: options.level, stream: pino.destination({ dest: options.file, sync: true, append: true }) });
+      ensureSafeDir(dirname(options.file), 0o750);
+      streams.push({ level: options.level, stream: pino.destination({ fd: openAppend(options.file, 0o640), sync: true }) });
     } catch (e) {
-      fileError = `cannot open log file ${options.file}: ${(e as Error).message}`;
+      fileError = e instanceof UnsafePathError ? `log.file: refusing ${e.message}; logging to stderr only` : `cannot open log file ${options.file}: ${(e as Error).message}`;
     }
   }
   const logger = pino(
@@ -39,4 +42,9 @@ export function createLogger(options: LogOptions, bindings: Record<string, unkno
   );
   if (fileError) logger.warn({ event: 'log-file-error' }, fileError);
   return { logger, ...(fileError ? { fileError } : {}) };
+}
+
+/** One line per config-file warning (event "config-warning"), so the operator sees it in the log. */
+export function logConfigWarnings(logger: Logger, warnings: readonly string[]): void {
+  for (const w of warnings) logger.warn({ event: 'config-warning', reason: w }, w);
 }

@@ -1,18 +1,17 @@
 /**
  * `<runDir>/watch.pid`: lets `vipctl doctor` see that a watcher runs
- * (it reads the file with adapters/watch-pid.ts). All
- * writing goes through writeWatchPid (the one place to switch to a safe
- * file writer).
+ * (it reads the file with adapters/watch-pid.ts). Written through safe-fs,
+ * in the run dir checked as every other vipctl file there.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { safeRunDir } from './announce';
+import { readSmallFile, removeFile, replaceFile, UnsafePathError } from './safe-fs';
 import { watchPidFile } from './watch-pid';
 
 export { watchPidFile };
 
 export function writeWatchPid(runDir: string, pid: number = process.pid): string {
-  const file = watchPidFile(runDir);
-  mkdirSync(runDir, { recursive: true });
-  writeFileSync(file, `${pid}\n`, { mode: 0o644 });
+  const file = watchPidFile(safeRunDir(runDir));
+  replaceFile(file, `${pid}\n`, 0o644);
   return file;
 }
 
@@ -20,8 +19,8 @@ export function writeWatchPid(runDir: string, pid: number = process.pid): string
 export function removeWatchPid(runDir: string, pid: number = process.pid): void {
   const file = watchPidFile(runDir);
   try {
-    if (Number(readFileSync(file, 'utf8').trim()) === pid) rmSync(file, { force: true });
-  } catch {
-    /* already gone */
+    if (Number(readSmallFile(file)?.trim()) === pid) removeFile(file);
+  } catch (e) {
+    if (!(e instanceof UnsafePathError)) throw e; // not ours to touch
   }
 }

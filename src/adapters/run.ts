@@ -5,6 +5,7 @@
  * hook on these machines (measured; see README, "Performance").
  */
 import { execFile } from 'node:child_process';
+import { CHILD_ENV, resolveArgv } from './system';
 
 export interface RunResult {
   argv: string[];
@@ -16,10 +17,21 @@ export interface RunResult {
   failedToStart?: string;
 }
 
+/**
+ * `ip` and `arping` run from the system directories (see ./system), anything
+ * else is looked up in the fixed PATH; the child's environment is CHILD_ENV
+ * plus `options.env`, never the caller's.
+ */
 export function run(argv: readonly string[], options: { timeoutMs?: number; input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
-  const [file, ...args] = argv;
-  if (!file) throw new TypeError('run: empty argv');
+  if (!argv[0]) throw new TypeError('run: empty argv');
   const started = performance.now();
+  let file: string;
+  let args: string[];
+  try {
+    [file, ...args] = resolveArgv(argv) as [string, ...string[]];
+  } catch (e) {
+    return Promise.resolve({ argv: [...argv], exitCode: null, stdout: '', stderr: '', durationMs: 0, failedToStart: (e as Error).message });
+  }
   return new Promise((resolve) => {
     const child = execFile(
       file,
@@ -30,7 +42,7 @@ export function run(argv: readonly string[], options: { timeoutMs?: number; inpu
         killSignal: 'SIGKILL',
         maxBuffer: 64 * 1024 * 1024,
         encoding: 'utf8',
-        env: { ...process.env, ...options.env, LC_ALL: 'C' }, // stable messages to match on (e.g. "File exists")
+        env: { ...CHILD_ENV, ...options.env, LC_ALL: 'C' },
       },
       (error, stdout, stderr) => {
         const result: RunResult = {

@@ -4,25 +4,17 @@
  * action as one JSON line. Shared by hook and reconcile (and later watch).
  */
 import type { Config, MasterConfig } from '../core/config';
-import { decide, type Decision, type Desired } from '../core/decide';
+import { decide, type Decision } from '../core/decide';
+import type { Want } from '../core/desired';
 import { boundOn, localAddresses, resolveInterface, type Link } from '../core/local';
 import { planFor, type Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
-import { acquireLock, vipLockName } from '../adapters/lock';
+import { acquireLock } from '../adapters/lock';
 import { readLinks } from '../adapters/ip';
 import { executePlan, type StepResult } from '../adapters/execute';
 import type { Logger } from '../adapters/log';
 
-export interface Want {
-  desired: Desired;
-  reason: string;
-  /**
-   * The reason says it all: the decision's own words ("master is on this
-   * host") assume the wish came from Sentinel, and would be wrong for an
-   * operator's bind or unbind. `is` and `mustBe` are logged either way.
-   */
-  reasonIsWhole?: boolean;
-}
+export type { Want } from '../core/desired';
 
 export interface ConvergeOptions {
   config: Config;
@@ -55,7 +47,7 @@ export interface ConvergeResult {
 export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   const started = performance.now();
   const vip = o.master.vip.address;
-  const lock = o.dryRun ? null : await acquireLock(vipLockName(vip), o.config.lockTimeoutMs);
+  const lock = o.dryRun ? null : await acquireLock(o.config.runDir, vip, o.config.lockTimeoutMs);
   let ifname: string | undefined;
   try {
     const links = await (o.readLinks ?? readLinks)();
@@ -97,7 +89,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     if (e instanceof VipctlError && ifname !== undefined) e.details.interface ??= ifname;
     throw e;
   } finally {
-    await lock?.release();
+    lock?.release();
   }
 }
 

@@ -6,8 +6,8 @@
 import { pickMaster, type Config, type MasterConfig } from '../core/config';
 import { VipctlError } from '../core/errors';
 import { parseHookArgs, type HookArgs } from '../core/hook-args';
-import { loadConfig } from '../adapters/config-file';
-import { createLogger } from '../adapters/log';
+import { loadConfigFile } from '../adapters/config-file';
+import { createLogger, logConfigWarnings } from '../adapters/log';
 import { converge } from './converge';
 import { logFailure } from './failure';
 
@@ -21,12 +21,14 @@ export async function hookCommand(args: readonly string[], options: { config?: s
     failure = e;
   }
   let config: Config | undefined;
+  let warnings: string[] = [];
   try {
-    config = loadConfig(options.config);
+    ({ config, warnings } = loadConfigFile(options.config));
   } catch (e) {
     failure ??= e;
   }
   const { logger } = createLogger(config ? config.log : { file: null, level: 'info' }, { cmd: 'hook' });
+  logConfigWarnings(logger, warnings);
   if (failure || !config || !parsed) return logFailure(logger, failure, { startedAt: started, extra: { args: [...args] } });
 
   const context = { role: parsed.role, from: `${parsed.fromIp}:${parsed.fromPort}`, to: `${parsed.toIp}:${parsed.toPort}` };

@@ -1,4 +1,5 @@
 /** `vipctl lab up | down | failover | demo`: the namespace lab from the command line. */
+import { VipctlError } from '../core/errors';
 import { DEFAULT_LAB_DIR, Lab, type FailoverKind, type LabMode } from '../lab/lab';
 import { ensureLabPrereqs } from '../lab/prereqs';
 import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT } from '../lab/topology';
@@ -41,9 +42,19 @@ export async function labDown(o: LabCommandOptions & { all?: boolean }): Promise
     out(`no lab "${ids[0]}" in ${baseDir}: nothing to do`);
     return 0;
   }
-  for (const id of ids) await Lab.load(id, baseDir, out).down();
+  let code = 0;
+  for (const id of ids) {
+    try {
+      await Lab.load(id, baseDir, out).down();
+    } catch (e) {
+      // one lab that is not provably ours (say a planted state file) must not stop the others
+      if (!(e instanceof VipctlError) || !o.all) throw e;
+      process.stderr.write(`vipctl: ${e.message}\n`);
+      code = Math.max(code, e.exitCode);
+    }
+  }
   if (ids.length === 0) out(`no labs in ${baseDir}: nothing to do`);
-  return 0;
+  return code;
 }
 
 export async function labFailover(o: LabCommandOptions & { kind?: FailoverKind }): Promise<number> {

@@ -1,8 +1,9 @@
 /** Every command but the hook fast path: parsed with commander, each loaded only when chosen. */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { VipctlError } from '../core/errors';
 import { HOOK_USAGE } from '../core/hook-args';
 import { FAILOVER_KINDS, LAB_MODES } from '../lab/topology';
+import { checkLabId } from '../lab/state';
 import { version } from '../../package.json';
 
 /** Every command's --help ends with an example. */
@@ -24,6 +25,20 @@ export function reportError(e: unknown, debug: boolean): void {
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
 }
 
+/** commander parser for --id: checked before anything touches the disk (exit 2 on a bad one). */
+function labId(value: string): string {
+  try {
+    return checkLabId(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function absoluteDir(value: string): string {
+  if (!value.startsWith('/')) throw new InvalidArgumentError(`must be an absolute path, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export async function runMain(args: readonly string[]): Promise<number> {
   let code = 0;
   const program = new Command('vipctl')
@@ -39,10 +54,12 @@ export async function runMain(args: readonly string[]): Promise<number> {
     });
 
   const withConfig = async () => {
-    const { loadConfig } = await import('../adapters/config-file');
-    const { createLogger } = await import('../adapters/log');
-    const config = loadConfig(program.opts<{ config?: string }>().config);
-    return { config, logger: createLogger(config.log).logger };
+    const { loadConfigFile } = await import('../adapters/config-file');
+    const { createLogger, logConfigWarnings } = await import('../adapters/log');
+    const { config, warnings } = loadConfigFile(program.opts<{ config?: string }>().config);
+    const { logger } = createLogger(config.log);
+    logConfigWarnings(logger, warnings);
+    return { config, logger };
   };
 
   program
@@ -122,7 +139,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
 
   const lab = program.command('lab').description('a real 3-node Redis + Sentinel cluster in network namespaces (root)');
   const labOpts = (c: Command) =>
-    c.option('--id <id>', 'lab name (lowercase letters/digits)', 'demo').option('--dir <dir>', 'state directory', '/run/vipctl-lab').option('--json', 'machine-readable output on stdout');
+    c.option('--id <id>', 'lab name (lowercase letters/digits)', labId, 'demo').option('--dir <dir>', 'state directory (absolute)', absoluteDir, '/run/vipctl-lab').option('--json', 'machine-readable output on stdout');
   example(lab, 'vipctl lab demo', 'vipctl lab up --id mine && vipctl lab status --id mine && vipctl lab down --id mine');
   labOpts(lab.command('up').description('build the lab and leave it running'))
     .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))

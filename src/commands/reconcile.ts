@@ -5,7 +5,7 @@
  */
 import type { Config } from '../core/config';
 import { VipctlError } from '../core/errors';
-import { masterHost } from '../core/sentinel-view';
+import { desiredFromMaster } from '../core/desired';
 import { askSentinels } from '../adapters/sentinel';
 import type { Logger } from '../adapters/log';
 import { converge } from './converge';
@@ -18,20 +18,20 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
     const view = await askSentinels(config, master.name);
     const said = `${view.agreeing}/${view.total} sentinels agree`;
     try {
-      await converge({
+      const result = await converge({
         config,
         master,
         logger,
         announceWhenBound: false,
         dryRun: options.dryRun ?? false,
-        want: (local) =>
-          view.master === null
-            ? { desired: 'unknown', reason: `no majority of sentinels agrees on a master (${said}; ${view.answers.map((a) => `${a.sentinel}: ${a.master ?? a.error}`).join(', ')})` }
-            : local.has(masterHost(view.master))
-              ? { desired: 'here', reason: `master ${view.master} is this host (${said})` }
-              : { desired: 'elsewhere', reason: `master ${view.master} is another host (${said})` },
+        want: (local) => {
+          if (view.master === null) return { desired: 'unknown', reason: `no majority of sentinels agrees on a master (${said}; ${view.answers.map((a) => `${a.sentinel}: ${a.master ?? a.error}`).join(', ')})` };
+          const want = desiredFromMaster(view.master, local);
+          return { ...want, reason: `${want.reason} (${said})` };
+        },
       });
-      if (view.master === null) code = Math.max(code, 1);
+      // Unknown (no majority, or an address vipctl cannot compare): nothing changed, try again later.
+      if (result.decision.mustBe === 'unknown') code = Math.max(code, 1);
     } catch (e) {
       if (!(e instanceof VipctlError)) throw e;
       code = Math.max(code, logFailure(logger, e, { master, startedAt }));

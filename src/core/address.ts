@@ -91,3 +91,22 @@ export function parseHostPort(text: string): HostPort | null {
   if (!isPort(m[3]!)) return null;
   return { host: ipFamily(host) ? normalizeIp(host) : host, port: Number(m[3]) };
 }
+
+/**
+ * Why an IP cannot name one particular host of the cluster, or null when it
+ * can: loopback, link-local, unspecified and multicast addresses (IPv4, IPv6,
+ * and IPv4 inside IPv6) are "this host" on every host, or on none.
+ */
+export function nonHostAddressKind(ip: string): string | null {
+  let a: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(ip);
+  if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
+  const range = a.range();
+  const kinds: Record<string, string> = {
+    loopback: 'a loopback address',
+    linkLocal: 'a link-local address',
+    unspecified: 'the unspecified address',
+    multicast: 'a multicast address',
+    broadcast: 'the broadcast address',
+  };
+  return kinds[range] ?? null; // 0.0.0.0/8 is "unspecified" to ipaddr.js
+}

@@ -25,6 +25,9 @@ const ifname = z.string().check(z.regex(/^(?!\.{1,2}$)[^/\s:]{1,15}$/, 'must be 
 // Sentinel master names: anything without whitespace or control characters.
 const masterName = z.string().check(z.regex(/^[^\s\x00-\x1f\x7f]{1,128}$/, 'must be a Sentinel master name (no spaces)'));
 const nonEmpty = () => z.string().check(z.minLength(1));
+// Paths root writes to: absolute only (a relative one would depend on Sentinel's working directory).
+const ABSOLUTE_PATH_MESSAGE = 'must be an absolute path (start with /)';
+const absolutePath = () => z.string().check(z.regex(/^\/[^\0]*$/, ABSOLUTE_PATH_MESSAGE));
 const intIn = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
 const schema = z.strictObject({
@@ -47,12 +50,12 @@ const schema = z.strictObject({
   ),
   log: z.prefault(
     z.strictObject({
-      file: z._default(z.nullable(nonEmpty()), '/var/log/vipctl/vipctl.log'),
+      file: z._default(z.nullable(absolutePath()), '/var/log/vipctl/vipctl.log'),
       level: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
     }),
     {},
   ),
-  runDir: z._default(nonEmpty(), '/run/vipctl'),
+  runDir: z._default(absolutePath(), '/run/vipctl'),
   lockTimeoutMs: z._default(intIn(0, 55_000), 10_000),
   // The data Redis on this host, read with ROLE by watch and status.
   redis: z.prefault(z.strictObject({ password: z.optional(nonEmpty()), username: z.optional(nonEmpty()) }), {}),
@@ -155,6 +158,9 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
     vipOwner.set(vip.address, name);
     masters.set(name, { name, vip, ...(m.interface ? { interface: m.interface } : {}) });
   }
+  // The environment's overrides obey the same rule as the keys they override.
+  if (env.VIPCTL_RUN_DIR && !env.VIPCTL_RUN_DIR.startsWith('/')) problems.push(`runDir: $VIPCTL_RUN_DIR ${JSON.stringify(env.VIPCTL_RUN_DIR)} ${ABSOLUTE_PATH_MESSAGE}`);
+  if (env.VIPCTL_LOG_FILE && !env.VIPCTL_LOG_FILE.startsWith('/')) problems.push(`log.file: $VIPCTL_LOG_FILE ${JSON.stringify(env.VIPCTL_LOG_FILE)} ${ABSOLUTE_PATH_MESSAGE}`);
   if (problems.length > 0) throw configError(source, problems);
 
   const password = env.VIPCTL_SENTINEL_PASSWORD || raw.sentinel.password;

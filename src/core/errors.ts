@@ -11,6 +11,7 @@ export const EXIT_CODES = {
   EXEC: 1, // an external command (ip, arping) failed
   SENTINEL: 1, // Sentinel unreachable or no majority
   LAB: 1, // the namespace lab failed to build or to run a step
+  UNSAFE: 2, // a file or directory vipctl would act on is not provably its own (owner, mode, symlink)
 } as const;
 
 export type ErrorCode = keyof typeof EXIT_CODES;

@@ -3,7 +3,7 @@
  * <master> <role> <state> <from-ip> <from-port> <to-ip> <to-port>.
  * Anything Sentinel would not send is a USAGE error (exit 2).
  */
-import { isIp, isPort, normalizeIp } from './address';
+import { isIp, isPort, nonHostAddressKind, normalizeIp } from './address';
 import { VipctlError } from './errors';
 
 export interface HookArgs {
@@ -36,6 +36,11 @@ export function parseHookArgs(args: readonly string[]): HookArgs {
   if (!isIp(fromIp)) bad('an IP address', fromIp, 'from-ip');
   if (!isPort(fromPort)) bad('a port (1-65535)', fromPort, 'from-port');
   if (!isIp(toIp)) bad('an IP address', toIp, 'to-ip');
+  // Every host (or none) owns these: acting on one would bind the VIP everywhere.
+  const scope = nonHostAddressKind(toIp);
+  if (scope) {
+    throw new VipctlError('USAGE', `to-ip: ${show(toIp)} is ${scope}, which names no single host: the master must be announced by an address of its own (check replica-announce-ip and sentinel announce-ip)`, { key: 'to-ip' });
+  }
   if (!isPort(toPort)) bad('a port (1-65535)', toPort, 'to-port');
   return {
     master,

@@ -6,22 +6,22 @@
  * it goes, so `down` removes it all even after a crash half-way through.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
 import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
-import { processState, running } from '../adapters/proc';
+import { processState, running, startTime } from '../adapters/proc';
 import { bashHookScript, DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
+import { createLabDir, listLabIds, readLabState, writeLabState, type LabProcess, type LabState } from './state';
 import { allNamespaces, LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
 
 export type { FailoverKind, LabMode };
 
 export const DEFAULT_LAB_DIR = '/run/vipctl-lab';
 
-/** The processes the lab starts on each node. */
-export type LabProcess = 'redis' | 'sentinel' | 'watch';
+export type { LabProcess };
 
 export interface LabOptions {
   id?: string;
@@ -31,15 +31,6 @@ export interface LabOptions {
   timings?: LabTimings;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
-}
-
-interface LabState {
-  id: string;
-  dir: string;
-  mode: LabMode;
-  createdAt: string;
-  namespaces: string[];
-  pids: Array<{ host: string; what: LabProcess; pid: number }>;
 }
 
 /** The repository root (where bin/vipctl is), from wherever this module was bundled or loaded. */
@@ -105,26 +96,18 @@ export class Lab {
 
   /** A lab left by `up` (this process or an earlier one), from its state file. */
   static load(id: string, baseDir = DEFAULT_LAB_DIR, progress?: (s: string) => void): Lab {
-    const file = join(baseDir, id, 'state.json');
-    if (!existsSync(file)) throw new VipctlError('LAB', `no lab "${id}" in ${baseDir}`);
-    return new Lab(JSON.parse(readFileSync(file, 'utf8')) as LabState, progress);
+    // Only state provably our own (src/lab/state.ts): `down` kills and deletes what it names.
+    return new Lab(readLabState(baseDir, id), progress);
   }
 
   static list(baseDir = DEFAULT_LAB_DIR): string[] {
-    if (!existsSync(baseDir)) return [];
-    return readdirSync(baseDir).filter((id) => existsSync(join(baseDir, id, 'state.json')));
+    return listLabIds(baseDir);
   }
 
   static async up(options: LabOptions = {}): Promise<Lab> {
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
-    const dir = resolve(baseDir, id);
-    mkdirSync(baseDir, { recursive: true });
-    try {
-      mkdirSync(dir); // exclusive: two labs never share a name
-    } catch {
-      throw new VipctlError('LAB', `lab "${id}" already exists (${dir}); remove it with: vipctl lab down --id ${id}`);
-    }
+    const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
     const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
@@ -138,7 +121,7 @@ export class Lab {
   }
 
   private save(): void {
-    writeFileSync(join(this.dir, 'state.json'), `${JSON.stringify(this.state, null, 2)}\n`);
+    writeLabState(this.state);
   }
 
   nodeDir(host: LabHost): string {
@@ -275,7 +258,8 @@ export class Lab {
     });
     child.unref();
     this.state.pids = this.state.pids.filter((p) => !(p.host === host.name && p.what === what));
-    this.state.pids.push({ host: host.name, what, pid });
+    // with its start time: down kills this pid only while it is still this process
+    this.state.pids.push({ host: host.name, what, pid, startTime: startTime(pid) });
     this.save();
     return pid;
   }
@@ -452,9 +436,11 @@ export class Lab {
 
   /** Remove every process and namespace this lab made. Safe to call twice, and after a crash. */
   async down(): Promise<void> {
-    const namespaces = [...new Set([...this.state.namespaces, ...allNamespaces(this.topo)])];
+    // Namespaces named for this lab's id only, never names read from the state file.
+    const namespaces = allNamespaces(this.topo);
     const existing = new Set((await run(['ip', 'netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0]));
-    const pids = new Set(this.state.pids.map((p) => p.pid));
+    // A recorded pid only while it is the process we started (same start time): pids get reused.
+    const pids = new Set(this.state.pids.filter((p) => p.startTime !== null && startTime(p.pid) === p.startTime).map((p) => p.pid));
     for (const ns of namespaces) {
       if (!existing.has(ns)) continue;
       // Everything running in our namespaces is ours: redis, sentinel, hooks, arping.

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +46,62 @@ describe('announcer pid file', () => {
     expect(stopAnnouncer(dir, VIP)).toBeNull();
     expect(running(a.pid)).toBe(true);
     process.kill(a.pid, 'SIGKILL');
+  });
+});
+
+describe('announcer pid files cannot be turned against root', () => {
+  const standIn = (): string[] => [process.execPath, '-e', 'setTimeout(() => {}, 30000)', VIP];
+
+  it('a symlink planted as the pid file is replaced, its target untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n', { mode: 0o600 });
+    symlinkSync(victim, announcerPidFile(dir, VIP));
+    const a = await startAnnouncer(standIn(), dir, VIP);
+    try {
+      expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+      expect(lstatSync(announcerPidFile(dir, VIP)).isFile()).toBe(true);
+      expect(lstatSync(announcerPidFile(dir, VIP)).mode & 0o777).toBe(0o600);
+      expect(readFileSync(announcerPidFile(dir, VIP), 'utf8')).toBe(`${a.pid}\n`);
+    } finally {
+      process.kill(a.pid, 'SIGKILL');
+    }
+  });
+
+  it('a FIFO as the pid file does not block the stop (it is removed and ignored)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
+    execFileSync('mkfifo', [announcerPidFile(dir, VIP)]);
+    const started = performance.now();
+    expect(stopAnnouncer(dir, VIP)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(existsSync(announcerPidFile(dir, VIP))).toBe(false);
+  });
+
+  it('a symlink as the pid file is not read through (its target could name any pid)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const target = join(dir, 'elsewhere');
+      writeFileSync(target, `${other.pid}\n`);
+      symlinkSync(target, announcerPidFile(dir, VIP));
+      expect(stopAnnouncer(dir, VIP)).toBeNull();
+      expect(existsSync(announcerPidFile(dir, VIP))).toBe(false);
+      expect(readFileSync(target, 'utf8')).toBe(`${other.pid}\n`);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('a run dir others can write is refused before anything is written (exit 2, key runDir)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
+    chmodSync(dir, 0o777);
+    await expect(startAnnouncer(standIn(), dir, VIP)).rejects.toMatchObject({ code: 'CONFIG', exitCode: 2, details: { key: 'runDir' }, message: expect.stringContaining('has mode 0777') });
+    expect(() => stopAnnouncer(dir, VIP)).toThrow(/chmod go-w/);
+  });
+
+  it('a missing run dir is created 0700', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'vipctl-ann-')), 'run', 'vipctl');
+    expect(stopAnnouncer(dir, VIP)).toBeNull();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configPath, loadConfig } from '../../src/adapters/config-file';
+import { configFileWarnings, configPath, loadConfig, loadConfigFile } from '../../src/adapters/config-file';
 import { thrownVipctlError } from '../support/errors';
 
 const VALID = 'sentinel:\n  addresses: [10.0.0.11:26379]\nmasters:\n  mymaster:\n    vip: 10.0.0.100/24\n';
@@ -50,5 +51,81 @@ describe('loadConfig', () => {
     const p = file(VALID.replace('vip: 10.0.0.100/24', 'vip: 10.0.0.100'));
     const err = thrownVipctlError(() => loadConfig(p, {}), 'CONFIG', 2);
     expect(err.message).toMatch(new RegExp(`^${p}: 1 problem\\(s\\): masters\\.mymaster\\.vip: must be an address in CIDR form`));
+  });
+});
+
+describe('the config file is checked before it is believed (exit 2, naming the path and the fix)', () => {
+  const refused = (p: string): string => thrownVipctlError(() => loadConfig(p, {}), 'CONFIG', 2).message;
+
+  it.each([
+    ['group-writable', 0o664, /is writable by group or others \(mode 0664\); fix with: chmod go-w/],
+    ['world-writable', 0o646, /is writable by group or others \(mode 0646\)/],
+  ])('refuses a %s file', (_name, mode, why) => {
+    const p = file(VALID);
+    chmodSync(p, mode);
+    expect(refused(p)).toMatch(new RegExp(`^refusing config: ${p} ${why.source}`));
+  });
+
+  it('refuses a file owned by another user (root runs what it says)', () => {
+    const p = file(VALID);
+    chownSync(p, 65534, 65534);
+    expect(refused(p)).toMatch(/is owned by uid 65534, not root; fix with: chown root/);
+  });
+
+  it('refuses a file in a directory others can write (not sticky): the file could be swapped', () => {
+    const p = file(VALID);
+    chmodSync(dirname(p), 0o777);
+    expect(refused(p)).toMatch(/its directory is writable by group or others \(mode 0777\)/);
+  });
+
+  it('refuses a FIFO at once instead of blocking on it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-cfg-'));
+    const p = join(dir, 'vipctl.yaml');
+    execFileSync('mkfifo', [p]);
+    expect(refused(p)).toMatch(/is not a regular file/);
+  });
+
+  it('refuses a file over 1 MiB without reading it (a 200 MB file costs no memory or time)', () => {
+    const p = file(VALID);
+    truncateSync(p, 200 * 1024 * 1024);
+    const started = performance.now();
+    expect(refused(p)).toMatch(/is 209715200 bytes, more than the 1048576 a config may have/);
+    expect(performance.now() - started).toBeLessThan(200);
+    const justOver = file(`${VALID}# ${'x'.repeat(1024 * 1024)}\n`);
+    expect(refused(justOver)).toMatch(/more than the 1048576/);
+  });
+
+  it('an alias bomb is a CONFIG error (exit 2), not an internal one', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    const p = file(`${lines.join('\n')}\n`);
+    expect(refused(p)).toMatch(new RegExp(`^${p}: not usable YAML: .*alias`, 'i'));
+  });
+
+  it('accepts a file owned by root, not writable by others, read-only for them', () => {
+    const p = file(VALID);
+    chmodSync(p, 0o644);
+    expect(loadConfigFile(p, {}).warnings).toEqual([]);
+  });
+});
+
+describe('config warnings (for the log and for doctor)', () => {
+  const withPassword = VALID.replace('addresses:', 'password: s3cret\n  addresses:');
+
+  it('warns when a file holding a password is readable by others', () => {
+    const p = file(withPassword);
+    chmodSync(p, 0o644);
+    const warnings = configFileWarnings(p, {});
+    expect(warnings).toEqual([`${p} holds a password and is readable by every local user (mode 0644); fix with: chmod o-r ${p}`]);
+    expect(loadConfigFile(p, {}).warnings).toEqual(warnings);
+  });
+
+  it('no warning for a private file with a password, or a readable one without', () => {
+    const secret = file(withPassword);
+    chmodSync(secret, 0o600);
+    expect(configFileWarnings(secret, {})).toEqual([]);
+    const open = file(VALID);
+    chmodSync(open, 0o644);
+    expect(configFileWarnings(open, {})).toEqual([]);
   });
 });

@@ -148,6 +148,15 @@ describe('validateConfig: environment overrides', () => {
     expect(c.runDir).toBe('/tmp/r');
   });
 
+  it.each<[string, ConfigEnv, string]>([
+    ['a relative $VIPCTL_RUN_DIR', { VIPCTL_RUN_DIR: 'run' }, 'runDir'],
+    ['a relative $VIPCTL_LOG_FILE', { VIPCTL_LOG_FILE: '../x.log' }, 'log.file'],
+  ])('refuses %s (exit 2, naming the key it overrides)', (_name, env, key) => {
+    const err = configError(minimal(), env);
+    expect(err.details.key).toBe(key);
+    expect(err.details.problems).toEqual([expect.stringMatching(new RegExp(`^${key}: \\$VIPCTL_\\w+ ".*" must be an absolute path`))]);
+  });
+
   it('still rejects a bad config whatever the environment says', () => {
     const err = configError(withDoc((d) => (d.runDir = '')), { VIPCTL_RUN_DIR: '/tmp/r' });
     expect(err.details.problems).toEqual([expect.stringMatching(/^runDir: /)]);
@@ -204,6 +213,10 @@ describe('validateConfig: one problem', () => {
     ['announce.mode', withDoc((d) => (d.announce = { mode: 'gratuitous' })), 'announce.mode', /"request"\|"reply"/],
     ['log.level', withDoc((d) => (d.log = { level: 'trace' })), 'log.level', /debug/],
     ['log.file empty', withDoc((d) => (d.log = { file: '' })), 'log.file', /.+/],
+    ['log.file relative', withDoc((d) => (d.log = { file: 'vipctl.log' })), 'log.file', /must be an absolute path/],
+    ['log.file ./relative', withDoc((d) => (d.log = { file: './log/vipctl.log' })), 'log.file', /must be an absolute path/],
+    ['runDir relative', withDoc((d) => (d.runDir = 'run/vipctl')), 'runDir', /must be an absolute path/],
+    ['runDir empty', withDoc((d) => (d.runDir = '')), 'runDir', /must be an absolute path/],
     ['lockTimeoutMs too big', withDoc((d) => (d.lockTimeoutMs = 60_000)), 'lockTimeoutMs', /<=55000/],
     ['password empty', withDoc((d) => (d.sentinel.password = '')), 'sentinel.password', /.+/],
     ['password a number', withDoc((d) => (d.sentinel.password = 1234)), 'sentinel.password', /expected string, received number/],

@@ -11,6 +11,7 @@ describe('exitCodeOf', () => {
     ['EXEC', 1],
     ['SENTINEL', 1],
     ['LAB', 1],
+    ['UNSAFE', 2],
   ])('VipctlError %s -> %i', (code, exit) => {
     const err = new VipctlError(code, 'boom');
     expect(err.exitCode).toBe(exit);
@@ -18,7 +19,7 @@ describe('exitCodeOf', () => {
   });
 
   it('the table above lists every code', () => {
-    expect(Object.keys(EXIT_CODES).sort()).toEqual(['CONFIG', 'EXEC', 'LAB', 'LOCK_TIMEOUT', 'REFUSED', 'SENTINEL', 'UNKNOWN_MASTER', 'USAGE']);
+    expect(Object.keys(EXIT_CODES).sort()).toEqual(['CONFIG', 'EXEC', 'LAB', 'LOCK_TIMEOUT', 'REFUSED', 'SENTINEL', 'UNKNOWN_MASTER', 'UNSAFE', 'USAGE']);
   });
 
   it.each<[string, unknown]>([

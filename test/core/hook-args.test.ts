@@ -114,3 +114,33 @@ describe('parseHookArgs: bad argument', () => {
     expect(err.message).toContain('..."');
   });
 });
+
+describe('parseHookArgs: a <to-ip> that names no single host', () => {
+  it.each<[string, string]>([
+    ['127.0.0.1', 'a loopback address'],
+    ['127.8.9.10', 'a loopback address'],
+    ['::1', 'a loopback address'],
+    ['::ffff:127.0.0.1', 'a loopback address'],
+    ['169.254.10.1', 'a link-local address'],
+    ['fe80::1', 'a link-local address'],
+    ['0.0.0.0', 'the unspecified address'],
+    ['0.1.2.3', 'the unspecified address'],
+    ['::', 'the unspecified address'],
+    ['224.0.0.18', 'a multicast address'],
+    ['239.1.1.1', 'a multicast address'],
+    ['ff02::1', 'a multicast address'],
+    ['255.255.255.255', 'the broadcast address'],
+  ])('%s is refused: %s', (ip, kind) => {
+    const err = usageError(withArg(5, ip));
+    expect(err.details.key).toBe('to-ip');
+    expect(err.message).toBe(`to-ip: ${JSON.stringify(ip)} is ${kind}, which names no single host: the master must be announced by an address of its own (check replica-announce-ip and sentinel announce-ip)`);
+  });
+
+  it.each(['10.0.0.12', '198.18.0.11', '192.168.1.1', 'fd00::12', '2001:db8::1'])('%s is a host address', (ip) => {
+    expect(parseHookArgs(withArg(5, ip)).toIp).toBe(ip);
+  });
+
+  it('the from-ip is only reported, never acted on: a loopback there is accepted', () => {
+    expect(parseHookArgs(withArg(3, '127.0.0.1')).fromIp).toBe('127.0.0.1');
+  });
+});

@@ -3,21 +3,12 @@
  * evidence alone). Pure.
  */
 import type { Desired } from '../decide';
-import { isIp, normalizeIp } from '../address';
-import { masterHost } from '../sentinel-view';
+import { desiredFromMaster } from '../desired';
 import type { FailoverState } from './failover';
 
-/**
- * here / elsewhere / unknown from a master address (`ip:port`, or null when
- * no majority names one) and this host's own addresses. A master address
- * that is not an IP literal (a host name, with announce-hostnames) is
- * unknown, never elsewhere: we cannot tell whether it is this host.
- */
+/** here / elsewhere / unknown from a master address and this host's own addresses (core/desired's rule). */
 export function desiredFor(master: string | null, local: ReadonlySet<string>): Desired {
-  if (master === null) return 'unknown';
-  const host = masterHost(master);
-  if (!isIp(host)) return 'unknown';
-  return local.has(normalizeIp(host)) ? 'here' : 'elsewhere';
+  return desiredFromMaster(master, local).desired;
 }
 
 export interface WatchView {
@@ -51,8 +42,7 @@ export function watchWant(i: WatchWantInput, local: ReadonlySet<string>): WatchW
   if (f?.promotedHere && desiredFor(f.promotedHere, local) === 'here' && (master === null || master === f.oldMaster || master === f.promotedHere)) {
     return { desired: 'here', reason: `the failover of ${f.oldMaster} promoted ${f.promotedHere}, an address of this host (role master; ${master === f.promotedHere ? said : 'sentinel majority not switched yet'})` };
   }
-  const desired = desiredFor(master, local);
-  if (master === null) return { desired, reason: `no majority of sentinels agrees on a master (${said})` };
-  if (desired === 'unknown') return { desired, reason: `master ${master} is not an IP address: cannot tell whether it is this host (${said})` };
-  return { desired, reason: `master ${master} is ${desired === 'here' ? 'this host' : 'another host'} (${said})` };
+  if (master === null) return { desired: 'unknown', reason: `no majority of sentinels agrees on a master (${said})` };
+  const w = desiredFromMaster(master, local);
+  return { desired: w.desired, reason: `${w.reason} (${said})` };
 }

@@ -13,6 +13,7 @@ describe('desiredFor', () => {
     ['[fd00:0::13]:6379', 'here'],
     ['redis-3:6379', 'unknown'], // a host name: never "elsewhere"
     ['198.18.0.013:6379', 'unknown'],
+    ['127.0.0.1:6379', 'unknown'],
   ] as const)('%s -> %s', (master, expected) => {
     expect(desiredFor(master, LOCAL)).toBe(expected);
   });
@@ -30,7 +31,8 @@ describe('watchWant (rule 4: never bind on local evidence alone)', () => {
     ['majority names another host', view('198.18.0.11:6379'), IDLE, null, 'elsewhere', /is another host/],
     ['no majority', view(null), IDLE, null, 'unknown', /no majority/],
     ['no view yet', null, IDLE, null, 'unknown', /no sentinel answer yet/],
-    ['a host name', view('redis-3:6379'), IDLE, null, 'unknown', /not an IP address/],
+    ['a host name', view('redis-3:6379'), IDLE, null, 'unknown', /host name/],
+    ['a loopback master', view('127.0.0.1:6379'), IDLE, null, 'unknown', /loopback/],
     ['fenced, even where the majority named this host', view('198.18.0.13:6379'), IDLE, 'no majority for 1000 ms', 'elsewhere', /^fenced: no majority/],
     ['old master held off while its failover runs', view('198.18.0.13:6379'), failover({ oldMaster: '198.18.0.13:6379', released: true }), null, 'elsewhere', /holding the VIP off/],
     ['promoted here, majority not switched yet', view('198.18.0.11:6379'), failover({ selected: '198.18.0.13:6379', promotedHere: '198.18.0.13:6379' }), null, 'here', /promoted 198.18.0.13:6379.*not switched yet/],

@@ -1,0 +1,82 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkLabId, createLabDir, listLabIds, parseLabState, readLabState, writeLabState, type LabState } from '../../src/lab/state';
+
+const base = (): string => mkdtempSync(join(tmpdir(), 'vipctl-labstate-'));
+const state = (dir: string, over: Partial<LabState> = {}): LabState => ({ id: 'x1', dir, mode: 'hook', createdAt: 'now', namespaces: [], pids: [{ host: 'n1', what: 'redis', pid: 1234, startTime: '99' }], ...over });
+
+describe('lab ids are checked before anything touches the disk', () => {
+  it.each(['../x', 'a/b', '', 'UPPER', 'a'.repeat(13), 'x y', '.'])('refuses %j (exit 2, one line)', (id) => {
+    const b = base();
+    expect(() => checkLabId(id)).toThrow(expect.objectContaining({ code: 'USAGE', exitCode: 2 }));
+    expect(() => createLabDir(b, id)).toThrow(/lab id must be 1-12 lowercase letters\/digits/);
+    expect(existsSync(join(b, 'x'))).toBe(false);
+  });
+
+  it('refuses a relative base dir', () => {
+    expect(() => createLabDir('relative/dir', 'x1')).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringMatching(/absolute/) }));
+  });
+
+  it('refuses a base dir others can write (a shared location)', () => {
+    const b = base();
+    chmodSync(b, 0o1777);
+    expect(() => createLabDir(b, 'x1')).toThrow(expect.objectContaining({ code: 'UNSAFE', exitCode: 2, message: expect.stringMatching(/has mode 1777/) }));
+    expect(existsSync(join(b, 'x1'))).toBe(false);
+  });
+});
+
+describe('readLabState believes only a state file of its own', () => {
+  it('round-trips what writeLabState wrote (0600)', () => {
+    const b = base();
+    const dir = createLabDir(b, 'x1');
+    writeLabState(state(dir));
+    expect(readLabState(b, 'x1')).toEqual(state(dir));
+    expect(listLabIds(b)).toEqual(['x1']);
+  });
+
+  it('refuses a state file that is a symlink', () => {
+    const b = base();
+    const dir = createLabDir(b, 'x1');
+    const elsewhere = join(b, 'other.json');
+    writeFileSync(elsewhere, JSON.stringify(state(dir)));
+    symlinkSync(elsewhere, join(dir, 'state.json'));
+    expect(() => readLabState(b, 'x1')).toThrow(expect.objectContaining({ code: 'UNSAFE', message: expect.stringMatching(/state\.json: is a symlink/) }));
+  });
+
+  it('refuses a lab dir others can write', () => {
+    const b = base();
+    const dir = createLabDir(b, 'x1');
+    writeLabState(state(dir));
+    chmodSync(dir, 0o777);
+    expect(() => readLabState(b, 'x1')).toThrow(/x1: has mode 0777/);
+  });
+
+  it('a missing lab is a plain "no lab" error', () => {
+    const b = base();
+    mkdirSync(join(b, 'x1'));
+    expect(() => readLabState(b, 'x1')).toThrow(expect.objectContaining({ code: 'LAB', message: `no lab "x1" in ${b}` }));
+  });
+});
+
+describe('parseLabState: the content must describe exactly this lab', () => {
+  const dir = '/run/vipctl-lab/x1';
+  it.each<[string, unknown, RegExp]>([
+    ['not an object', 'x', /is not an object/],
+    ['another id', { ...state(dir), id: 'y2' }, /is for lab "y2", not "x1"/],
+    ['another directory', { ...state(dir), dir: '/root/precious' }, /names directory "\/root\/precious"/],
+    ['unknown mode', { ...state(dir), mode: 'evil' }, /unknown mode/],
+    ['pid 1', { ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: 1, startTime: '5' }] }, /bad pid entry/],
+    ['pid not a number', { ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: '1; rm -rf /', startTime: '5' }] }, /bad pid entry/],
+    ['unknown process kind', { ...state(dir), pids: [{ host: 'n1', what: 'sshd', pid: 77, startTime: '5' }] }, /bad pid entry/],
+    ['no pid list', { ...state(dir), pids: undefined }, /no pid list/],
+  ])('refuses %s', (_name, raw, why) => {
+    expect(() => parseLabState(raw, 'x1', dir)).toThrow(expect.objectContaining({ code: 'UNSAFE', exitCode: 2, message: expect.stringMatching(why) }));
+  });
+
+  it('accepts an older entry without a start time (it is then never killed by pid)', () => {
+    const s = parseLabState({ ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: 77 }] }, 'x1', dir);
+    expect(s.pids).toEqual([{ host: 'n1', what: 'redis', pid: 77, startTime: null }]);
+  });
+});
