@@ -125,7 +125,7 @@ describeLab('hook in the lab (root)', () => {
   it('a host outside the VIP subnet (a Sentinel-only host) runs the hook without error; a configured interface it lacks is exit 2', async () => {
     const ns = `vl-${lab.id}-x`;
     const config2 = join(lab.dir, 'vipctl-eth9.yaml');
-    writeFileSync(config2, readFileSync(lab.configPath, 'utf8').replace('    vip: 198.18.0.100/24', '    vip: 198.18.0.100/24\n    interface: eth9'));
+    writeFileSync(config2, readFileSync(lab.configPath, 'utf8').replace('    vip: 198.18.0.100/24', '    vip: 198.18.0.100/24\n    interface: eth9'), { mode: 0o600 }); // it holds passwords
     await run(['ip', 'netns', 'add', ns]);
     try {
       await run(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);

@@ -47,7 +47,7 @@ describeLab('hostile input and other local users (root; attackers as uid 65534)'
   let lab: Lab;
   let n1: LabHost;
   beforeAll(async () => {
-    lab = await upLab();
+    lab = await upLab({ mode: 'hook' });
     n1 = lab.host('n1');
   });
   afterAll(async () => {
