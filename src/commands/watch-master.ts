@@ -112,8 +112,9 @@ export class MasterWatch {
    * The fast paths must not wait for `ip -json addr show`: a process spawn
    * blocks the event loop and costs 15-70 ms on a busy machine (measured).
    * Every pass of this master keeps the links it read; a ROLE poll start
-   * (the failover selected a local replica, ~100 ms or more before the
-   * promotion) reads them once more; a pass that changed an address drops
+   * (the failover selected a local replica, 60 ms or more before the
+   * promotion) reads them once more when that copy is older than an
+   * interval; a pass that changed an address drops
    * the copy. A fast-path pass (release, bind, fence) acts on that copy when
    * it is at most two intervals old; everything else reads afresh. Only
    * vipctl changes the VIP, and its own changes drop the copy: at worst an
@@ -146,7 +147,10 @@ export class MasterWatch {
 
   private startPoll(address: string, until: number, why: string, at: number): void {
     this.poller?.stop();
-    this.takeSnapshot();
+    // Only when the last pass's copy is older than an interval: a spawn now
+    // would block the event loop right when the promotion comes (SIGKILL:
+    // ~60 ms after +selected-slave).
+    if (!this.snapshot || Date.now() - this.snapshot.at > this.d.config.watch.intervalMs) this.takeSnapshot();
     const port = Number(address.slice(address.lastIndexOf(':') + 1));
     this.log().info({ event: 'poll-role', master: this.name, address, trigger: why, sinceEventMs: Date.now() - at }, `${why}: polling ROLE of ${address} (a replica on this host) until it reports master`);
     const cfg = this.d.config;
