@@ -381,8 +381,8 @@ export class Lab {
 
   /** Disturb the current master. Returns the node hit and when (epoch ms). */
   async failover(kind: FailoverKind): Promise<{ kind: FailoverKind; node: LabHost; at: number }> {
-    const node = await this.sentinelMaster();
-    if (!node) throw new VipctlError('LAB', 'the Sentinels do not agree on a master; nothing to fail over');
+    // Each Sentinel has 500 ms to answer: on a loaded machine one may miss that once, so ask again for a while.
+    const node = await waitFor('the Sentinels to agree on a master (nothing to fail over before that)', () => this.sentinelMaster(), 5000, 100);
     const at = Date.now();
     switch (kind) {
       case 'sigkill':

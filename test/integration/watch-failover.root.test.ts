@@ -12,7 +12,7 @@ import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
 import { LAB_REDIS_PASSWORD } from '../../src/lab/topology';
-import { AddrMonitor, failover, INCR_CLIENT, killPid, nodeLog, replicasInSync, settledOn, waitExit } from './watch-support';
+import { AddrMonitor, INCR_CLIENT, killPid, nodeLog, replicasInSync, settledOn, waitExit } from './watch-support';
 
 describeLab('watch in the lab (root)', () => {
   let lab: Lab;
@@ -52,7 +52,7 @@ describeLab('watch in the lab (root)', () => {
     try {
       await waitFor('writes through the VIP', async () => out.split('\n').length > 20, 10_000);
       const since = Date.now();
-      const f = await failover(lab, 'sentinel');
+      const f = await lab.failover('sentinel');
       const next = await waitFor('a new master with the VIP', async () => {
         const m = await settledOn(lab, 30_000);
         return m !== old ? m : null;
@@ -86,7 +86,7 @@ describeLab('watch in the lab (root)', () => {
     const old = await settledOn(lab);
     await replicasInSync(lab, old);
     const since = Date.now();
-    const f = await failover(lab, 'sigkill');
+    const f = await lab.failover('sigkill');
     expect(f.node).toBe(old);
     const next = await waitFor('a new master with the VIP', async () => {
       const m = await settledOn(lab, 30_000);

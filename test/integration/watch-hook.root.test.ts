@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, failover, nodeLog, settledOn } from './watch-support';
+import { AddrMonitor, nodeLog, settledOn } from './watch-support';
 
 const ACTIONS = new Set(['bind', 'unbind', 'announce', 'stop-announce', 'noop']);
 
@@ -26,7 +26,7 @@ describeLab('hook and watch together (root)', () => {
     const old = await settledOn(lab, 15_000);
     await sleep(1000);
     const since = Date.now();
-    await failover(lab, 'sigkill');
+    await lab.failover('sigkill');
     const next = await waitFor('a new master with the VIP', async () => {
       const m = await settledOn(lab, 30_000);
       return m !== old ? m : null;

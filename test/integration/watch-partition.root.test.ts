@@ -10,7 +10,7 @@ import { running } from '../../src/adapters/proc';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, failover, killPid, nodeLog, replicasInSync, settledOn } from './watch-support';
+import { AddrMonitor, killPid, nodeLog, replicasInSync, settledOn } from './watch-support';
 
 describeLab('watch with Sentinels or links down (root)', () => {
   let lab: Lab;
@@ -42,7 +42,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
     process.kill(sentinel, 'SIGKILL');
     try {
       const since = Date.now();
-      await failover(lab, 'sigkill');
+      await lab.failover('sigkill');
       const next = await newMaster(old);
       const ev = mon.events(lab.topo.vip).filter((e) => e.at >= since);
       const del = ev.find((e) => e.kind === 'del' && e.node === old.name);
@@ -60,7 +60,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
     const old = await settledOn(lab);
     await replicasInSync(lab, old, 1);
     const since = Date.now();
-    const f = await failover(lab, 'link');
+    const f = await lab.failover('link');
     expect(f.node).toBe(old);
     const next = await newMaster(old);
     const del = await waitFor('the cut-off host to release the VIP', async () => mon.events(lab.topo.vip).find((e) => e.at >= since && e.node === old.name && e.kind === 'del'), 10_000);

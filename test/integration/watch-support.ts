@@ -103,19 +103,3 @@ export async function replicasInSync(lab: Lab, master: LabHost, count = lab.topo
 }
 
 export const INCR_CLIENT = fileURLToPath(new URL('./incr-client.mjs', import.meta.url));
-
-/**
- * lab.failover, retried while the Sentinels' answers time out (the lab asks
- * each with 500 ms; a loaded machine misses that now and then). That error
- * comes before the lab disturbs anything.
- */
-export async function failover(lab: Lab, kind: Parameters<Lab['failover']>[0]): ReturnType<Lab['failover']> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await lab.failover(kind);
-    } catch (e) {
-      if (attempt >= 5 || !/do not agree on a master/.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
