@@ -180,7 +180,7 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
       out.push(warn(`redis (${m.name})`, 'this host has no address to reach its Redis on', 'check the interfaces'));
       continue;
     }
-    const r = await role(target.host, target.port, config.redis);
+    const r = await role(config, target);
     out.push(
       r.ok
         ? pass(`redis ${target.text} (${m.name})`, `answers ROLE: ${r.value}`)
@@ -190,7 +190,7 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
       out.push(judgeRedisListen(at.port, m.vip.address, listening));
       continue;
     }
-    const bind = await configGet(target.host, target.port, config.redis, 'bind');
+    const bind = await configGet(config, target, 'bind');
     out.push(
       bind.ok
         ? judgeRedisListen(at.port, m.vip.address, bindAddresses(bind.value))

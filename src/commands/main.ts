@@ -56,7 +56,9 @@ export async function runMain(args: readonly string[]): Promise<number> {
   const withConfig = async () => {
     const { loadConfigFile } = await import('../adapters/config-file');
     const { createLogger, logConfigWarnings } = await import('../adapters/log');
+    const { loadTls } = await import('../adapters/connection');
     const { config, warnings } = loadConfigFile(program.opts<{ config?: string }>().config);
+    loadTls(config); // these commands ask the Sentinels: a TLS file problem is exit 2 here
     const { logger } = createLogger(config.log);
     logConfigWarnings(logger, warnings);
     return { config, logger };
@@ -112,7 +114,9 @@ export async function runMain(args: readonly string[]): Promise<number> {
       .option('--json', 'one JSON object on stdout')
       .action(async (o: { json?: boolean }) => {
         const { loadConfig } = await import('../adapters/config-file');
+        const { loadTls } = await import('../adapters/connection');
         const config = loadConfig(program.opts<{ config?: string }>().config);
+        loadTls(config);
         code = await (await import('./status')).statusCommand(config, o);
       }),
     'vipctl status',
