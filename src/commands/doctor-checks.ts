@@ -30,6 +30,10 @@ import { joinHostPort } from '../core/sentinel-view';
 import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writableError } from '../adapters/host';
 import { configGet, role } from '../adapters/redis-client';
 import { run } from '../adapters/run';
+import { createHash } from 'node:crypto';
+import { judgeAcl } from '../core/acl';
+import { loadTls } from '../adapters/connection';
+import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import { watchPid } from '../adapters/watch-pid';
 
 export interface DoctorContext {
@@ -207,5 +211,35 @@ export async function checkWritable(ctx: DoctorContext): Promise<CheckResult[]> 
   return out;
 }
 
+/** The TLS files the config names can be read and are PEM (they are read when a command connects, so only here before then). */
+export async function checkTlsFiles(ctx: DoctorContext): Promise<CheckResult[]> {
+  const config = ctx.config;
+  if (!config || (!config.sentinel.tls && !config.redis.tls)) return [];
+  const sides = ['sentinel', 'redis'].filter((s) => config[s as 'sentinel' | 'redis'].tls).map((s) => `${s}.tls`);
+  try {
+    loadTls(config);
+    return [pass('tls files', `${sides.join(', ')}: every file named reads as PEM`)];
+  } catch (e) {
+    return [fail('tls files', (e as Error).message, 'point the key at a readable PEM file (root reads it; the user Sentinel runs the hook as does not need it)')];
+  }
+}
+
+/** The config's Sentinel user may run every command and read every channel vipctl uses (tried on each Sentinel, NOPERM reported by rule). */
+export async function checkSentinelAcl(ctx: DoctorContext): Promise<CheckResult[]> {
+  const config = ctx.config;
+  if (!config) return [];
+  const master = [...config.masters.keys()][0]!;
+  const password = config.sentinel.password;
+  const passwordRule = password ? `#${createHash('sha256').update(password).digest('hex')}` : '>CHOOSE-A-PASSWORD';
+  const results = await Promise.all(
+    config.sentinel.addresses.map(async (s) => {
+      const r = await probeSentinelAcl(config, s, master);
+      // unreachable or refused: the sentinel check above says why
+      return r.ok ? [judgeAcl(joinHostPort(s.host, s.port), config.sentinel.username, passwordRule, r.value)] : [];
+    }),
+  );
+  return results.flat();
+}
+
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkInterfaces, checkSentinels, checkSentinelEnvironment, checkLocalRedis, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkSentinelAcl, checkSentinelEnvironment, checkLocalRedis, checkWritable];

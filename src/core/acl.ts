@@ -10,6 +10,7 @@
  * user since Redis 7 (acl-pubsub-default resetchannels); each one is granted
  * by name.
  */
+import { fail, pass, type CheckResult } from './doctor';
 import { WATCH_CHANNELS } from './watch/channels';
 
 export const ACL_COMMANDS = ['ping', 'sentinel|get-master-addr-by-name', 'sentinel|master', 'subscribe'] as const;
@@ -38,4 +39,22 @@ export function aclProbes(): AclProbe[] {
 /** The fix for a user missing some rules: the rules themselves, and the whole line. */
 export function aclFix(username: string, missing: readonly string[], passwordRule: string): string {
   return `on every Sentinel: ACL SETUSER ${username} ${missing.join(' ')} (and in sentinel.conf, so it survives a restart, the whole user: ${aclUserLine(username, passwordRule)})`;
+}
+
+/** What doctor's ACL check found on one Sentinel: the rules whose probe got NOPERM. */
+export interface AclFindings {
+  missing: string[];
+  /** Sentinel's first NOPERM message, for the detail. */
+  error: string | null;
+}
+
+/** The ACL check's line for one Sentinel; the user line as a note when a username is configured (the line to install). */
+export function judgeAcl(sentinel: string, username: string | undefined, passwordRule: string, f: AclFindings): CheckResult {
+  const user = username ?? 'default';
+  const check = `sentinel ACL ${sentinel} (user ${user})`;
+  if (f.missing.length === 0) {
+    const r = pass(check, `may run ${ACL_COMMANDS.filter((c) => c !== 'subscribe').join(', ')} and subscribe to the ${WATCH_CHANNELS.length} watch channels`);
+    return username ? { ...r, note: `least privilege: ${aclUserLine(user, passwordRule)}` } : r;
+  }
+  return fail(check, `NOPERM for ${f.missing.join(' ')}${f.error ? ` (${f.error})` : ''}: ${f.missing.some((m) => m.startsWith('&')) ? 'watch would miss those events' : 'vipctl cannot ask this Sentinel'}`, aclFix(user, f.missing, passwordRule));
 }
