@@ -242,9 +242,17 @@ export class Lab {
       case 'hook':
       case 'both':
         // No manual first bind: the same command on every node, each decides for itself.
-        await Promise.all(t.nodes.map((n) => this.vipctl(n, ['reconcile']).then((r) => {
-          if (!ok(r)) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(r)}`);
-        })));
+        // exit 1 is transient (say, a Sentinel slow to answer on a loaded machine): run it again
+        await Promise.all(t.nodes.map(async (n) => {
+          let last: RunResult | null = null;
+          await waitFor(`vipctl reconcile on ${n.name} to succeed`, async () => {
+            last = await this.vipctl(n, ['reconcile']);
+            if (last.exitCode !== 0 && last.exitCode !== 1) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(last)}`);
+            return last.exitCode === 0;
+          }, 15_000, 200).catch((e: Error) => {
+            throw last && !ok(last) ? new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(last)}`) : e;
+          });
+        }));
         if (this.mode === 'both') await Promise.all(t.nodes.map((n) => this.startWatch(n)));
         how = this.mode === 'both' ? 'vipctl reconcile on every node, then vipctl watch' : 'vipctl reconcile on every node';
         break;
