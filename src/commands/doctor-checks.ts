@@ -31,6 +31,9 @@ import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writ
 import { configGet, role } from '../adapters/redis-client';
 import { run } from '../adapters/run';
 import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { judgeSentinelUnit, SENTINEL_UNIT, UNIT_PROPERTIES } from '../core/sentinel-unit';
+import { resolveTool } from '../adapters/system';
 import { judgeAcl } from '../core/acl';
 import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
@@ -241,5 +244,24 @@ export async function checkSentinelAcl(ctx: DoctorContext): Promise<CheckResult[
   return results.flat();
 }
 
+/** Debian's redis-sentinel.service (where systemd runs) lets a Node hook run: exec paths, capabilities, JIT, sockets, system calls, writable dirs. */
+export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult[]> {
+  const tool = (name: string): string[] => {
+    try {
+      return [resolveTool(name)];
+    } catch {
+      return []; // the ip/arping checks say so
+    }
+  };
+  const node = findOnPath('node', DEFAULT_SENTINEL_PATH);
+  const needs = {
+    execs: ['/usr/bin/env', ...(node ? [node] : []), dirname(dirname(ctx.ourBin)), ...tool('ip'), ...tool('arping')],
+    writes: ctx.config ? [...(ctx.config.log.file ? [dirname(ctx.config.log.file)] : []), ctx.config.runDir] : [],
+  };
+  const r = await run(['systemctl', 'show', SENTINEL_UNIT, '-p', UNIT_PROPERTIES.join(',')]);
+  const show = r.exitCode === 0 && !r.failedToStart ? { ok: true as const, text: r.stdout } : { ok: false as const, error: r.failedToStart ?? (r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`) };
+  return [judgeSentinelUnit(show, needs)];
+}
+
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkSentinelAcl, checkSentinelEnvironment, checkLocalRedis, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkWritable];
