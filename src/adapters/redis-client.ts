@@ -1,40 +1,47 @@
 /**
- * One short-lived Redis connection (ioredis) for one command, under our own
- * deadline over the whole exchange (a stopped server accepts the TCP
- * connection and then says nothing). Used by status and doctor for ROLE,
- * SENTINEL MASTER and CONFIG GET; every call passes the config's credentials.
+ * One short-lived connection (ioredis) for one exchange, under our own
+ * deadline over the whole of it: a stopped or overloaded server accepts the
+ * TCP connection and then says nothing, and ioredis alone took three times
+ * the timeout to give up on it (measured in the lab). Used by the Sentinel
+ * queries (src/adapters/sentinel.ts), status and doctor; the options
+ * (credentials, TLS) come from src/adapters/connection.ts.
  */
 import Redis from 'ioredis';
-
-export interface Credentials {
-  username?: string;
-  password?: string;
-}
+import type { Config } from '../core/config';
+import { describeConnectionError } from '../core/connection-error';
+import { clientOptions, type Side } from './connection';
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export async function withRedis<T>(host: string, port: number, auth: Credentials, timeoutMs: number, fn: (client: Redis) => Promise<T>): Promise<Reply<T>> {
-  const client = new Redis({
-    host,
-    port,
-    ...(auth.username ? { username: auth.username } : {}),
-    ...(auth.password ? { password: auth.password } : {}),
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  // ioredis reports a refused AUTH as an 'error' event and then rejects with
-  // "Connection is closed."; keep the event's message, it says why.
+export interface Target {
+  host: string;
+  port: number;
+}
+
+export async function withClient<T>(config: Config, side: Side, at: Target, timeoutMs: number, fn: (client: Redis) => Promise<T>): Promise<Reply<T>> {
+  let client: Redis;
+  try {
+    client = new Redis({
+      ...clientOptions(config, side, at),
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+  } catch (e) {
+    return { ok: false, error: (e as Error).message }; // a TLS file that cannot be read (loadTls reports it first)
+  }
+  const tls = client.options.tls !== undefined;
+  // ioredis reports a refused AUTH or a failed TLS handshake as an 'error'
+  // event and then rejects with "Connection is closed."; the event says why.
   let lastError: string | null = null;
-  client.on('error', (e: Error) => {
-    lastError = e.message;
+  client.on('error', (e: NodeJS.ErrnoException) => {
+    lastError = describeConnectionError(e, side, tls);
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Reply<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(() => resolve({ ok: false, error: lastError ?? `no answer within ${timeoutMs} ms` }), timeoutMs);
   });
   const query = async (): Promise<Reply<T>> => {
     try {
@@ -42,7 +49,7 @@ export async function withRedis<T>(host: string, port: number, auth: Credentials
       return { ok: true, value: await fn(client) };
     } catch (e) {
       const message = (e as Error).message;
-      return { ok: false, error: lastError !== null && /connection is closed/i.test(message) ? lastError : message };
+      return { ok: false, error: lastError !== null && /connection is closed/i.test(message) ? lastError : describeConnectionError(e as NodeJS.ErrnoException, side, tls) };
     }
   };
   try {
@@ -61,19 +68,19 @@ export function pairs(reply: unknown): Record<string, string> {
   return out;
 }
 
-/** First word of ROLE: master, slave or sentinel. */
-export async function role(host: string, port: number, auth: Credentials, timeoutMs = 1000): Promise<Reply<string>> {
-  return withRedis(host, port, auth, timeoutMs, async (c) => String(((await c.call('ROLE')) as unknown[])[0]));
+/** First word of ROLE of this host's Redis (credentials and TLS: `redis.*`): master, slave or sentinel. */
+export async function role(config: Config, at: Target, timeoutMs = 1000): Promise<Reply<string>> {
+  return withClient(config, 'redis', at, timeoutMs, async (c) => String(((await c.call('ROLE')) as unknown[])[0]));
 }
 
-/** SENTINEL MASTER <name>: every field Sentinel keeps for that master (ip, port, flags, client-reconfig-script...). */
-export async function sentinelMaster(host: string, port: number, auth: Credentials, name: string, timeoutMs = 1000): Promise<Reply<Record<string, string>>> {
-  return withRedis(host, port, auth, timeoutMs, async (c) => pairs(await c.call('SENTINEL', 'MASTER', name)));
+/** SENTINEL MASTER <name> (credentials and TLS: `sentinel.*`): every field Sentinel keeps for that master (ip, port, flags, client-reconfig-script...). */
+export async function sentinelMaster(config: Config, at: Target, name: string, timeoutMs = 1000): Promise<Reply<Record<string, string>>> {
+  return withClient(config, 'sentinel', at, timeoutMs, async (c) => pairs(await c.call('SENTINEL', 'MASTER', name)));
 }
 
-/** CONFIG GET <name>: the value, or the error (CONFIG may be renamed or denied by ACL). */
-export async function configGet(host: string, port: number, auth: Credentials, name: string, timeoutMs = 1000): Promise<Reply<string>> {
-  return withRedis(host, port, auth, timeoutMs, async (c) => {
+/** CONFIG GET <name> of this host's Redis: the value, or the error (CONFIG may be renamed or denied by ACL). */
+export async function configGet(config: Config, at: Target, name: string, timeoutMs = 1000): Promise<Reply<string>> {
+  return withClient(config, 'redis', at, timeoutMs, async (c) => {
     const value = pairs(await c.call('CONFIG', 'GET', name))[name];
     if (value === undefined) throw new Error(`no ${name} in CONFIG GET's reply`);
     return value;

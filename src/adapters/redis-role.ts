@@ -5,12 +5,13 @@
  * this very connection at the moment of promotion (a subscribed connection
  * is no shelter: tried in the lab): it reconnects at once (1 ms) and asks again.
  */
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { HostPort } from '../core/address';
+import { describeConnectionError } from '../core/connection-error';
 
 export interface RolePollOptions {
-  username?: string;
-  password?: string;
+  /** From clientOptions(config, 'redis', address): credentials and TLS. */
+  connection: RedisOptions;
   everyMs: number;
   /** Stop at this epoch ms even without an answer. */
   until: number;
@@ -27,27 +28,27 @@ export interface RolePoller {
 export function pollRole(address: HostPort, o: RolePollOptions): RolePoller {
   let stopped = false;
   const client = new Redis({
+    ...o.connection,
     host: address.host,
     port: address.port,
-    ...(o.username ? { username: o.username } : {}),
-    ...(o.password ? { password: o.password } : {}),
+    lazyConnect: false,
     connectTimeout: 500,
     commandTimeout: 500,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => 1,
-    // no INFO ready check, no CLIENT SETINFO: after the promotion's CLIENT KILL,
-    // the first thing on the new connection is ROLE
-    enableReadyCheck: false,
-    disableClientInfo: true,
+    // (no INFO ready check, no CLIENT SETINFO, from clientOptions: after the
+    // promotion's CLIENT KILL, the first thing on the new connection is ROLE)
   });
+  const tls = o.connection.tls !== undefined;
   let lastError = '';
   let authFailures = 0;
   let connections = 0;
   client.on('ready', () => connections++);
-  client.on('error', (e: Error) => {
-    lastError = e.message;
-    if (/NOAUTH|WRONGPASS|NOPERM|AUTH/i.test(lastError)) authFailures++;
+  client.on('error', (e: NodeJS.ErrnoException) => {
+    lastError = describeConnectionError(e, 'redis', tls);
+    // a refused password, or a certificate that will not be trusted on the next try either
+    if (/NOAUTH|WRONGPASS|NOPERM|AUTH|^TLS: /i.test(lastError)) authFailures++;
   });
   const stop = (): void => {
     stopped = true;

@@ -6,10 +6,17 @@
  * re-queries at once. A PING every `pingMs` tells whether the Sentinel still
  * answers (for fencing); a connection that stays silent is dropped and made
  * again.
+ *
+ * It subscribes to WATCH_CHANNELS by name, one SUBSCRIBE per channel: an ACL
+ * user without some channel's permission gets NOPERM for exactly that one,
+ * which is reported (onRefused) instead of silently missing its events; the
+ * channels it may read are still subscribed.
  */
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { HostPort } from '../core/address';
+import { describeConnectionError } from '../core/connection-error';
 import { joinHostPort } from '../core/sentinel-view';
+import { WATCH_CHANNELS } from '../core/watch/channels';
 
 export interface SentinelLinkEvents {
   /** A message on a Sentinel event channel. `at`: epoch ms when it arrived. */
@@ -18,11 +25,13 @@ export interface SentinelLinkEvents {
   onSubscribed: (sentinel: string, at: number) => void;
   /** Lost the connection (will retry). */
   onDown: (sentinel: string, reason: string) => void;
+  /** Some subscriptions were refused (NOPERM): the ACL rules missing (`&+odown`, `+subscribe`) and Sentinel's words. Once per change. */
+  onRefused: (sentinel: string, missing: string[], error: string) => void;
 }
 
 export interface SentinelLinkOptions {
-  username?: string;
-  password?: string;
+  /** From clientOptions(config, 'sentinel', address): credentials and TLS. */
+  connection: RedisOptions;
   pingMs: number;
 }
 
@@ -35,32 +44,34 @@ export class SentinelLink {
   private pingInFlight = false;
   private closed = false;
   private up = false;
+  private lastError = '';
+  private refused = '';
 
   constructor(address: HostPort, private readonly o: SentinelLinkOptions, private readonly ev: SentinelLinkEvents) {
     this.name = joinHostPort(address.host, address.port);
     this.client = new Redis({
-      host: address.host,
-      port: address.port,
-      ...(o.username ? { username: o.username } : {}),
-      ...(o.password ? { password: o.password } : {}),
-      lazyConnect: true,
+      ...o.connection,
       connectTimeout: 1000,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       autoResubscribe: false, // we resubscribe ourselves on 'ready', to know when it is done
       keepAlive: 1000,
-      enableReadyCheck: false,
-      disableClientInfo: true,
       // 20, 40, 80 ... 1000 ms between attempts
       retryStrategy: (times) => Math.min(20 * 2 ** Math.min(times, 6), 1000),
     });
-    this.client.on('error', () => {}); // reported through onDown
+    const tls = o.connection.tls !== undefined;
+    // reported through onDown: a refused certificate or password says so, not just "connection closed"
+    this.client.on('error', (e: NodeJS.ErrnoException) => {
+      const why = describeConnectionError(e, 'sentinel', tls);
+      if (!this.up && why !== this.lastError) this.ev.onDown(this.name, why);
+      this.lastError = why;
+    });
     this.client.on('ready', () => void this.subscribe());
     this.client.on('close', () => {
-      if (this.up) this.ev.onDown(this.name, 'connection closed');
+      if (this.up) this.ev.onDown(this.name, `connection closed${this.lastError ? ` (${this.lastError})` : ''}`);
       this.up = false;
     });
-    this.client.on('pmessage', (_p: string, channel: string, message: string) => {
+    this.client.on('message', (channel: string, message: string) => {
       this.lastOkAt = Date.now();
       this.ev.onMessage(this.name, channel, message, this.lastOkAt);
     });
@@ -72,15 +83,26 @@ export class SentinelLink {
   }
 
   private async subscribe(): Promise<void> {
-    try {
-      await this.client.psubscribe('*');
-      this.lastOkAt = Date.now();
-      this.up = true;
-      this.ev.onSubscribed(this.name, this.lastOkAt);
-    } catch (e) {
-      this.ev.onDown(this.name, `subscribe failed: ${(e as Error).message}`);
+    // One SUBSCRIBE per channel, pipelined: a NOPERM names its channel.
+    const results = await Promise.all(WATCH_CHANNELS.map((c) => this.client.subscribe(c).then(() => null, (e: Error) => ({ channel: c, error: e.message }))));
+    const failed = results.filter((r) => r !== null);
+    const denied = failed.filter((r) => /NOPERM/.test(r.error));
+    if (failed.length > denied.length) {
+      this.ev.onDown(this.name, `subscribe failed: ${failed.find((r) => !/NOPERM/.test(r.error))!.error}`);
       this.client.disconnect(true);
+      return;
     }
+    this.lastOkAt = Date.now();
+    this.lastError = '';
+    this.up = true;
+    // Without the subscribe command every channel is refused: name the command.
+    const missing = denied.length === 0 ? [] : denied.every((d) => /'subscribe' command/i.test(d.error)) ? ['+subscribe'] : denied.map((d) => `&${d.channel}`);
+    const key = missing.join(' ');
+    if (key !== this.refused) {
+      this.refused = key;
+      if (missing.length > 0) this.ev.onRefused(this.name, missing, denied[0]!.error);
+    }
+    this.ev.onSubscribed(this.name, this.lastOkAt);
   }
 
   private async ping(): Promise<void> {

@@ -1,68 +1,16 @@
-/** Asking Sentinels where a master is (ioredis). One short-lived connection per Sentinel, all in parallel. */
-import Redis from 'ioredis';
+/** Asking Sentinels where a master is (ioredis). One short-lived connection per Sentinel, all in parallel (withClient: options from the config, our own deadline). */
 import type { Config } from '../core/config';
+import { pairs, withClient } from './redis-client';
 import { normalizeIp, isIp } from '../core/address';
 import { agree, joinHostPort, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
 
-/**
- * One exchange with one Sentinel on a fresh connection, under our own
- * deadline over the whole of it: a stopped or overloaded Sentinel accepts the
- * TCP connection and then says nothing, and ioredis alone took three times
- * the timeout to give up on it (measured in the lab).
- */
-async function withSentinel<T>(config: Config, sentinel: { host: string; port: number }, timeoutMs: number, query: (c: Redis) => Promise<T>, onTimeout: () => T): Promise<T> {
-  const client = new Redis({
-    host: sentinel.host,
-    port: sentinel.port,
-    ...(config.sentinel.username ? { username: config.sentinel.username } : {}),
-    ...(config.sentinel.password ? { password: config.sentinel.password } : {}),
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    // one query per connection: no INFO ready check, no CLIENT SETINFO round trips
-    enableReadyCheck: false,
-    disableClientInfo: true,
-  });
-  client.on('error', () => {}); // reported through the answer
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(onTimeout()), timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      (async () => {
-        await client.connect();
-        return query(client);
-      })(),
-      deadline,
-    ]);
-  } finally {
-    clearTimeout(timer);
-    client.disconnect();
-  }
-}
-
 export async function askSentinel(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<SentinelAnswer> {
   const name = joinHostPort(sentinel.host, sentinel.port);
-  return withSentinel(
-    config,
-    sentinel,
-    timeoutMs,
-    async (client): Promise<SentinelAnswer> => {
-      try {
-        const reply = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string] | null;
-        if (!reply) return { sentinel: name, master: null, error: `does not monitor ${masterName}` };
-        const [host, port] = reply;
-        return { sentinel: name, master: joinHostPort(isIp(host) ? normalizeIp(host) : host, port) };
-      } catch (e) {
-        return { sentinel: name, master: null, error: (e as Error).message };
-      }
-    },
-    () => ({ sentinel: name, master: null, error: `no answer within ${timeoutMs} ms` }),
-  ).catch((e: Error) => ({ sentinel: name, master: null, error: e.message }));
+  const r = await withClient(config, 'sentinel', sentinel, timeoutMs, async (client) => (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string] | null);
+  if (!r.ok) return { sentinel: name, master: null, error: r.error };
+  if (!r.value) return { sentinel: name, master: null, error: `does not monitor ${masterName}` };
+  const [host, port] = r.value;
+  return { sentinel: name, master: joinHostPort(isIp(host) ? normalizeIp(host) : host, port) };
 }
 
 export interface AskOptions {
@@ -100,18 +48,9 @@ export interface MasterTimings {
 }
 
 export async function askMasterTimings(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<MasterTimings | null> {
-  return withSentinel(
-    config,
-    sentinel,
-    timeoutMs,
-    async (client) => {
-      const reply = (await client.call('SENTINEL', 'MASTER', masterName)) as string[];
-      const fields = new Map<string, string>();
-      for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
-      const downAfterMs = Number(fields.get('down-after-milliseconds'));
-      const failoverTimeoutMs = Number(fields.get('failover-timeout'));
-      return Number.isFinite(downAfterMs) && downAfterMs > 0 && Number.isFinite(failoverTimeoutMs) && failoverTimeoutMs > 0 ? { downAfterMs, failoverTimeoutMs } : null;
-    },
-    () => null,
-  ).catch(() => null);
+  const r = await withClient(config, 'sentinel', sentinel, timeoutMs, async (client) => pairs(await client.call('SENTINEL', 'MASTER', masterName)));
+  if (!r.ok) return null;
+  const downAfterMs = Number(r.value['down-after-milliseconds']);
+  const failoverTimeoutMs = Number(r.value['failover-timeout']);
+  return Number.isFinite(downAfterMs) && downAfterMs > 0 && Number.isFinite(failoverTimeoutMs) && failoverTimeoutMs > 0 ? { downAfterMs, failoverTimeoutMs } : null;
 }

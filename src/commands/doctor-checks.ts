@@ -30,6 +30,13 @@ import { joinHostPort } from '../core/sentinel-view';
 import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writableError } from '../adapters/host';
 import { configGet, role } from '../adapters/redis-client';
 import { run } from '../adapters/run';
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { judgeSentinelUnit, SENTINEL_UNIT, UNIT_PROPERTIES } from '../core/sentinel-unit';
+import { resolveTool } from '../adapters/system';
+import { judgeAcl } from '../core/acl';
+import { loadTls } from '../adapters/connection';
+import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import { watchPid } from '../adapters/watch-pid';
 
 export interface DoctorContext {
@@ -180,7 +187,7 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
       out.push(warn(`redis (${m.name})`, 'this host has no address to reach its Redis on', 'check the interfaces'));
       continue;
     }
-    const r = await role(target.host, target.port, config.redis);
+    const r = await role(config, target);
     out.push(
       r.ok
         ? pass(`redis ${target.text} (${m.name})`, `answers ROLE: ${r.value}`)
@@ -190,7 +197,7 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
       out.push(judgeRedisListen(at.port, m.vip.address, listening));
       continue;
     }
-    const bind = await configGet(target.host, target.port, config.redis, 'bind');
+    const bind = await configGet(config, target, 'bind');
     out.push(
       bind.ok
         ? judgeRedisListen(at.port, m.vip.address, bindAddresses(bind.value))
@@ -207,5 +214,54 @@ export async function checkWritable(ctx: DoctorContext): Promise<CheckResult[]> 
   return out;
 }
 
+/** The TLS files the config names can be read and are PEM (they are read when a command connects, so only here before then). */
+export async function checkTlsFiles(ctx: DoctorContext): Promise<CheckResult[]> {
+  const config = ctx.config;
+  if (!config || (!config.sentinel.tls && !config.redis.tls)) return [];
+  const sides = ['sentinel', 'redis'].filter((s) => config[s as 'sentinel' | 'redis'].tls).map((s) => `${s}.tls`);
+  try {
+    loadTls(config);
+    return [pass('tls files', `${sides.join(', ')}: every file named reads as PEM`)];
+  } catch (e) {
+    return [fail('tls files', (e as Error).message, 'point the key at a readable PEM file (root reads it; the user Sentinel runs the hook as does not need it)')];
+  }
+}
+
+/** The config's Sentinel user may run every command and read every channel vipctl uses (tried on each Sentinel, NOPERM reported by rule). */
+export async function checkSentinelAcl(ctx: DoctorContext): Promise<CheckResult[]> {
+  const config = ctx.config;
+  if (!config) return [];
+  const master = [...config.masters.keys()][0]!;
+  const password = config.sentinel.password;
+  const passwordRule = password ? `#${createHash('sha256').update(password).digest('hex')}` : '>CHOOSE-A-PASSWORD';
+  const results = await Promise.all(
+    config.sentinel.addresses.map(async (s) => {
+      const r = await probeSentinelAcl(config, s, master);
+      // unreachable or refused: the sentinel check above says why
+      return r.ok ? [judgeAcl(joinHostPort(s.host, s.port), config.sentinel.username, passwordRule, r.value)] : [];
+    }),
+  );
+  return results.flat();
+}
+
+/** Debian's redis-sentinel.service (where systemd runs) lets a Node hook run: exec paths, capabilities, JIT, sockets, system calls, writable dirs. */
+export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult[]> {
+  const tool = (name: string): string[] => {
+    try {
+      return [resolveTool(name)];
+    } catch {
+      return []; // the ip/arping checks say so
+    }
+  };
+  const node = findOnPath('node', DEFAULT_SENTINEL_PATH);
+  const needs = {
+    execs: ['/usr/bin/env', ...(node ? [node] : []), dirname(dirname(ctx.ourBin)), ...tool('ip'), ...tool('arping')],
+    writes: ctx.config ? [...(ctx.config.log.file ? [dirname(ctx.config.log.file)] : []), ctx.config.runDir] : [],
+  };
+  const r = await run(['systemctl', 'show', SENTINEL_UNIT, '-p', UNIT_PROPERTIES.join(',')]);
+  const show = r.exitCode === 0 && !r.failedToStart ? { ok: true as const, text: r.stdout } : { ok: false as const, error: r.failedToStart ?? (r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`) };
+  return [judgeSentinelUnit(show, needs)];
+}
+
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkInterfaces, checkSentinels, checkSentinelEnvironment, checkLocalRedis, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkWritable];

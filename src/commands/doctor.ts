@@ -39,8 +39,7 @@ export async function doctorContext(explicitConfig: string | undefined): Promise
       const key = `${s.host}:${s.port}/${master}`;
       let p = replies.get(key);
       if (!p) {
-        const auth = config?.sentinel ?? {};
-        p = sentinelMaster(s.host, s.port, auth, master).then((r): SentinelReply => (r.ok ? { ok: true, fields: r.value } : { ok: false, error: r.error }));
+        p = (config ? sentinelMaster(config, s, master) : Promise.resolve({ ok: false as const, error: 'no config' })).then((r): SentinelReply => (r.ok ? { ok: true, fields: r.value } : { ok: false, error: r.error }));
         replies.set(key, p);
       }
       return p;

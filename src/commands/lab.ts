@@ -2,6 +2,7 @@
 import { VipctlError } from '../core/errors';
 import { DEFAULT_LAB_DIR, Lab, type FailoverKind, type LabMode } from '../lab/lab';
 import { ensureLabPrereqs } from '../lab/prereqs';
+import { redisCliTlsArgs } from '../lab/tls';
 import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT } from '../lab/topology';
 
 export interface LabCommandOptions {
@@ -16,15 +17,16 @@ export function say(json: boolean | undefined, started = performance.now()): (li
   return (line) => (json ? process.stderr : process.stdout).write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 }
 
-export async function labUp(o: LabCommandOptions & { mode?: LabMode }): Promise<number> {
+export async function labUp(o: LabCommandOptions & { mode?: LabMode; tls?: boolean }): Promise<number> {
   const out = say(o.json);
   await ensureLabPrereqs(out);
-  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', progress: out });
+  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', tls: o.tls === true, progress: out });
   const t = lab.topo;
+  const tls = lab.tlsDir ? ` ${redisCliTlsArgs(lab.tlsDir).join(' ')}` : '';
   const c = t.client.ns;
   out(`lab ${lab.id} is up (state in ${lab.dir}). Try:`);
-  out(`  ip netns exec ${c} redis-cli -h ${t.vip} -p ${REDIS_PORT} --pass ${LAB_REDIS_PASSWORD} --no-auth-warning INFO replication   # through the VIP`);
-  out(`  ip netns exec ${c} redis-cli -h ${t.nodes[0]!.ip} -p ${SENTINEL_PORT} --pass ${LAB_SENTINEL_PASSWORD} --no-auth-warning SENTINEL GET-MASTER-ADDR-BY-NAME ${LAB_MASTER_NAME}`);
+  out(`  ip netns exec ${c} redis-cli${tls} -h ${t.vip} -p ${REDIS_PORT} --pass ${LAB_REDIS_PASSWORD} --no-auth-warning INFO replication   # through the VIP`);
+  out(`  ip netns exec ${c} redis-cli${tls} -h ${t.nodes[0]!.ip} -p ${SENTINEL_PORT} --pass ${LAB_SENTINEL_PASSWORD} --no-auth-warning SENTINEL GET-MASTER-ADDR-BY-NAME ${LAB_MASTER_NAME}`);
   const n1 = t.nodes[0]!;
   const env = Object.entries(lab.nodeEnv(n1)).map(([k, v]) => `${k}=${v}`).join(' ');
   out(`  ip netns exec ${n1.ns} env ${env} ${lab.hookPath} reconcile --dry-run`);
@@ -73,7 +75,7 @@ export async function labHeal(o: LabCommandOptions): Promise<number> {
   return 0;
 }
 
-export async function labDemo(o: LabCommandOptions & { kind?: FailoverKind; mode?: LabMode; compare?: boolean }): Promise<number> {
+export async function labDemo(o: LabCommandOptions & { kind?: FailoverKind; mode?: LabMode; compare?: boolean; tls?: boolean }): Promise<number> {
   const out = say(o.json);
   const kind = o.kind ?? 'sigkill';
   await ensureLabPrereqs(out);
@@ -99,13 +101,13 @@ export async function labDemo(o: LabCommandOptions & { kind?: FailoverKind; mode
     else process.stdout.write(`${[...runs.flatMap((t) => [...formatTimeline(t), '']), ...formatComparison(runs)].join('\n')}\n`);
     return 0;
   }
-  const timeline = await runDemo({ id, baseDir, kind, mode: o.mode ?? 'watch', progress: out });
+  const timeline = await runDemo({ id, baseDir, kind, mode: o.mode ?? 'watch', tls: o.tls === true, progress: out });
   if (o.json) process.stdout.write(`${JSON.stringify(timeline)}\n`);
   else process.stdout.write(`${formatTimeline(timeline).join('\n')}\n`);
   return 0;
 }
 
-export async function labProbe(o: { sentinels: string; vip: string; port: string; every: string; roles?: string }): Promise<number> {
+export async function labProbe(o: { sentinels: string; vip: string; port: string; every: string; roles?: string; tls?: string }): Promise<number> {
   const { runProbe } = await import('../lab/probe');
   const stop = await runProbe({
     sentinels: o.sentinels.split(','),
@@ -113,6 +115,7 @@ export async function labProbe(o: { sentinels: string; vip: string; port: string
     port: Number(o.port),
     everyMs: Number(o.every),
     roles: o.roles ? o.roles.split(',') : [],
+    ...(o.tls ? { tlsDir: o.tls } : {}),
     emit: (e) => process.stdout.write(`${JSON.stringify(e)}\n`),
   });
   await new Promise<void>((resolve) => {

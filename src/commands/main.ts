@@ -56,7 +56,9 @@ export async function runMain(args: readonly string[]): Promise<number> {
   const withConfig = async () => {
     const { loadConfigFile } = await import('../adapters/config-file');
     const { createLogger, logConfigWarnings } = await import('../adapters/log');
+    const { loadTls } = await import('../adapters/connection');
     const { config, warnings } = loadConfigFile(program.opts<{ config?: string }>().config);
+    loadTls(config); // these commands ask the Sentinels: a TLS file problem is exit 2 here
     const { logger } = createLogger(config.log);
     logConfigWarnings(logger, warnings);
     return { config, logger };
@@ -112,7 +114,9 @@ export async function runMain(args: readonly string[]): Promise<number> {
       .option('--json', 'one JSON object on stdout')
       .action(async (o: { json?: boolean }) => {
         const { loadConfig } = await import('../adapters/config-file');
+        const { loadTls } = await import('../adapters/connection');
         const config = loadConfig(program.opts<{ config?: string }>().config);
+        loadTls(config);
         code = await (await import('./status')).statusCommand(config, o);
       }),
     'vipctl status',
@@ -143,10 +147,11 @@ export async function runMain(args: readonly string[]): Promise<number> {
   example(lab, 'vipctl lab demo', 'vipctl lab up --id mine && vipctl lab status --id mine && vipctl lab down --id mine');
   labOpts(lab.command('up').description('build the lab and leave it running'))
     .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
+    .option('--tls', 'TLS-only Redis and Sentinels (certificates made with openssl in the lab dir)')
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });
-  example(lab.commands.at(-1)!, 'vipctl lab up --id mine --mode none');
+  example(lab.commands.at(-1)!, 'vipctl lab up --id mine --mode none', 'vipctl lab up --id mine --tls');
   example(
     labOpts(lab.command('status').description('who holds the VIP on every node, what each Sentinel says, each role (read-only)')).action(async (o) => {
       code = await (await import('./lab')).labStatusCommand(o);
@@ -176,6 +181,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .addOption(new Option('--kind <kind>', 'how to disturb the master').choices(FAILOVER_KINDS).default('sigkill'))
     .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
     .option('--compare', 'the same failover with the hook, then with the watcher, side by side')
+    .option('--tls', 'TLS-only Redis and Sentinels')
     .action(async (o) => {
       code = await (await import('./lab')).labDemo(o);
     });
@@ -187,6 +193,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .option('--port <port>', 'Redis port', '6379')
     .option('--every <ms>', 'write interval', '10')
     .option('--roles <list>', 'node addresses to poll with ROLE')
+    .option('--tls <dir>', "the lab's TLS directory (lab up --tls)")
     .action(async (o) => {
       code = await (await import('./lab')).labProbe(o);
     });

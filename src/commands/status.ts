@@ -32,7 +32,7 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
   const masterIsHere = view.master !== null && local.has(masterHost(view.master));
   const onIface = links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
   const target = localRedisTarget(view.master, view.answers, local, onIface);
-  const r = target ? await role(target.host, target.port, config.redis) : null;
+  const r = target ? await role(config, target) : null;
   const localIsMaster = r?.ok ? r.value === 'master' : null;
   const v = verdictOf({ sentinelMaster: view.master, masterIsHere, boundHere: bound.length > 0, localIsMaster });
   const ownMacs = new Set(links.map((l) => l.mac?.toLowerCase()));

@@ -12,6 +12,7 @@ import { DEFAULT_FAILOVER_TIMEOUT_MS } from '../core/watch/fence';
 import { masterHost } from '../core/sentinel-view';
 import { askSentinels, type MasterTimings } from '../adapters/sentinel';
 import { pollRole, type RolePoller } from '../adapters/redis-role';
+import { clientOptions } from '../adapters/connection';
 import type { WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
 import { readLinks } from '../adapters/ip';
@@ -157,8 +158,7 @@ export class MasterWatch {
     this.poller = pollRole(
       { host: masterHost(address), port },
       {
-        ...(cfg.redis.username ? { username: cfg.redis.username } : {}),
-        ...(cfg.redis.password ? { password: cfg.redis.password } : {}),
+        connection: clientOptions(cfg, 'redis', { host: masterHost(address), port }),
         everyMs: cfg.watch.rolePollMs,
         until,
         onMaster: (t, connections) => {

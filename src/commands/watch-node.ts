@@ -10,6 +10,7 @@ import { fenceAfter, fenced } from '../core/watch/fence';
 import { localAddresses } from '../core/local';
 import { joinHostPort } from '../core/sentinel-view';
 import { SentinelLink } from '../adapters/sentinel-events';
+import { clientOptions } from '../adapters/connection';
 import { askMasterTimings } from '../adapters/sentinel';
 import { readLinks } from '../adapters/ip';
 import { startMetrics, type WatchMetrics } from '../adapters/metrics';
@@ -61,7 +62,7 @@ export class WatchNode {
     }
     this.links = cfg.sentinel.addresses.map(
       (a) =>
-        new SentinelLink(a, { ...(cfg.sentinel.username ? { username: cfg.sentinel.username } : {}), ...(cfg.sentinel.password ? { password: cfg.sentinel.password } : {}), pingMs: cfg.watch.sentinelPingMs }, {
+        new SentinelLink(a, { connection: clientOptions(cfg, 'sentinel', a), pingMs: cfg.watch.sentinelPingMs }, {
           onMessage: (s, channel, message, at) => this.onMessage(s, channel, message, at),
           onSubscribed: (s, at) => {
             this.logger.info({ event: 'sentinel-up', sentinel: s }, `subscribed to sentinel ${s}`);
@@ -69,6 +70,13 @@ export class WatchNode {
             for (const mw of this.masters.values()) mw.trigger({ name: `subscribed ${s}`, at, ask: true });
           },
           onDown: (s, reason) => this.logger.warn({ event: 'sentinel-down', sentinel: s, reason }, `sentinel ${s}: ${reason}; reconnecting`),
+          onRefused: (s, missing, error) => {
+            const user = cfg.sentinel.username ?? 'default';
+            this.logger.error(
+              { event: 'sentinel-acl', sentinel: s, user, missing, error, fix: `ACL SETUSER ${user} ${missing.join(' ')}` },
+              `sentinel ${s}: user ${user} may not subscribe (${missing.join(' ')} missing: ${error}); watch misses those events and acts on its ${cfg.watch.intervalMs} ms passes only; fix on every Sentinel: ACL SETUSER ${user} ${missing.join(' ')} (vipctl doctor prints the whole user line)`,
+            );
+          },
         }),
     );
     this.logger.info(

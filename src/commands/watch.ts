@@ -6,6 +6,7 @@
  */
 import type { Config } from '../core/config';
 import { loadConfig } from '../adapters/config-file';
+import { loadTls } from '../adapters/connection';
 import { createLogger, type Logger } from '../adapters/log';
 import { removeWatchPid, writeWatchPid } from '../adapters/pid-file';
 import { logFailure } from './failure';
@@ -18,6 +19,7 @@ export interface WatchOptions {
 
 export async function watchCommand(o: WatchOptions): Promise<number> {
   let config: Config = loadConfig(o.config);
+  loadTls(config);
   let logger: Logger = createLogger(config.log, { cmd: 'watch' }).logger;
   let runDir = config.runDir;
   writeWatchPid(runDir);
@@ -48,6 +50,7 @@ export async function watchCommand(o: WatchOptions): Promise<number> {
         let next: Config;
         try {
           next = loadConfig(o.config);
+          loadTls(next); // fresh files: a renewed certificate is picked up by SIGHUP
         } catch (e) {
           logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'SIGHUP reload; keeping the running config' } });
           return;

@@ -29,12 +29,24 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 const ABSOLUTE_PATH_MESSAGE = 'must be an absolute path (start with /)';
 const absolutePath = () => z.string().check(z.regex(/^\/[^\0]*$/, ABSOLUTE_PATH_MESSAGE));
 const intIn = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+// TLS towards Sentinel or Redis: the section's presence turns TLS on; every file is PEM, by absolute path.
+// The files are read when a command first connects (src/adapters/connection.ts), never by the hook.
+const tlsSection = () =>
+  z.optional(
+    z.strictObject({
+      ca: z.optional(absolutePath()),
+      cert: z.optional(absolutePath()),
+      key: z.optional(absolutePath()),
+      serverName: z.optional(z.string().check(z.regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a DNS name (the name in the server certificate)'))),
+    }),
+  );
 
 const schema = z.strictObject({
   sentinel: z.strictObject({
     addresses: z.array(hostPort).check(z.minLength(1, 'needs at least one Sentinel')),
     password: z.optional(nonEmpty()),
     username: z.optional(nonEmpty()),
+    tls: tlsSection(),
   }),
   masters: z
     .record(masterName, z.strictObject({ vip: cidr, interface: z.optional(ifname) }))
@@ -58,7 +70,7 @@ const schema = z.strictObject({
   runDir: z._default(absolutePath(), '/run/vipctl'),
   lockTimeoutMs: z._default(intIn(0, 55_000), 10_000),
   // The data Redis on this host, read with ROLE by watch and status.
-  redis: z.prefault(z.strictObject({ password: z.optional(nonEmpty()), username: z.optional(nonEmpty()) }), {}),
+  redis: z.prefault(z.strictObject({ password: z.optional(nonEmpty()), username: z.optional(nonEmpty()), tls: tlsSection() }), {}),
   watch: z.prefault(
     z.strictObject({
       intervalMs: z._default(intIn(50, 600_000), 1000),
@@ -85,14 +97,29 @@ export interface MasterConfig {
   interface?: string;
 }
 
+/** TLS settings of one side (Sentinel or Redis): file paths, not contents. */
+export interface TlsConfig {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  serverName?: string;
+}
+
+/** How to reach one side: credentials, and TLS when configured. */
+export interface ConnectionConfig {
+  password?: string;
+  username?: string;
+  tls?: TlsConfig;
+}
+
 export interface Config {
-  sentinel: { addresses: HostPort[]; password?: string; username?: string };
+  sentinel: { addresses: HostPort[] } & ConnectionConfig;
   masters: Map<string, MasterConfig>;
   announce: RawConfig['announce'];
   log: RawConfig['log'];
   runDir: string;
   lockTimeoutMs: number;
-  redis: { password?: string; username?: string };
+  redis: ConnectionConfig;
   watch: { intervalMs: number; fenceAfterMs: 'auto' | number; rolePollMs: number; sentinelPingMs: number; queryTimeoutMs: number };
   /** Prometheus endpoint while `watch` runs; null when not configured. */
   metrics: { listen: HostPort } | null;
@@ -161,6 +188,10 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
   // The environment's overrides obey the same rule as the keys they override.
   if (env.VIPCTL_RUN_DIR && !env.VIPCTL_RUN_DIR.startsWith('/')) problems.push(`runDir: $VIPCTL_RUN_DIR ${JSON.stringify(env.VIPCTL_RUN_DIR)} ${ABSOLUTE_PATH_MESSAGE}`);
   if (env.VIPCTL_LOG_FILE && !env.VIPCTL_LOG_FILE.startsWith('/')) problems.push(`log.file: $VIPCTL_LOG_FILE ${JSON.stringify(env.VIPCTL_LOG_FILE)} ${ABSOLUTE_PATH_MESSAGE}`);
+  for (const side of ['sentinel', 'redis'] as const) {
+    const tls = raw[side].tls;
+    if (tls && (tls.cert === undefined) !== (tls.key === undefined)) problems.push(`${side}.tls.${tls.cert === undefined ? 'cert' : 'key'}: required with ${side}.tls.${tls.cert === undefined ? 'key' : 'cert'} (a client certificate needs its key, and the key its certificate)`);
+  }
   if (problems.length > 0) throw configError(source, problems);
 
   const password = env.VIPCTL_SENTINEL_PASSWORD || raw.sentinel.password;
@@ -170,13 +201,14 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
       addresses: sentinels,
       ...(password ? { password } : {}),
       ...(raw.sentinel.username ? { username: raw.sentinel.username } : {}),
+      ...(raw.sentinel.tls ? { tls: raw.sentinel.tls } : {}),
     },
     masters,
     announce: raw.announce,
     log: { ...raw.log, file: env.VIPCTL_LOG_FILE !== undefined ? env.VIPCTL_LOG_FILE || null : raw.log.file },
     runDir: env.VIPCTL_RUN_DIR || raw.runDir,
     lockTimeoutMs: raw.lockTimeoutMs,
-    redis: { ...(redisPassword ? { password: redisPassword } : {}), ...(raw.redis.username ? { username: raw.redis.username } : {}) },
+    redis: { ...(redisPassword ? { password: redisPassword } : {}), ...(raw.redis.username ? { username: raw.redis.username } : {}), ...(raw.redis.tls ? { tls: raw.redis.tls } : {}) },
     watch: raw.watch,
     metrics: raw.metrics ? { listen: parseHostPort(raw.metrics.listen)! } : null,
   };

@@ -16,6 +16,8 @@ export interface CheckResult {
   detail: string;
   /** How to fix it; set for every warn and fail. */
   fix?: string;
+  /** Something to keep (printed under the line), e.g. the ACL user line. */
+  note?: string;
 }
 
 export const pass = (check: string, detail: string): CheckResult => ({ check, status: 'pass', detail });
@@ -83,6 +85,9 @@ export function judgeSentinel(sentinel: string, master: string, reply: SentinelR
   if (reply.ok) return pass(check, `reachable, monitors ${master} at ${reply.fields.ip}:${reply.fields.port} (flags ${reply.fields.flags ?? '?'})`);
   const e = reply.error;
   if (/no such master/i.test(e)) return fail(check, `reachable but does not monitor ${master}`, `sentinel monitor ${master} <ip> <port> <quorum> in its sentinel.conf, or fix the name in the config`);
+  // TLS failures come described (core/connection-error): what went wrong, then "; " and the fix
+  if (/^TLS: /.test(e)) return fail(check, e.slice(0, e.lastIndexOf('; ')), e.slice(e.lastIndexOf('; ') + 2));
+  if (/^sentinel\.tls\./.test(e)) return fail(check, e, 'fix the file the key names (see the tls files check)');
   if (/NOAUTH|WRONGPASS|invalid password|invalid username|AUTH/i.test(e)) return fail(check, `authentication failed: ${e}`, 'set sentinel.password (or $VIPCTL_SENTINEL_PASSWORD) and sentinel.username to what Sentinel expects');
   return fail(check, `unreachable: ${e}`, `start that Sentinel, or fix sentinel.addresses; check the firewall for its port`);
 }
@@ -189,6 +194,7 @@ export function formatDoctor(results: readonly CheckResult[], colour = false): s
   results.forEach((r, i) => {
     out.push(table[i + 1]!);
     if (r.fix) out.push(`        fix: ${r.fix}`);
+    if (r.note) out.push(`        note: ${r.note}`);
   });
   const n = (s: CheckStatus): number => results.filter((r) => r.status === s).length;
   out.push('', `${n('pass')} passed, ${n('warn')} warning(s), ${paint(`${n('fail')} failed`, n('fail') ? 'red' : undefined, colour)}`);

@@ -29,7 +29,7 @@ export function startProbe(lab: Lab, say: (s: string) => void): Promise<Probe> {
   const t = lab.topo;
   const child = spawn('ip', ['netns', 'exec', t.client.ns, process.execPath, lab.hookPath, 'lab', 'probe',
     '--sentinels', t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(','), '--vip', t.vip, '--port', String(REDIS_PORT), '--every', '10',
-    '--roles', t.nodes.map((n) => n.ip).join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    '--roles', t.nodes.map((n) => n.ip).join(','), ...(lab.tlsDir ? ['--tls', lab.tlsDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const events: ProbeEvent[] = [];
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return new Promise((resolve, reject) => {

@@ -1,6 +1,13 @@
 /** Config files the lab writes for each node: redis.conf, sentinel.conf, and the one vipctl.yaml shared by all. */
+import { aclUserLine } from '../core/acl';
 import type { LabHost, Topology } from './topology';
-import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
+import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SENTINEL_USER, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
+import { tlsConfLines, tlsYaml } from './tls';
+
+/** `lab up --tls`: the directory of the lab's certificates (src/lab/tls.ts); null: plain TCP. */
+export interface LabFileOptions {
+  tlsDir?: string | null;
+}
 
 export interface LabTimings {
   downAfterMs: number;
@@ -9,9 +16,9 @@ export interface LabTimings {
 
 export const DEFAULT_TIMINGS: LabTimings = { downAfterMs: 1000, failoverTimeoutMs: 10_000 };
 
-export function redisConf(node: LabHost, master: LabHost, dir: string): string {
+export function redisConf(node: LabHost, master: LabHost, dir: string, o: LabFileOptions = {}): string {
   return [
-    `port ${REDIS_PORT}`,
+    ...(o.tlsDir ? tlsConfLines(o.tlsDir, node, REDIS_PORT) : [`port ${REDIS_PORT}`]),
     // 0.0.0.0 so that Redis answers on the VIP as well (vipctl doctor checks this).
     'bind 0.0.0.0',
     'protected-mode no',
@@ -29,9 +36,9 @@ export function redisConf(node: LabHost, master: LabHost, dir: string): string {
   ].join('\n');
 }
 
-export function sentinelConf(master: LabHost, dir: string, hookPath: string | null, timings: LabTimings): string {
+export function sentinelConf(master: LabHost, dir: string, hookPath: string | null, timings: LabTimings, o: LabFileOptions & { node?: LabHost } = {}): string {
   return [
-    `port ${SENTINEL_PORT}`,
+    ...(o.tlsDir && o.node ? tlsConfLines(o.tlsDir, o.node, SENTINEL_PORT) : [`port ${SENTINEL_PORT}`]),
     'bind 0.0.0.0',
     'protected-mode no',
     'daemonize no',
@@ -45,20 +52,25 @@ export function sentinelConf(master: LabHost, dir: string, hookPath: string | nu
     // Clients and the other Sentinels must authenticate to this one.
     `requirepass ${LAB_SENTINEL_PASSWORD}`,
     `sentinel sentinel-pass ${LAB_SENTINEL_PASSWORD}`,
+    // vipctl's least-privilege user (the line vipctl doctor prints): every lab runs vipctl with it
+    aclUserLine(LAB_SENTINEL_USER, `>${LAB_SENTINEL_PASSWORD}`),
     ...(hookPath ? [`sentinel client-reconfig-script ${LAB_MASTER_NAME} ${hookPath}`] : []),
     'sentinel deny-scripts-reconfig yes',
     '',
   ].join('\n');
 }
 
-export function vipctlYaml(t: Topology): string {
+export function vipctlYaml(t: Topology, o: LabFileOptions = {}): string {
   return [
     '# One file for every node of the lab: vipctl finds the local addresses itself.',
     'sentinel:',
     `  addresses: [${t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(', ')}]`,
+    `  username: ${LAB_SENTINEL_USER}`,
     `  password: ${LAB_SENTINEL_PASSWORD}`,
+    ...(o.tlsDir ? tlsYaml(o.tlsDir) : []),
     'redis:',
     `  password: ${LAB_REDIS_PASSWORD}`,
+    ...(o.tlsDir ? tlsYaml(o.tlsDir) : []),
     'masters:',
     `  ${LAB_MASTER_NAME}:`,
     `    vip: ${t.vip}/${LAB_SUBNET_PREFIX}`,

@@ -14,6 +14,7 @@ import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
 import { processState, running, startTime } from '../adapters/proc';
 import { bashHookScript, DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
+import { makeLabCerts, redisCliTlsArgs } from './tls';
 import { createLabDir, listLabIds, readLabState, writeLabState, type LabProcess, type LabState } from './state';
 import { allNamespaces, LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
 
@@ -29,6 +30,8 @@ export interface LabOptions {
   /** What keeps the VIP on the master (see LAB_MODES); default `watch`. */
   mode?: LabMode;
   timings?: LabTimings;
+  /** TLS-only Redis and Sentinels, certificates made at start-up (src/lab/tls.ts). */
+  tls?: boolean;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
 }
@@ -94,6 +97,11 @@ export class Lab {
     return this.state.mode;
   }
 
+  /** Where `lab up --tls` keeps its certificates; null for a plain lab. */
+  get tlsDir(): string | null {
+    return this.state.tls ? join(this.dir, 'tls') : null;
+  }
+
   /** A lab left by `up` (this process or an earlier one), from its state file. */
   static load(id: string, baseDir = DEFAULT_LAB_DIR, progress?: (s: string) => void): Lab {
     // Only state provably our own (src/lab/state.ts): `down` kills and deletes what it names.
@@ -108,7 +116,7 @@ export class Lab {
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
     const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
-    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
       await lab.build(options.timings ?? DEFAULT_TIMINGS);
@@ -174,13 +182,18 @@ export class Lab {
     this.progress(`bridge ${t.bridge} up; hosts ${hosts.map((h) => `${h.name}=${h.ip}`).join(' ')}`);
 
     const master = t.nodes[0]!;
+    const tlsDir = this.tlsDir;
+    if (tlsDir) {
+      await makeLabCerts(tlsDir, t.nodes, t.vip);
+      this.progress(`TLS: a CA, a certificate per node and a client certificate in ${tlsDir}`);
+    }
     // It holds passwords: readable by root only, as vipctl wants it.
-    writeFileSync(this.configPath, vipctlYaml(t), { mode: 0o600 });
+    writeFileSync(this.configPath, vipctlYaml(t, { tlsDir }), { mode: 0o600 });
     for (const n of t.nodes) {
       const d = this.nodeDir(n);
       mkdirSync(join(d, 'run'), { recursive: true, mode: 0o700 });
-      writeFileSync(join(d, 'redis.conf'), redisConf(n, master, d));
-      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(master, d, this.reconfigScript(n), timings));
+      writeFileSync(join(d, 'redis.conf'), redisConf(n, master, d, { tlsDir }));
+      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(master, d, this.reconfigScript(n), timings, { tlsDir, node: n }));
     }
     await Promise.all(t.nodes.map((n) => this.startRedis(n)));
     await Promise.all(t.nodes.map((n) => waitFor(`redis on ${n.name}`, async () => (await this.redisCli(n.ip, REDIS_PORT, ['PING'])).stdout === 'PONG', 10_000)));
@@ -229,9 +242,17 @@ export class Lab {
       case 'hook':
       case 'both':
         // No manual first bind: the same command on every node, each decides for itself.
-        await Promise.all(t.nodes.map((n) => this.vipctl(n, ['reconcile']).then((r) => {
-          if (!ok(r)) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(r)}`);
-        })));
+        // exit 1 is transient (say, a Sentinel slow to answer on a loaded machine): run it again
+        await Promise.all(t.nodes.map(async (n) => {
+          let last: RunResult | null = null;
+          await waitFor(`vipctl reconcile on ${n.name} to succeed`, async () => {
+            last = await this.vipctl(n, ['reconcile']);
+            if (last.exitCode !== 0 && last.exitCode !== 1) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(last)}`);
+            return last.exitCode === 0;
+          }, 15_000, 200).catch((e: Error) => {
+            throw last && !ok(last) ? new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(last)}`) : e;
+          });
+        }));
         if (this.mode === 'both') await Promise.all(t.nodes.map((n) => this.startWatch(n)));
         how = this.mode === 'both' ? 'vipctl reconcile on every node, then vipctl watch' : 'vipctl reconcile on every node';
         break;
@@ -302,7 +323,8 @@ export class Lab {
   /** redis-cli from the client host, authenticated (the password by the port: Sentinel's or Redis's). */
   redisCli(ip: string, port: number, args: string[], timeoutMs = 1000): Promise<RunResult> {
     const password = port === SENTINEL_PORT ? LAB_SENTINEL_PASSWORD : LAB_REDIS_PASSWORD;
-    return this.exec(this.topo.client, ['redis-cli', '-h', ip, '-p', String(port), '--raw', ...args], { timeoutMs, env: { REDISCLI_AUTH: password } });
+    const tls = this.tlsDir ? redisCliTlsArgs(this.tlsDir) : [];
+    return this.exec(this.topo.client, ['redis-cli', ...tls, '-h', ip, '-p', String(port), '--raw', ...args], { timeoutMs, env: { REDISCLI_AUTH: password } });
   }
 
   async sentinelMasterInfo(n: LabHost): Promise<Record<string, string> | null> {

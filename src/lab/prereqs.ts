@@ -13,6 +13,8 @@ export const LAB_TOOLS: ReadonlyArray<{ command: string; pkg: string }> = [
   { command: 'redis-server', pkg: 'redis-server' },
   { command: 'redis-sentinel', pkg: 'redis-sentinel' },
   { command: 'redis-cli', pkg: 'redis-tools' },
+  // certificates for lab up --tls
+  { command: 'openssl', pkg: 'openssl' },
 ];
 
 export function onPath(command: string, path = process.env.PATH ?? ''): boolean {

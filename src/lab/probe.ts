@@ -8,7 +8,9 @@
  * master, acknowledged writes lost), plus counts at the end.
  */
 import Redis from 'ioredis';
+import { readFileSync } from 'node:fs';
 import { countLost } from './lost-writes';
+import { labTlsFiles } from './tls';
 import { LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD } from './topology';
 
 export interface ProbeEvent {
@@ -36,7 +38,16 @@ export interface ProbeOptions {
   /** Node addresses to poll with ROLE (same port as the VIP); empty: none. */
   roles?: string[];
   rolesEveryMs?: number;
+  /** `lab up --tls`: the lab's TLS directory (CA and client certificate). */
+  tlsDir?: string;
   emit: (e: ProbeEvent) => void;
+}
+
+/** TLS options for every connection of the probe, when the lab speaks TLS. */
+function tls(o: ProbeOptions): { tls?: { ca: Buffer; cert: Buffer; key: Buffer } } {
+  if (!o.tlsDir) return {};
+  const f = labTlsFiles(o.tlsDir);
+  return { tls: { ca: readFileSync(f.ca), cert: readFileSync(f.cert), key: readFileSync(f.key) } };
 }
 
 /** Emit role-master whenever a node starts answering ROLE as master (and at start, for the current one). */
@@ -47,6 +58,7 @@ function pollRoles(o: ProbeOptions): () => void {
       host: ip,
       port: o.port,
       password: LAB_REDIS_PASSWORD,
+      ...tls(o),
       lazyConnect: true,
       connectTimeout: 200,
       commandTimeout: 200,
@@ -84,7 +96,7 @@ function pollRoles(o: ProbeOptions): () => void {
 export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
   const subs = o.sentinels.map((s) => {
     const [host, port] = s.split(':');
-    const sub = new Redis({ host: host!, port: Number(port), password: LAB_SENTINEL_PASSWORD, lazyConnect: true, retryStrategy: () => 100 });
+    const sub = new Redis({ host: host!, port: Number(port), password: LAB_SENTINEL_PASSWORD, ...tls(o), lazyConnect: true, retryStrategy: () => 100 });
     sub.on('error', () => {});
     sub.on('pmessage', (_p: string, channel: string, message: string) => o.emit({ t: Date.now(), kind: 'sentinel', channel, from: s, message }));
     return sub;
@@ -98,6 +110,7 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
     host: o.vip,
     port: o.port,
     password: LAB_REDIS_PASSWORD,
+    ...tls(o),
     lazyConnect: true,
     connectTimeout: 200,
     commandTimeout: 200,

@@ -35,6 +35,8 @@ export interface LabState {
   id: string;
   dir: string;
   mode: LabMode;
+  /** `lab up --tls` (absent in older state files: false). */
+  tls?: boolean;
   createdAt: string;
   namespaces: string[];
   pids: LabPid[];
@@ -150,6 +152,7 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
   if (s!.id !== id) bad(`is for lab ${JSON.stringify(s!.id)}, not "${id}"`);
   if (s!.dir !== dir) bad(`names directory ${JSON.stringify(s!.dir)}, not ${dir}`);
   if (!LAB_MODES.includes(s!.mode as LabMode)) bad(`has an unknown mode ${JSON.stringify(s!.mode)}`);
+  if (s!.tls !== undefined && typeof s!.tls !== 'boolean') bad(`has a bad tls flag ${JSON.stringify(s!.tls).slice(0, 40)}`);
   if (!Array.isArray(s!.pids)) bad('has no pid list');
   const pids = s!.pids!.map((p) => {
     const ok =
@@ -157,7 +160,7 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
     if (!ok) bad(`has a bad pid entry ${JSON.stringify(p).slice(0, 80)}`);
     return { host: p.host, what: p.what, pid: p.pid, startTime: p.startTime ?? null };
   });
-  return { id, dir, mode: s!.mode as LabMode, createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
+  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
 }
 
 export function writeLabState(state: LabState): void {

@@ -13,6 +13,8 @@ export const SENTINEL_PORT = 26379;
 /** The lab's Redis and Sentinels require passwords, as production ones do. */
 export const LAB_REDIS_PASSWORD = 'lab-redis-secret';
 export const LAB_SENTINEL_PASSWORD = 'lab-sentinel-secret';
+/** vipctl talks to the lab's Sentinels as this least-privilege ACL user (same password; redis-cli uses the default user). */
+export const LAB_SENTINEL_USER = 'vipctl';
 
 /** How `lab failover` disturbs the master: SIGKILL or SIGSTOP its redis-server, cut its link, or a planned SENTINEL FAILOVER. */
 export const FAILOVER_KINDS = ['sigkill', 'sigstop', 'link', 'sentinel'] as const;

@@ -1,5 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { pollRole } from '../../src/adapters/redis-role';
+import { clientOptions } from '../../src/adapters/connection';
+import { validateConfig } from '../../src/core/config';
 import { array, bulk, fakeRedis, type FakeRedis } from '../support/fake-redis';
 
 let server: FakeRedis | undefined;
@@ -10,6 +12,12 @@ afterEach(async () => {
 
 const SLAVE = array([bulk('slave'), bulk('127.0.0.1'), ':6379\r\n', bulk('connected'), ':100\r\n']);
 const MASTER = array([bulk('master'), ':100\r\n', '*0\r\n']);
+
+/** Options as the watcher makes them, from a config with `redis.password`. */
+function conn(port: number, password?: string) {
+  const config = validateConfig({ sentinel: { addresses: ['127.0.0.1:26379'] }, masters: { m: { vip: '10.0.0.100/24' } }, ...(password ? { redis: { password } } : {}) });
+  return clientOptions(config, 'redis', { host: '127.0.0.1', port });
+}
 
 function waitFor<T>(f: () => T | undefined, ms = 3000): Promise<T> {
   const until = Date.now() + ms;
@@ -38,7 +46,7 @@ it('polls ROLE (authenticated) until master; a connection killed at the promotio
   let masterAt: number | undefined;
   let used = 0;
   const failures: string[] = [];
-  const p = pollRole({ host: '127.0.0.1', port: server.port }, { password: 'pw', everyMs: 5, until: Date.now() + 5000, onMaster: (t, n) => ((masterAt = t), (used = n)), onFailure: (r) => failures.push(r) });
+  const p = pollRole({ host: '127.0.0.1', port: server.port }, { connection: conn(server.port, 'pw'), everyMs: 5, until: Date.now() + 5000, onMaster: (t, n) => ((masterAt = t), (used = n)), onFailure: (r) => failures.push(r) });
   await waitFor(() => (server!.commands.filter((c) => c[0] === 'ROLE').length >= 3 ? true : undefined));
   expect(masterAt).toBeUndefined();
   const at = Date.now();
@@ -60,7 +68,7 @@ it('gives up and says why when ROLE is refused (wrong password)', async () => {
   server = await fakeRedis((argv) => (argv[0]!.toUpperCase() === 'AUTH' ? '-WRONGPASS invalid username-password pair\r\n' : '-NOAUTH Authentication required.\r\n'));
   const failures: string[] = [];
   let master = false;
-  pollRole({ host: '127.0.0.1', port: server.port }, { password: 'bad', everyMs: 5, until: Date.now() + 5000, onMaster: () => (master = true), onFailure: (r) => failures.push(r) });
+  pollRole({ host: '127.0.0.1', port: server.port }, { connection: conn(server.port, 'bad'), everyMs: 5, until: Date.now() + 5000, onMaster: () => (master = true), onFailure: (r) => failures.push(r) });
   await waitFor(() => (failures.length > 0 ? true : undefined));
   expect(failures[0]).toMatch(/ROLE refused: .*(WRONGPASS|NOAUTH)/);
   expect(master).toBe(false);
@@ -69,7 +77,7 @@ it('gives up and says why when ROLE is refused (wrong password)', async () => {
 it('stops at its deadline without a master', async () => {
   server = await fakeRedis(() => SLAVE);
   const failures: string[] = [];
-  pollRole({ host: '127.0.0.1', port: server.port }, { everyMs: 5, until: Date.now() + 100, onMaster: () => undefined, onFailure: (r) => failures.push(r) });
+  pollRole({ host: '127.0.0.1', port: server.port }, { connection: conn(server.port), everyMs: 5, until: Date.now() + 100, onMaster: () => undefined, onFailure: (r) => failures.push(r) });
   await waitFor(() => (failures.length > 0 ? true : undefined));
   expect(failures[0]).toMatch(/no role master before the failover timeout/);
 });

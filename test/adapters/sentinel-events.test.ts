@@ -1,5 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
-import { SentinelLink } from '../../src/adapters/sentinel-events';
+import { SentinelLink, type SentinelLinkEvents } from '../../src/adapters/sentinel-events';
+import { clientOptions } from '../../src/adapters/connection';
+import { validateConfig } from '../../src/core/config';
+import { WATCH_CHANNELS } from '../../src/core/watch/channels';
 import { array, bulk, fakeRedis, type FakeRedis } from '../support/fake-redis';
 
 let server: FakeRedis | undefined;
@@ -17,35 +20,70 @@ function waitFor(f: () => boolean, ms = 5000): Promise<void> {
   });
 }
 
-it('subscribes (authenticated), delivers events, answers PINGs, and after a dropped connection subscribes again', async () => {
+/** Options as the watcher makes them, from a config with sentinel.username/password. */
+function connection(port: number) {
+  const config = validateConfig({ sentinel: { addresses: [`127.0.0.1:${port}`], username: 'vipctl', password: 'pw' }, masters: { m: { vip: '10.0.0.100/24' } } });
+  return clientOptions(config, 'sentinel', { host: '127.0.0.1', port });
+}
+
+const subscribed = (channel: string, n: number) => array([bulk('subscribe'), bulk(channel), `:${n}\r\n`]);
+
+it('subscribes to every watch channel by name (authenticated), delivers events, answers PINGs, and after a dropped connection subscribes again', async () => {
   let killFirst = false;
   server = await fakeRedis((argv, conn) => {
     const cmd = argv[0]!.toUpperCase();
     if (cmd === 'AUTH') return argv.slice(1).join(' ') === 'vipctl pw' ? '+OK\r\n' : '-WRONGPASS\r\n';
-    if (cmd === 'PSUBSCRIBE') {
-      const event = array([bulk('pmessage'), bulk('*'), bulk('+switch-master'), bulk(`mymaster 10.0.0.1 6379 10.0.0.${conn} 6379`)]);
-      return array([bulk('psubscribe'), bulk('*'), ':1\r\n']) + event;
+    if (cmd === 'SUBSCRIBE') {
+      const event = argv[1] === '+switch-master' ? array([bulk('message'), bulk('+switch-master'), bulk(`mymaster 10.0.0.1 6379 10.0.0.${conn} 6379`)]) : '';
+      return subscribed(argv[1]!, 1) + event;
     }
     if (cmd === 'PING') return killFirst && conn === 1 ? 'close' : array([bulk('pong'), bulk('')]);
     return '+OK\r\n';
   });
   const messages: string[] = [];
-  const subscribed: number[] = [];
+  const subs: number[] = [];
   const down: string[] = [];
-  link = new SentinelLink({ host: '127.0.0.1', port: server.port }, { username: 'vipctl', password: 'pw', pingMs: 20 }, {
+  const refused: string[][] = [];
+  link = new SentinelLink({ host: '127.0.0.1', port: server.port }, { connection: connection(server.port), pingMs: 20 }, {
     onMessage: (s, channel, message) => messages.push(`${s} ${channel} ${message}`),
-    onSubscribed: (_s, at) => subscribed.push(at),
+    onSubscribed: (_s, at) => subs.push(at),
     onDown: (_s, reason) => down.push(reason),
+    onRefused: (_s, missing) => refused.push(missing),
   });
   link.start();
-  await waitFor(() => messages.length === 1 && subscribed.length === 1);
+  await waitFor(() => messages.length === 1 && subs.length === 1);
   expect(messages[0]).toBe(`127.0.0.1:${server.port} +switch-master mymaster 10.0.0.1 6379 10.0.0.1 6379`);
+  const subscribes = server.commands.filter((c) => c[0]!.toUpperCase() === 'SUBSCRIBE');
+  expect(subscribes.map((c) => c.slice(1))).toEqual(WATCH_CHANNELS.map((c) => [c])); // one channel per command, no PSUBSCRIBE
+  expect(server.commands.map((c) => c[0]!.toUpperCase())).not.toContain('INFO'); // no ready check a least-privilege user could not pass
   await waitFor(() => server!.commands.filter((c) => c[0]!.toUpperCase() === 'PING').length >= 2);
   expect(Date.now() - link.lastOkAt).toBeLessThan(1000);
 
   killFirst = true;
-  await waitFor(() => subscribed.length === 2 && messages.length === 2);
+  await waitFor(() => subs.length === 2 && messages.length === 2);
   expect(down.length).toBeGreaterThanOrEqual(1);
   expect(messages[1]).toMatch(/10\.0\.0\.2 6379$/);
   expect(server.connections).toBe(2);
+  expect(refused).toEqual([]);
+});
+
+it('a channel the ACL user may not read is reported once, by name, and the others stay subscribed', async () => {
+  server = await fakeRedis((argv, conn) => {
+    const cmd = argv[0]!.toUpperCase();
+    if (cmd === 'SUBSCRIBE') {
+      if (argv[1] === '+odown' || argv[1] === '+switch-master') return '-NOPERM this user has no permissions to access one of the channels used as arguments\r\n';
+      return subscribed(argv[1]!, 1);
+    }
+    if (cmd === 'PING') return conn === 1 ? 'close' : array([bulk('pong'), bulk('')]); // one reconnect: still one report
+    return '+OK\r\n';
+  });
+  const refused: Array<{ missing: string[]; error: string }> = [];
+  const subs: number[] = [];
+  const ev: SentinelLinkEvents = { onMessage: () => {}, onSubscribed: (_s, at) => subs.push(at), onDown: () => {}, onRefused: (_s, missing, error) => refused.push({ missing, error }) };
+  link = new SentinelLink({ host: '127.0.0.1', port: server.port }, { connection: connection(server.port), pingMs: 20 }, ev);
+  link.start();
+  await waitFor(() => subs.length >= 2);
+  expect(refused).toHaveLength(1);
+  expect(refused[0]!.missing).toEqual(['&+odown', '&+switch-master']);
+  expect(refused[0]!.error).toMatch(/NOPERM/);
 });

@@ -355,3 +355,35 @@ describe('pickMaster', () => {
     expect((err as Error).message).toContain(`unknown master "${name}"`);
   });
 });
+
+describe('validateConfig: tls', () => {
+  it('reads sentinel.tls and redis.tls (paths only; the files are read when a command connects)', () => {
+    const tls = { ca: '/etc/vipctl/ca.pem', cert: '/etc/vipctl/client.pem', key: '/etc/vipctl/client.key', serverName: 'sentinel.example' };
+    const c = validateConfig(withDoc((d) => ((d.sentinel.tls = tls), (d.redis = { tls: { ca: '/etc/vipctl/ca.pem' } }))));
+    expect(c.sentinel.tls).toEqual(tls);
+    expect(c.redis.tls).toEqual({ ca: '/etc/vipctl/ca.pem' });
+  });
+
+  it('without the sections, no TLS', () => {
+    const c = validateConfig(minimal());
+    expect(c.sentinel.tls).toBeUndefined();
+    expect(c.redis.tls).toBeUndefined();
+  });
+
+  it('an empty section means TLS with the system CAs', () => {
+    expect(validateConfig(withDoc((d) => (d.sentinel.tls = {}))).sentinel.tls).toEqual({});
+  });
+
+  it.each<[string, unknown, string]>([
+    ['relative ca', withDoc((d) => (d.sentinel.tls = { ca: 'ca.pem' })), 'sentinel.tls.ca: must be an absolute path (start with /)'],
+    ['relative redis key', withDoc((d) => (d.redis = { tls: { cert: '/c.pem', key: 'k.pem' } })), 'redis.tls.key: must be an absolute path (start with /)'],
+    ['unknown tls key', withDoc((d) => (d.sentinel.tls = { cafile: '/ca.pem' })), 'sentinel.tls.cafile: unknown key'],
+    ['cert without key', withDoc((d) => (d.sentinel.tls = { cert: '/c.pem' })), 'sentinel.tls.key: required with sentinel.tls.cert (a client certificate needs its key, and the key its certificate)'],
+    ['key without cert', withDoc((d) => (d.redis = { tls: { key: '/k.pem' } })), 'redis.tls.cert: required with redis.tls.key (a client certificate needs its key, and the key its certificate)'],
+    ['serverName not a name', withDoc((d) => (d.sentinel.tls = { serverName: 'a b' })), 'sentinel.tls.serverName: must be a DNS name (the name in the server certificate)'],
+  ])('%s', (_name, doc, problem) => {
+    const err = configError(doc);
+    expect(err.details.problems).toEqual([problem]);
+    expect(err.details.key).toBe(problem.split(':')[0]);
+  });
+});

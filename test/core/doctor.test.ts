@@ -1,3 +1,4 @@
+import { describeConnectionError } from '../../src/core/connection-error';
 import { describe, expect, it } from 'vitest';
 import {
   bindAddresses,
@@ -210,5 +211,23 @@ describe('doctor output and exit code', () => {
       '',
       '1 passed, 1 warning(s), 1 failed',
     ]);
+  });
+});
+
+describe('judgeSentinel: TLS', () => {
+  it('a certificate that is not trusted: the line says so and the fix is the CA', () => {
+    const r = judgeSentinel('10.0.0.11:26379', 'mymaster', { ok: false, error: describeConnectionError({ code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, 'sentinel', true) });
+    expect(r).toEqual({
+      check: 'sentinel 10.0.0.11:26379 (mymaster)',
+      status: 'fail',
+      detail: "TLS: the server's certificate was not trusted (SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain)",
+      fix: 'set sentinel.tls.ca to the CA that signed it',
+    });
+  });
+
+  it.each(['CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'])('%s: a detail and a fix, split where the description puts it', (code) => {
+    const r = judgeSentinel('s', 'm', { ok: false, error: describeConnectionError({ code, message: 'x' }, 'sentinel', true) });
+    expect(r.detail).toMatch(/^TLS: .*\(.*x\)$/);
+    expect(r.fix).toMatch(/^(renew it|set sentinel\.tls\.serverName)/);
   });
 });

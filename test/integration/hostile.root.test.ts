@@ -147,7 +147,7 @@ describeLab('hostile input and other local users (root; attackers as uid 65534)'
       expect(plan).toMatchObject({ is: 'bound on eth0', mustBe: 'unknown', plan: [] });
       expect(String(plan!.reason)).toMatch(/master n1\.lab\.test:6379 is a host name, and vipctl does not resolve names yet.*\(3\/3 sentinels agree\)/);
       // the password went to the Sentinels (AUTH) and nowhere else
-      expect(readFileSync(received, 'utf8')).toContain(`"AUTH","default","${secret}"`); // HELLO 3 AUTH default <password>
+      expect(readFileSync(received, 'utf8')).toContain(`"AUTH","vipctl","${secret}"`); // AUTH <the lab's ACL user> <password>
       expect(r.stderr).not.toContain(secret);
       expect(r.stdout).not.toContain(secret);
       expect(readFileSync(lab.logFile(n1), 'utf8')).not.toContain(secret);

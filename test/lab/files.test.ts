@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { validateConfig } from '../../src/core/config';
 import { DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml } from '../../src/lab/files';
 import { allNamespaces, topology } from '../../src/lab/topology';
+import { aclUserLine } from '../../src/core/acl';
 
 const t = topology('x1');
 const [n1, n2] = t.nodes as [typeof t.nodes[0], typeof t.nodes[0]];
@@ -26,6 +27,29 @@ describe('lab files', () => {
     const c = validateConfig(parse(vipctlYaml(t)));
     expect(c.sentinel.addresses).toEqual(t.nodes.map((n) => ({ host: n.ip, port: 26379 })));
     expect(c.masters.get('mymaster')!.vip.text).toBe('198.18.0.100/24');
+  });
+});
+
+describe('lab files with --tls and the ACL user', () => {
+  it('TLS only on the usual ports, client certificates required, TLS to the other instances', () => {
+    const redis = redisConf(n2, n1, '/d', { tlsDir: '/d/tls' });
+    expect(redis).toContain('port 0\ntls-port 6379\ntls-cert-file /d/tls/n2.pem\ntls-key-file /d/tls/n2.key\ntls-ca-cert-file /d/tls/ca.pem\ntls-auth-clients yes\ntls-replication yes\n');
+    expect(redis).not.toContain('port 6379\nbind');
+    const sentinel = sentinelConf(n1, '/d', null, DEFAULT_TIMINGS, { tlsDir: '/d/tls', node: n2 });
+    expect(sentinel).toContain('port 0\ntls-port 26379\ntls-cert-file /d/tls/n2.pem\n');
+    expect(sentinel).toContain('tls-replication yes\n');
+    expect(sentinelConf(n1, '/d', null, DEFAULT_TIMINGS)).toMatch(/^port 26379\n/);
+  });
+
+  it('every Sentinel has vipctl\'s least-privilege user, and vipctl.yaml uses it (with tls sections under --tls)', () => {
+    expect(sentinelConf(n1, '/d', null, DEFAULT_TIMINGS)).toContain(`${aclUserLine('vipctl', '>lab-sentinel-secret')}\n`);
+    const plain = validateConfig(parse(vipctlYaml(t)));
+    expect(plain.sentinel).toMatchObject({ username: 'vipctl', password: 'lab-sentinel-secret' });
+    expect(plain.sentinel.tls).toBeUndefined();
+    const tls = validateConfig(parse(vipctlYaml(t, { tlsDir: '/d/tls' })));
+    const files = { ca: '/d/tls/ca.pem', cert: '/d/tls/client.pem', key: '/d/tls/client.key' };
+    expect(tls.sentinel.tls).toEqual(files);
+    expect(tls.redis.tls).toEqual(files);
   });
 });
 

@@ -16,9 +16,10 @@ function fakePath(commands: string[]): string {
 
 describe('lab prerequisites', () => {
   it('names the Debian packages of the missing commands', () => {
-    expect(missingTools(fakePath(['ip', 'arping']))).toEqual(['redis-server', 'redis-sentinel', 'redis-tools']);
-    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli']))).toEqual([]);
-    expect(missingTools('')).toEqual(['iproute2', 'iputils-arping', 'redis-server', 'redis-sentinel', 'redis-tools']);
+    expect(missingTools(fakePath(['ip', 'arping', 'openssl']))).toEqual(['redis-server', 'redis-sentinel', 'redis-tools']);
+    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli']))).toEqual(['openssl']);
+    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli', 'openssl']))).toEqual([]);
+    expect(missingTools('')).toEqual(['iproute2', 'iputils-arping', 'redis-server', 'redis-sentinel', 'redis-tools', 'openssl']);
   });
 
   it('installs without prompts or extras', () => {

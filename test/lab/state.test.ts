@@ -36,6 +36,15 @@ describe('readLabState believes only a state file of its own', () => {
     expect(listLabIds(b)).toEqual(['x1']);
   });
 
+  it('keeps the --tls flag; a state file without it is a plain lab; a flag that is not a boolean is refused', () => {
+    const b = base();
+    const dir = createLabDir(b, 'x1');
+    writeLabState(state(dir, { tls: true }));
+    expect(readLabState(b, 'x1').tls).toBe(true);
+    expect(parseLabState({ ...state(dir) }, 'x1', dir).tls).toBeUndefined();
+    expect(() => parseLabState({ ...state(dir), tls: 'yes' }, 'x1', dir)).toThrow(expect.objectContaining({ code: 'UNSAFE', message: expect.stringMatching(/bad tls flag "yes"/) }));
+  });
+
   it('refuses a state file that is a symlink', () => {
     const b = base();
     const dir = createLabDir(b, 'x1');

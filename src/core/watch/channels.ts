@@ -1,0 +1,23 @@
+/**
+ * The Sentinel event channels `vipctl watch` subscribes to: exactly those its
+ * failover state machine (failover.ts) and event parser (events.ts) act on,
+ * as Redis 7's sentinel.c names them. Subscribing to these by name (not
+ * PSUBSCRIBE *) is what lets a least-privilege ACL user grant just them.
+ */
+export const WATCH_CHANNELS = [
+  '+odown',
+  '-odown',
+  '+try-failover',
+  '+elected-leader',
+  '+failover-state-select-slave',
+  '+selected-slave',
+  '+failover-state-wait-promotion',
+  '+failover-state-send-slaveof-noone',
+  '+promoted-slave',
+  '+switch-master',
+  '+failover-end',
+  '+failover-end-for-timeout',
+  '-failover-abort-not-elected',
+  '-failover-abort-no-good-slave',
+  '-failover-abort-slave-timeout',
+] as const;
