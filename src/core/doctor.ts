@@ -37,6 +37,15 @@ export function judgeArping(ran: boolean, versionOutput: string): CheckResult {
   return fail('arping', `arping is not iputils' (${first || 'no version output'}): its flags differ`, 'apt-get install iputils-arping (it replaces the "arping" package)');
 }
 
+/** The IPv6 tools (needed only when a VIP is IPv6): ndptool announces, ndisc6 probes for a duplicate. */
+export function judgeIpv6Tool(tool: 'ndptool' | 'ndisc6', ran: boolean, output: string, vips: readonly string[]): CheckResult {
+  const pkg = tool === 'ndptool' ? 'libndp-tools' : 'ndisc6';
+  const job = tool === 'ndptool' ? 'announces' : 'probes for a duplicate of';
+  const first = output.split('\n')[0]!.trim();
+  if (!ran) return fail(tool, `cannot run ${tool} (it ${job} the IPv6 VIP ${vips.join(', ')}): ${first || 'not found'}`, `apt-get install ${pkg}`);
+  return pass(tool, `${tool} runs (${pkg}; it ${job} the IPv6 VIP ${vips.join(', ')})`);
+}
+
 export const CAP_NET_ADMIN = 12;
 export const CAP_NET_RAW = 13;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  judgeIpv6Tool,
   bindAddresses,
   capEff,
   doctorExitCode,
@@ -210,5 +211,19 @@ describe('doctor output and exit code', () => {
       '',
       '1 passed, 1 warning(s), 1 failed',
     ]);
+  });
+});
+
+describe('judgeIpv6Tool', () => {
+  it.each([
+    ['ndptool', true, 'ndptool [options] command', 'pass', /ndptool runs \(libndp-tools; it announces the IPv6 VIP fd00::100\)/],
+    ['ndisc6', true, 'ndisc6: IPv6 Neighbor/Router Discovery userland tool 1.0.5', 'pass', /ndisc6 runs \(ndisc6; it probes for a duplicate of the IPv6 VIP fd00::100\)/],
+    ['ndptool', false, 'ndptool not found in /usr/sbin, /usr/bin, /sbin, /bin (install libndp-tools)', 'fail', /cannot run ndptool \(it announces the IPv6 VIP fd00::100\): ndptool not found/],
+    ['ndisc6', false, '', 'fail', /cannot run ndisc6 .*: not found/],
+  ] as const)('%s ran=%s', (tool, ran, out, status, detail) => {
+    const r = judgeIpv6Tool(tool, ran, out, ['fd00::100']);
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+    if (status === 'fail') expect(r.fix).toBe(`apt-get install ${tool === 'ndptool' ? 'libndp-tools' : 'ndisc6'}`);
   });
 });
