@@ -16,10 +16,10 @@ export function say(json: boolean | undefined, started = performance.now()): (li
   return (line) => (json ? process.stderr : process.stdout).write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 }
 
-export async function labUp(o: LabCommandOptions & { mode?: LabMode }): Promise<number> {
+export async function labUp(o: LabCommandOptions & { mode?: LabMode; ipv6?: boolean }): Promise<number> {
   const out = say(o.json);
   await ensureLabPrereqs(out);
-  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', progress: out });
+  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', ...(o.ipv6 ? { ipv6: true } : {}), progress: out });
   const t = lab.topo;
   const c = t.client.ns;
   out(`lab ${lab.id} is up (state in ${lab.dir}). Try:`);

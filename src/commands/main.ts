@@ -143,6 +143,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
   example(lab, 'vipctl lab demo', 'vipctl lab up --id mine && vipctl lab status --id mine && vipctl lab down --id mine');
   labOpts(lab.command('up').description('build the lab and leave it running'))
     .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
+    .option('--ipv6', 'IPv6 throughout: nodes fd00::11-13, client fd00::50, VIP fd00::100/64')
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });

@@ -1,5 +1,6 @@
 /** Config files the lab writes for each node: redis.conf, sentinel.conf, and the one vipctl.yaml shared by all. */
 import type { LabHost, Topology } from './topology';
+import { bindLine, hostPort, type LabFamily } from './ipv6';
 import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
 
 export interface LabTimings {
@@ -9,11 +10,13 @@ export interface LabTimings {
 
 export const DEFAULT_TIMINGS: LabTimings = { downAfterMs: 1000, failoverTimeoutMs: 10_000 };
 
+const familyOf = (h: LabHost): LabFamily => (h.ip.includes(':') ? 6 : 4);
+
 export function redisConf(node: LabHost, master: LabHost, dir: string): string {
   return [
     `port ${REDIS_PORT}`,
-    // 0.0.0.0 so that Redis answers on the VIP as well (vipctl doctor checks this).
-    'bind 0.0.0.0',
+    // every address so that Redis answers on the VIP as well (vipctl doctor checks this).
+    bindLine(familyOf(master)),
     'protected-mode no',
     'daemonize no',
     `dir ${dir}`,
@@ -32,7 +35,7 @@ export function redisConf(node: LabHost, master: LabHost, dir: string): string {
 export function sentinelConf(master: LabHost, dir: string, hookPath: string | null, timings: LabTimings): string {
   return [
     `port ${SENTINEL_PORT}`,
-    'bind 0.0.0.0',
+    bindLine(familyOf(master)),
     'protected-mode no',
     'daemonize no',
     `dir ${dir}`,
@@ -55,13 +58,13 @@ export function vipctlYaml(t: Topology): string {
   return [
     '# One file for every node of the lab: vipctl finds the local addresses itself.',
     'sentinel:',
-    `  addresses: [${t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(', ')}]`,
+    `  addresses: [${t.nodes.map((n) => (n.ip.includes(':') ? `"${hostPort(n.ip, SENTINEL_PORT)}"` : hostPort(n.ip, SENTINEL_PORT))).join(', ')}]`,
     `  password: ${LAB_SENTINEL_PASSWORD}`,
     'redis:',
     `  password: ${LAB_REDIS_PASSWORD}`,
     'masters:',
     `  ${LAB_MASTER_NAME}:`,
-    `    vip: ${t.vip}/${LAB_SUBNET_PREFIX}`,
+    `    vip: ${t.vipCidr}`,
     'announce:',
     '  count: 3',
     '  intervalSeconds: 1',

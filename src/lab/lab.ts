@@ -14,6 +14,8 @@ import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
 import { processState, running, startTime } from '../adapters/proc';
 import { bashHookScript, DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
+import { hostAddrArgv, noDadArgv } from './ipv6';
+import { isIp, normalizeIp } from '../core/address';
 import { createLabDir, listLabIds, readLabState, writeLabState, type LabProcess, type LabState } from './state';
 import { allNamespaces, LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
 
@@ -29,6 +31,8 @@ export interface LabOptions {
   /** What keeps the VIP on the master (see LAB_MODES); default `watch`. */
   mode?: LabMode;
   timings?: LabTimings;
+  /** IPv6 addresses throughout (fd00::/64): Redis, Sentinel and the VIP. */
+  ipv6?: boolean;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
 }
@@ -79,7 +83,7 @@ export class Lab {
 
   private constructor(state: LabState, progress?: (s: string) => void) {
     this.state = state;
-    this.topo = topology(state.id);
+    this.topo = topology(state.id, 3, state.ipv6 ? 6 : 4);
     this.dir = state.dir;
     this.hookPath = join(repoRoot(), 'bin', 'vipctl');
     this.configPath = join(this.dir, 'vipctl.yaml');
@@ -105,10 +109,11 @@ export class Lab {
   }
 
   static async up(options: LabOptions = {}): Promise<Lab> {
+    if (options.ipv6 && options.mode === 'bash') throw new VipctlError('USAGE', 'lab up --ipv6: the classic bash hook (--mode bash) is IPv4-only');
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
     const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
-    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', ...(options.ipv6 ? { ipv6: true } : {}), createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
       await lab.build(options.timings ?? DEFAULT_TIMINGS);
@@ -148,7 +153,8 @@ export class Lab {
   }
 
   nodeByIp(ip: string): LabHost | undefined {
-    return this.topo.nodes.find((n) => n.ip === ip);
+    const norm = isIp(ip) ? normalizeIp(ip) : ip;
+    return this.topo.nodes.find((n) => n.ip === norm);
   }
 
   private async build(timings: LabTimings): Promise<void> {
@@ -159,6 +165,7 @@ export class Lab {
       await must(['ip', 'netns', 'add', ns]);
       this.state.namespaces.push(ns);
       this.save();
+      if (t.family === 6) await must(noDadArgv(ns));
     }
     await must(['ip', '-n', t.switchNs, 'link', 'add', t.bridge, 'type', 'bridge']);
     await must(['ip', '-n', t.switchNs, 'link', 'set', t.bridge, 'up']);
@@ -166,7 +173,7 @@ export class Lab {
       hosts.map(async (h) => {
         await must(['ip', '-n', t.switchNs, 'link', 'add', h.name, 'type', 'veth', 'peer', 'name', h.ifname, 'netns', h.ns]);
         await must(['ip', '-n', t.switchNs, 'link', 'set', h.name, 'master', t.bridge, 'up']);
-        await must(['ip', '-n', h.ns, 'addr', 'add', `${h.ip}/24`, 'dev', h.ifname]);
+        await must(hostAddrArgv(h.ns, h.ip, t.prefix, h.ifname));
         await must(['ip', '-n', h.ns, 'link', 'set', h.ifname, 'up']);
         await must(['ip', '-n', h.ns, 'link', 'set', 'lo', 'up']);
       }),

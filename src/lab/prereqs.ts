@@ -13,6 +13,9 @@ export const LAB_TOOLS: ReadonlyArray<{ command: string; pkg: string }> = [
   { command: 'redis-server', pkg: 'redis-server' },
   { command: 'redis-sentinel', pkg: 'redis-sentinel' },
   { command: 'redis-cli', pkg: 'redis-tools' },
+  // IPv6 VIPs (lab up --ipv6, and the IPv6 integration tests): announce and duplicate probe
+  { command: 'ndptool', pkg: 'libndp-tools' },
+  { command: 'ndisc6', pkg: 'ndisc6' },
 ];
 
 export function onPath(command: string, path = process.env.PATH ?? ''): boolean {

@@ -35,6 +35,8 @@ export interface LabState {
   id: string;
   dir: string;
   mode: LabMode;
+  /** `lab up --ipv6`: the lab's addresses are IPv6 (src/lab/ipv6.ts). Absent in older state files: false. */
+  ipv6?: boolean;
   createdAt: string;
   namespaces: string[];
   pids: LabPid[];
@@ -151,13 +153,14 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
   if (s!.dir !== dir) bad(`names directory ${JSON.stringify(s!.dir)}, not ${dir}`);
   if (!LAB_MODES.includes(s!.mode as LabMode)) bad(`has an unknown mode ${JSON.stringify(s!.mode)}`);
   if (!Array.isArray(s!.pids)) bad('has no pid list');
+  if (s!.ipv6 !== undefined && typeof s!.ipv6 !== 'boolean') bad(`has a bad ipv6 flag ${JSON.stringify(s!.ipv6).slice(0, 40)}`);
   const pids = s!.pids!.map((p) => {
     const ok =
       typeof p === 'object' && p !== null && typeof p.host === 'string' && LAB_PROCESSES.includes(p.what) && Number.isInteger(p.pid) && p.pid > 1 && (p.startTime === null || p.startTime === undefined || /^\d+$/.test(p.startTime));
     if (!ok) bad(`has a bad pid entry ${JSON.stringify(p).slice(0, 80)}`);
     return { host: p.host, what: p.what, pid: p.pid, startTime: p.startTime ?? null };
   });
-  return { id, dir, mode: s!.mode as LabMode, createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
+  return { id, dir, mode: s!.mode as LabMode, ...(s!.ipv6 ? { ipv6: true } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
 }
 
 export function writeLabState(state: LabState): void {

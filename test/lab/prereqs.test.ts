@@ -16,9 +16,10 @@ function fakePath(commands: string[]): string {
 
 describe('lab prerequisites', () => {
   it('names the Debian packages of the missing commands', () => {
-    expect(missingTools(fakePath(['ip', 'arping']))).toEqual(['redis-server', 'redis-sentinel', 'redis-tools']);
-    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli']))).toEqual([]);
-    expect(missingTools('')).toEqual(['iproute2', 'iputils-arping', 'redis-server', 'redis-sentinel', 'redis-tools']);
+    expect(missingTools(fakePath(['ip', 'arping', 'ndptool', 'ndisc6']))).toEqual(['redis-server', 'redis-sentinel', 'redis-tools']);
+    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli']))).toEqual(['libndp-tools', 'ndisc6']);
+    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli', 'ndptool', 'ndisc6']))).toEqual([]);
+    expect(missingTools('')).toEqual(['iproute2', 'iputils-arping', 'redis-server', 'redis-sentinel', 'redis-tools', 'libndp-tools', 'ndisc6']);
   });
 
   it('installs without prompts or extras', () => {
