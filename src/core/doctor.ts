@@ -3,7 +3,7 @@
  * read (command output, /proc text, a Sentinel reply) and returns one
  * CheckResult; the I/O lives in src/commands/doctor-checks.ts.
  */
-import { inSubnet } from './address';
+import { inSubnet, ipFamily } from './address';
 import type { Link } from './local';
 import { formatTable, paint } from './table';
 
@@ -73,12 +73,13 @@ export function judgeInterface(master: string, vip: string, ifname: string, link
   const link = links.find((l) => l.ifname === ifname);
   if (!link) return [fail(check, 'does not exist on this host', `set masters.${master}.interface to an interface of this host`)];
   const out: CheckResult[] = [link.up ? pass(check, 'exists and is up') : fail(check, 'is down (needs UP and LOWER_UP)', `ip link set ${ifname} up, and check its cable/peer`)];
-  const own = link.addresses.filter((a) => a.address !== vip && a.family === 4);
+  const family = ipFamily(vip) ?? 4;
+  const own = link.addresses.filter((a) => a.address !== vip && a.family === family);
   const holder = own.find((a) => inSubnet(vip, a.address, a.prefix));
   out.push(
     holder
       ? pass(`VIP subnet (${master})`, `${vip} is inside ${holder.address}/${holder.prefix} on ${ifname}`)
-      : fail(`VIP subnet (${master})`, `${vip} is in no subnet of ${ifname} (${own.map((a) => `${a.address}/${a.prefix}`).join(', ') || 'no IPv4 address'}): neighbours would not reach it`, `use a VIP from ${ifname}'s subnet, or set masters.${master}.interface`),
+      : fail(`VIP subnet (${master})`, `${vip} is in no subnet of ${ifname} (${own.map((a) => `${a.address}/${a.prefix}`).join(', ') || `no IPv${family} address`}): neighbours would not reach it`, `use a VIP from ${ifname}'s subnet, or set masters.${master}.interface`),
   );
   return out;
 }

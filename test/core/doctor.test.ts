@@ -227,3 +227,16 @@ describe('judgeIpv6Tool', () => {
     if (status === 'fail') expect(r.fix).toBe(`apt-get install ${tool === 'ndptool' ? 'libndp-tools' : 'ndisc6'}`);
   });
 });
+
+describe('judgeInterface with an IPv6 VIP', () => {
+  const link = (addresses: Link['addresses']): Link[] => [{ ifname: 'eth0', up: true, mac: '02:00:00:00:00:01', addresses }];
+  it.each<[string, Link['addresses'], 'pass' | 'fail', RegExp]>([
+    ['inside the node\'s fd00::/64', [{ address: '198.18.0.11', prefix: 24, family: 4 }, { address: 'fd00::11', prefix: 64, family: 6 }], 'pass', /fd00::100 is inside fd00::11\/64 on eth0/],
+    ['only IPv4 and link-local addresses', [{ address: '198.18.0.11', prefix: 24, family: 4 }, { address: 'fe80::1', prefix: 64, family: 6 }], 'fail', /fd00::100 is in no subnet of eth0 \(fe80::1\/64\)/],
+    ['no IPv6 address at all', [{ address: '198.18.0.11', prefix: 24, family: 4 }], 'fail', /\(no IPv6 address\)/],
+  ])('%s', (_n, addresses, status, detail) => {
+    const r = judgeInterface('m', 'fd00::100', 'eth0', link(addresses))[1]!;
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+});
