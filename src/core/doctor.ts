@@ -3,7 +3,7 @@
  * read (command output, /proc text, a Sentinel reply) and returns one
  * CheckResult; the I/O lives in src/commands/doctor-checks.ts.
  */
-import { inSubnet, ipFamily } from './address';
+import { inSubnet, ipFamily, joinHostPort } from './address';
 import type { Link } from './local';
 import { formatTable, paint } from './table';
 
@@ -90,7 +90,7 @@ export type SentinelReply = { ok: true; fields: Record<string, string> } | { ok:
 /** Sentinel reachable, authenticated, monitoring the master (from its SENTINEL MASTER reply or the error). */
 export function judgeSentinel(sentinel: string, master: string, reply: SentinelReply): CheckResult {
   const check = `sentinel ${sentinel} (${master})`;
-  if (reply.ok) return pass(check, `reachable, monitors ${master} at ${reply.fields.ip}:${reply.fields.port} (flags ${reply.fields.flags ?? '?'})`);
+  if (reply.ok) return pass(check, `reachable, monitors ${master} at ${joinHostPort(reply.fields.ip ?? '?', reply.fields.port ?? '?')} (flags ${reply.fields.flags ?? '?'})`);
   const e = reply.error;
   if (/no such master/i.test(e)) return fail(check, `reachable but does not monitor ${master}`, `sentinel monitor ${master} <ip> <port> <quorum> in its sentinel.conf, or fix the name in the config`);
   if (/NOAUTH|WRONGPASS|invalid password|invalid username|AUTH/i.test(e)) return fail(check, `authentication failed: ${e}`, 'set sentinel.password (or $VIPCTL_SENTINEL_PASSWORD) and sentinel.username to what Sentinel expects');

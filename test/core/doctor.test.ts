@@ -240,3 +240,10 @@ describe('judgeInterface with an IPv6 VIP', () => {
     expect(r.detail).toMatch(detail);
   });
 });
+
+describe('judgeSentinel with IPv6 addresses', () => {
+  it('brackets the IPv6 master address it reports', () => {
+    const r = judgeSentinel('[fd00::11]:26379', 'mymaster', { ok: true, fields: { ip: 'fd00::11', port: '6379', flags: 'master' } });
+    expect(r).toMatchObject({ status: 'pass', detail: 'reachable, monitors mymaster at [fd00::11]:6379 (flags master)' });
+  });
+});
