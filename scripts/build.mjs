@@ -30,7 +30,11 @@ await build({
   // Bundled CommonJS deps (ioredis, pino) call require() on node builtins.
   banner: { js: "import { createRequire as __vipctlCreateRequire } from 'node:module'; const require = __vipctlCreateRequire(import.meta.url);" },
 });
-await build({ ...common, entryPoints: ['src/hook-bundle.ts'], outfile: join(out, 'hook.cjs'), format: 'cjs' });
+// import.meta.url in CommonJS: the file's own URL (adapters/announce finds dist/ndp-announce.cjs next to it).
+const cjsMeta = { define: { 'import.meta.url': '__vipctlMetaUrl' }, banner: { js: "var __vipctlMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
+await build({ ...common, ...cjsMeta, entryPoints: ['src/hook-bundle.ts'], outfile: join(out, 'hook.cjs'), format: 'cjs' });
+// The IPv6 announcer's background repeater (src/ndp-announce.ts), started as its own process.
+await build({ ...common, ...cjsMeta, entryPoints: ['src/ndp-announce.ts'], outfile: join(out, 'ndp-announce.cjs'), format: 'cjs' });
 
 // The code cache: load the bundle as the CLI will, warm it, save what V8 compiled.
 const bundle = loadWithCodeCache(join(out, 'hook.cjs'));

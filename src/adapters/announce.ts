@@ -1,5 +1,9 @@
 /**
- * Gratuitous ARP through iputils `arping`. The announcer is one detached
+ * The announcer of a VIP. IPv4: gratuitous ARP through iputils `arping`.
+ * IPv6: unsolicited Neighbour Advertisements through libndp's `ndptool`, one
+ * per run: the first is sent before the bind returns, the rest by a detached
+ * `node dist/ndp-announce.cjs` (src/ndp-announce.ts), which is then this
+ * VIP's announcer (its pid file, its stop before an unbind). IPv4 details: The announcer is one detached
  * `arping -c COUNT -i INTERVAL` process: it sends its first packet as soon as
  * it starts, the rest in the background after vipctl has exited. arping
  * fails within a few ms when it cannot work (no device, source not local, no
@@ -9,10 +13,30 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
 import { cmdline } from './proc';
 import { ensureSafeDir, readSmallFile, removeFile, replaceFile, UnsafePathError } from './safe-fs';
 import { CHILD_ENV, resolveArgv } from './system';
+import { ndpRepeatTail, type NdpRepeatArgs } from '../core/ndp-repeat';
+
+/** The IPv6 repeater, next to the bundle that runs this (dist/; the CommonJS hook bundle defines import.meta.url). */
+export const NDP_REPEATER = 'ndp-announce.cjs';
+
+export function ndpRepeaterArgv(a: NdpRepeatArgs): string[] {
+  return [process.execPath, fileURLToPath(new URL(`./${NDP_REPEATER}`, import.meta.url)), ...ndpRepeatTail(a)];
+}
+
+/**
+ * Is this command line (from /proc/PID/cmdline) an announcer vipctl started
+ * for `vip`? arping with the VIP last, or node running the IPv6 repeater with
+ * the VIP last. Anything else (a reused pid) is never signalled.
+ */
+export function isAnnouncerOf(argv: readonly string[] | null, vip: string): boolean {
+  if (!argv || argv.length < 2 || argv[argv.length - 1] !== vip) return false;
+  if (argv[0]!.endsWith('/arping') || argv[0] === 'arping') return true;
+  return argv[1]!.endsWith(`/${NDP_REPEATER}`);
+}
 
 /** How long to watch a fresh arping for an early failure. */
 export const ANNOUNCE_GRACE_MS = 15;
@@ -54,9 +78,8 @@ export function stopAnnouncer(runDir: string, vip: string): number | null {
   const pid = readPid(announcerPidFile(safeRunDir(runDir), vip));
   if (pid === null) return null;
   if (!Number.isInteger(pid) || pid <= 1) return null;
-  // Only kill what is really our arping for this VIP (the pid may have been reused).
-  const argv = cmdline(pid);
-  if (!argv || !argv[0]?.endsWith('arping') || argv[argv.length - 1] !== vip) return null;
+  // Only kill what is really our announcer for this VIP (the pid may have been reused).
+  if (!isAnnouncerOf(cmdline(pid), vip)) return null;
   try {
     process.kill(pid, 'SIGTERM');
     return pid;

@@ -1,7 +1,7 @@
 /** Carry out a plan (core/plan) step by step; stop at the first failure. */
 import type { Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
-import { startAnnouncer, stopAnnouncer } from './announce';
+import { ndpRepeaterArgv, startAnnouncer, stopAnnouncer } from './announce';
 import { describeFailure, run } from './run';
 
 export interface StepResult {
@@ -34,6 +34,7 @@ export async function executeStep(step: Step, ctx: ExecuteContext): Promise<Step
       throw new VipctlError('EXEC', describeFailure(r), { argv: step.argv });
     }
     case 'announce': {
+      if (step.argv[0] === 'ndptool') return announce6(step, ctx, ms);
       const a = await startAnnouncer(step.argv, ctx.runDir, ctx.vip);
       return { step, action: 'announce', durationMs: ms(), pid: a.pid, note: `${step.count} packet(s), one every ${step.intervalSeconds} s` };
     }
@@ -42,6 +43,18 @@ export async function executeStep(step: Step, ctx: ExecuteContext): Promise<Step
       return { step, action: 'stop-announce', durationMs: ms(), ...(pid ? { pid, note: 'stopped' } : { note: 'none running' }) };
     }
   }
+}
+
+/** IPv6: the first NA now (its failure is the step's), the other count-1 by the detached repeater. */
+async function announce6(step: Extract<Step, { kind: 'announce' }>, ctx: ExecuteContext, ms: () => number): Promise<StepResult> {
+  stopAnnouncer(ctx.runDir, ctx.vip); // a repeater of an earlier bind must not run beside the new one
+  const r = await run(step.argv, { timeoutMs: 5000 });
+  if (r.exitCode !== 0) throw new VipctlError('EXEC', describeFailure(r), { argv: step.argv });
+  const note = `${step.count} packet(s), one every ${step.intervalSeconds} s`;
+  if (step.count <= 1) return { step, action: 'announce', durationMs: ms(), note };
+  const ifname = step.argv[step.argv.indexOf('-i') + 1]!;
+  const a = await startAnnouncer(ndpRepeaterArgv({ count: step.count - 1, intervalSeconds: step.intervalSeconds, ifname, vip: ctx.vip }), ctx.runDir, ctx.vip);
+  return { step, action: 'announce', durationMs: ms(), pid: a.pid, note };
 }
 
 export async function executePlan(steps: readonly Step[], ctx: ExecuteContext): Promise<StepResult[]> {

@@ -2,7 +2,7 @@
  * Which programs vipctl runs, and with what environment. vipctl runs as root
  * from Sentinel with whatever PATH and environment Sentinel (or a shell) has:
  *
- * - `ip` and `arping` are taken from fixed system directories, never from the
+ * - `ip`, `arping`, `ndptool` and `ndisc6` (IPv6) are taken from fixed system directories, never from the
  *   caller's PATH: the first of /usr/sbin, /usr/bin, /sbin, /bin that has the
  *   file, which must be a regular file owned by root and not writable by
  *   group or others;
@@ -22,7 +22,10 @@ export const SYSTEM_PATH = SYSTEM_DIRS.join(':');
 export const CHILD_ENV: Readonly<Record<string, string>> = Object.freeze({ PATH: SYSTEM_PATH, LC_ALL: 'C' });
 
 /** Programs resolved from SYSTEM_DIRS only. */
-export const SYSTEM_TOOLS: ReadonlySet<string> = new Set(['ip', 'arping']);
+export const SYSTEM_TOOLS: ReadonlySet<string> = new Set(['ip', 'arping', 'ndptool', 'ndisc6']);
+
+/** The Debian package of each system tool, for messages. */
+export const PACKAGE_OF: Readonly<Record<string, string>> = { ip: 'iproute2', arping: 'iputils-arping', ndptool: 'libndp-tools', ndisc6: 'ndisc6' };
 
 const resolved = new Map<string, string>();
 
@@ -48,7 +51,7 @@ export function resolveTool(name: string, dirs: readonly string[] = SYSTEM_DIRS)
     if (dirs === SYSTEM_DIRS) resolved.set(name, path);
     return path;
   }
-  throw new VipctlError('EXEC', `${name} not found in ${dirs.join(', ')} (install ${name === 'arping' ? 'iputils-arping' : 'iproute2'})`);
+  throw new VipctlError('EXEC', `${name} not found in ${dirs.join(', ')} (install ${PACKAGE_OF[name] ?? 'iproute2'})`);
 }
 
 /** argv with argv[0] mapped: a system tool to its absolute path; anything else unchanged (execFile then looks in CHILD_ENV's PATH). */

@@ -11,6 +11,7 @@ import {
   judgeCaps,
   judgeHook,
   judgeInterface,
+  judgeIpv6Tool,
   judgeIp,
   judgeNode,
   judgeRedisListen,
@@ -56,12 +57,22 @@ export type Check = (ctx: DoctorContext) => Promise<CheckResult[]>;
 
 const CAPS_FIX = 'run as root, or give the service AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW (systemd drop-in)';
 
-export async function checkTools(): Promise<CheckResult[]> {
-  const [ip, arping] = await Promise.all([run(['ip', '-V']), run(['arping', '-V'])]);
+export async function checkTools(ctx?: Pick<DoctorContext, 'config'>): Promise<CheckResult[]> {
+  const vips6 = ctx?.config ? [...ctx.config.masters.values()].filter((m) => m.vip.family === 6).map((m) => m.vip.address) : [];
+  const [ip, arping, ndptool, ndisc6] = await Promise.all([
+    run(['ip', '-V']),
+    run(['arping', '-V']),
+    vips6.length ? run(['ndptool', '-h']) : null,
+    vips6.length ? run(['ndisc6', '-V']) : null,
+  ]);
+  const ipv6 = ([['ndptool', ndptool], ['ndisc6', ndisc6]] as const).flatMap(([tool, r]) =>
+    r ? [judgeIpv6Tool(tool, r.exitCode === 0 && !r.failedToStart, r.failedToStart ?? `${r.stdout}\n${r.stderr}`.trim(), vips6)] : [],
+  );
   return [
     judgeIp(ip.exitCode === 0 && !ip.failedToStart, ip.failedToStart ?? (ip.stdout || ip.stderr)),
     // iputils arping -V exits 0 and prints "arping from iputils ..."
     judgeArping(arping.exitCode === 0 && !arping.failedToStart, arping.failedToStart ?? `${arping.stdout}\n${arping.stderr}`.trim()),
+    ...ipv6,
   ];
 }
 

@@ -5,6 +5,7 @@
  */
 import { pickMaster, type Config, type MasterConfig } from '../core/config';
 import { VipctlError } from '../core/errors';
+import { joinHostPort } from '../core/address';
 import { parseHookArgs, type HookArgs } from '../core/hook-args';
 import { loadConfigFile } from '../adapters/config-file';
 import { createLogger, logConfigWarnings } from '../adapters/log';
@@ -31,7 +32,7 @@ export async function hookCommand(args: readonly string[], options: { config?: s
   logConfigWarnings(logger, warnings);
   if (failure || !config || !parsed) return logFailure(logger, failure, { startedAt: started, extra: { args: [...args] } });
 
-  const context = { role: parsed.role, from: `${parsed.fromIp}:${parsed.fromPort}`, to: `${parsed.toIp}:${parsed.toPort}` };
+  const context = { role: parsed.role, from: joinHostPort(parsed.fromIp, parsed.fromPort), to: joinHostPort(parsed.toIp, parsed.toPort) };
   const child = logger.child(context);
   let master: MasterConfig | undefined;
   try {

@@ -148,6 +148,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
   labOpts(lab.command('up').description('build the lab and leave it running'))
     .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
     .option('--tls', 'TLS-only Redis and Sentinels (certificates made with openssl in the lab dir)')
+    .option('--ipv6', 'IPv6 throughout: nodes fd00::11-13, client fd00::50, VIP fd00::100/64')
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });

@@ -47,7 +47,7 @@ export async function bindCommand(config: Config, logger: Logger, name: string |
     });
     const announced = r.results.find((x) => x.action === 'announce');
     const what = r.decision.add ? `bound ${master.vip.text} on ${r.interface}` : `${master.vip.text} already bound on ${r.interface}: nothing to add`;
-    process.stdout.write(`${what}${announced ? `; announcing (arping pid ${announced.pid})` : ''}${otherMacs.length ? `; forced although ${otherMacs.join(', ')} answers for it` : ''}\n`);
+    process.stdout.write(`${what}${announced ? `; announcing (${master.vip.family === 6 ? 'unsolicited NA' : 'arping'}${announced.pid ? ` pid ${announced.pid}` : ''})` : ''}${otherMacs.length ? `; forced although ${otherMacs.join(', ')} answers for it` : ''}\n`);
     if (warning) process.stdout.write(`warning: ${warning}\n`);
     return 0;
   } catch (e) {

@@ -110,3 +110,7 @@ export function nonHostAddressKind(ip: string): string | null {
   };
   return kinds[range] ?? null; // 0.0.0.0/8 is "unspecified" to ipaddr.js
 }
+
+export function joinHostPort(host: string, port: number | string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -7,7 +7,7 @@
 // cost ~30 ms of start-up on the hook's path (measured; README "Performance").
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { isNetworkOrBroadcast, parseCidr, parseHostPort, type Cidr, type HostPort } from './address';
+import { isNetworkOrBroadcast, nonHostAddressKind, parseCidr, parseHostPort, type Cidr, type HostPort } from './address';
 import { VipctlError } from './errors';
 
 z.config(en()); // English messages only (z.locales would bundle every language)
@@ -176,7 +176,10 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
   for (const [name, m] of Object.entries(raw.masters)) {
     const vip = parseCidr(m.vip)!;
     const key = `masters.${name}.vip`;
-    if (vip.family === 6) problems.push(`${key}: IPv6 VIPs are not supported yet (${m.vip})`);
+    if (vip.family === 6) {
+      const why = vip6Refusal(vip.address);
+      if (why) problems.push(`${key}: ${vip.address} is ${why}; an IPv6 VIP must be a unique local (fc00::/7) or global unicast address`);
+    }
     if (isNetworkOrBroadcast(vip)) problems.push(`${key}: ${vip.address} is the network or broadcast address of /${vip.prefix}`);
     const node = sentinels.find((s) => s.host === vip.address);
     if (node) problems.push(`${key}: ${vip.address} is a node address (sentinel.addresses has ${node.host}:${node.port}); the VIP must be an address no host owns`);
@@ -212,6 +215,12 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
     watch: raw.watch,
     metrics: raw.metrics ? { listen: parseHostPort(raw.metrics.listen)! } : null,
   };
+}
+
+/** Why an IPv6 address cannot be a VIP, or null. */
+export function vip6Refusal(address: string): string | null {
+  if (address.toLowerCase().startsWith('::ffff:')) return 'an IPv4-mapped address (write the IPv4 VIP as such)';
+  return nonHostAddressKind(address);
 }
 
 function configError(source: string, problems: string[]): VipctlError {

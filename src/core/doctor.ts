@@ -3,7 +3,7 @@
  * read (command output, /proc text, a Sentinel reply) and returns one
  * CheckResult; the I/O lives in src/commands/doctor-checks.ts.
  */
-import { inSubnet } from './address';
+import { inSubnet, ipFamily, joinHostPort } from './address';
 import type { Link } from './local';
 import { formatTable, paint } from './table';
 
@@ -39,6 +39,15 @@ export function judgeArping(ran: boolean, versionOutput: string): CheckResult {
   return fail('arping', `arping is not iputils' (${first || 'no version output'}): its flags differ`, 'apt-get install iputils-arping (it replaces the "arping" package)');
 }
 
+/** The IPv6 tools (needed only when a VIP is IPv6): ndptool announces, ndisc6 probes for a duplicate. */
+export function judgeIpv6Tool(tool: 'ndptool' | 'ndisc6', ran: boolean, output: string, vips: readonly string[]): CheckResult {
+  const pkg = tool === 'ndptool' ? 'libndp-tools' : 'ndisc6';
+  const job = tool === 'ndptool' ? 'announces' : 'probes for a duplicate of';
+  const first = output.split('\n')[0]!.trim();
+  if (!ran) return fail(tool, `cannot run ${tool} (it ${job} the IPv6 VIP ${vips.join(', ')}): ${first || 'not found'}`, `apt-get install ${pkg}`);
+  return pass(tool, `${tool} runs (${pkg}; it ${job} the IPv6 VIP ${vips.join(', ')})`);
+}
+
 export const CAP_NET_ADMIN = 12;
 export const CAP_NET_RAW = 13;
 
@@ -66,12 +75,13 @@ export function judgeInterface(master: string, vip: string, ifname: string, link
   const link = links.find((l) => l.ifname === ifname);
   if (!link) return [fail(check, 'does not exist on this host', `set masters.${master}.interface to an interface of this host`)];
   const out: CheckResult[] = [link.up ? pass(check, 'exists and is up') : fail(check, 'is down (needs UP and LOWER_UP)', `ip link set ${ifname} up, and check its cable/peer`)];
-  const own = link.addresses.filter((a) => a.address !== vip && a.family === 4);
+  const family = ipFamily(vip) ?? 4;
+  const own = link.addresses.filter((a) => a.address !== vip && a.family === family);
   const holder = own.find((a) => inSubnet(vip, a.address, a.prefix));
   out.push(
     holder
       ? pass(`VIP subnet (${master})`, `${vip} is inside ${holder.address}/${holder.prefix} on ${ifname}`)
-      : fail(`VIP subnet (${master})`, `${vip} is in no subnet of ${ifname} (${own.map((a) => `${a.address}/${a.prefix}`).join(', ') || 'no IPv4 address'}): neighbours would not reach it`, `use a VIP from ${ifname}'s subnet, or set masters.${master}.interface`),
+      : fail(`VIP subnet (${master})`, `${vip} is in no subnet of ${ifname} (${own.map((a) => `${a.address}/${a.prefix}`).join(', ') || `no IPv${family} address`}): neighbours would not reach it`, `use a VIP from ${ifname}'s subnet, or set masters.${master}.interface`),
   );
   return out;
 }
@@ -82,7 +92,7 @@ export type SentinelReply = { ok: true; fields: Record<string, string> } | { ok:
 /** Sentinel reachable, authenticated, monitoring the master (from its SENTINEL MASTER reply or the error). */
 export function judgeSentinel(sentinel: string, master: string, reply: SentinelReply): CheckResult {
   const check = `sentinel ${sentinel} (${master})`;
-  if (reply.ok) return pass(check, `reachable, monitors ${master} at ${reply.fields.ip}:${reply.fields.port} (flags ${reply.fields.flags ?? '?'})`);
+  if (reply.ok) return pass(check, `reachable, monitors ${master} at ${joinHostPort(reply.fields.ip ?? '?', reply.fields.port ?? '?')} (flags ${reply.fields.flags ?? '?'})`);
   const e = reply.error;
   if (/no such master/i.test(e)) return fail(check, `reachable but does not monitor ${master}`, `sentinel monitor ${master} <ip> <port> <quorum> in its sentinel.conf, or fix the name in the config`);
   // TLS failures come described (core/connection-error): what went wrong, then "; " and the fix

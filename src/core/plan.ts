@@ -9,21 +9,37 @@ import type { Decision } from './decide';
 export type Step =
   /** Run argv; a failure whose stderr matches `okIf` counts as success (idempotence). */
   | { kind: 'exec'; what: 'ip-add' | 'ip-del'; argv: string[]; okIf: string }
-  /** Start announcing (gratuitous ARP), first packet now, the rest in the background. */
+  /** Start announcing (IPv4: gratuitous ARP; IPv6: unsolicited NA), first packet now, the rest in the background. */
   | { kind: 'announce'; argv: string[]; count: number; intervalSeconds: number }
   /** Stop a background announcer of this VIP, if one runs. */
   | { kind: 'stop-announce' };
 
-// What `ip` says when the address is already there / already gone.
+// What `ip` says (LC_ALL=C) when the address is already there / already gone.
 export const IP_ADD_EXISTS = 'File exists';
 export const IP_DEL_MISSING = 'Cannot assign requested address';
+// The same for IPv6 (iproute2 6.1, Linux 6.x: "Error: ipv6: address already assigned.").
+export const IP6_ADD_EXISTS = 'address already assigned';
+export const IP6_DEL_MISSING = 'address not found';
 
+/** IPv6: `nodad`, the address is usable at once (no tentative second of duplicate address detection). */
 export function ipAdd(vip: Cidr, ifname: string): Step {
+  if (vip.family === 6) return { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', vip.text, 'dev', ifname, 'nodad'], okIf: IP6_ADD_EXISTS };
   return { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', vip.text, 'dev', ifname], okIf: IP_ADD_EXISTS };
 }
 
 export function ipDel(vip: Cidr, ifname: string): Step {
+  if (vip.family === 6) return { kind: 'exec', what: 'ip-del', argv: ['ip', '-6', 'addr', 'del', vip.text, 'dev', ifname], okIf: IP6_DEL_MISSING };
   return { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', vip.text, 'dev', ifname], okIf: IP_DEL_MISSING };
+}
+
+/**
+ * One unsolicited Neighbour Advertisement (libndp's ndptool: to all-nodes,
+ * Override flag set), which moves an existing neighbour-cache entry for the
+ * VIP to this host's MAC. ndptool sends one packet per run: the announcer
+ * runs it `count` times, `intervalSeconds` apart (adapters/announce).
+ */
+export function ndptoolArgv(vip: Cidr, ifname: string): string[] {
+  return ['ndptool', '-t', 'na', '-U', '-i', ifname, '-T', vip.address, 'send'];
 }
 
 export function arpingArgv(vip: Cidr, ifname: string, announce: Config['announce']): string[] {
@@ -48,12 +64,19 @@ export function planFor(decision: Decision, vip: Cidr, ifname: string | null, an
   for (const i of decision.removeFrom) steps.push(ipDel(vip, i));
   if (decision.add) steps.push(ipAdd(vip, ifname!));
   if (decision.announce && announce.count > 0) {
-    steps.push({ kind: 'announce', argv: arpingArgv(vip, ifname!, announce), count: announce.count, intervalSeconds: announce.intervalSeconds });
+    const argv = vip.family === 6 ? ndptoolArgv(vip, ifname!) : arpingArgv(vip, ifname!, announce);
+    steps.push({ kind: 'announce', argv, count: announce.count, intervalSeconds: announce.intervalSeconds });
   }
   return steps;
 }
 
 /** One line per step, for --dry-run and logs. */
 export function describePlan(steps: readonly Step[]): string[] {
-  return steps.map((s) => (s.kind === 'stop-announce' ? 'stop background announcer (if any)' : s.argv.join(' ')));
+  return steps.map((s) =>
+    s.kind === 'stop-announce'
+      ? 'stop background announcer (if any)'
+      : s.kind === 'announce' && s.argv[0] === 'ndptool'
+        ? `${s.argv.join(' ')} (${s.count} time(s), ${s.intervalSeconds} s apart)`
+        : s.argv.join(' '),
+  );
 }

@@ -37,6 +37,4 @@ export function masterHost(master: string): string {
   return host.startsWith('[') ? host.slice(1, -1) : host;
 }
 
-export function joinHostPort(host: string, port: number | string): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
+export { joinHostPort } from './address';

@@ -61,7 +61,7 @@ export function formatStatus(report: StatusReport, colour = false): string[] {
     for (const a of m.answers) out.push(`  sentinel ${a.sentinel}: ${a.master ?? paint(a.error ?? 'no answer', 'yellow', colour)}`);
     const r = m.localRedis;
     out.push(`  local redis ${r.address ?? '(address unknown)'}: ${r.role ?? paint(r.error ?? 'no answer', 'yellow', colour)} (is master: ${yesNo(m.localIsMaster)})`);
-    out.push(`  ARP probe for the VIP: ${m.otherHolderMac ? `answered by ${m.otherHolderMac}` : m.arpProbe}`);
+    out.push(`  ${m.vip.includes(':') ? 'NDP (ndisc6)' : 'ARP'} probe for the VIP: ${m.otherHolderMac ? `answered by ${m.otherHolderMac}` : m.arpProbe}`);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /** Config files the lab writes for each node: redis.conf, sentinel.conf, and the one vipctl.yaml shared by all. */
 import { aclUserLine } from '../core/acl';
 import type { LabHost, Topology } from './topology';
+import { bindLine, hostPort, type LabFamily } from './ipv6';
 import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SENTINEL_USER, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
 import { tlsConfLines, tlsYaml } from './tls';
 
@@ -8,6 +9,8 @@ import { tlsConfLines, tlsYaml } from './tls';
 export interface LabFileOptions {
   tlsDir?: string | null;
 }
+
+const familyOf = (h: LabHost): LabFamily => (h.ip.includes(':') ? 6 : 4);
 
 export interface LabTimings {
   downAfterMs: number;
@@ -19,8 +22,8 @@ export const DEFAULT_TIMINGS: LabTimings = { downAfterMs: 1000, failoverTimeoutM
 export function redisConf(node: LabHost, master: LabHost, dir: string, o: LabFileOptions = {}): string {
   return [
     ...(o.tlsDir ? tlsConfLines(o.tlsDir, node, REDIS_PORT) : [`port ${REDIS_PORT}`]),
-    // 0.0.0.0 so that Redis answers on the VIP as well (vipctl doctor checks this).
-    'bind 0.0.0.0',
+    // every address so that Redis answers on the VIP as well (vipctl doctor checks this).
+    bindLine(familyOf(master)),
     'protected-mode no',
     'daemonize no',
     `dir ${dir}`,
@@ -39,7 +42,7 @@ export function redisConf(node: LabHost, master: LabHost, dir: string, o: LabFil
 export function sentinelConf(master: LabHost, dir: string, hookPath: string | null, timings: LabTimings, o: LabFileOptions & { node?: LabHost } = {}): string {
   return [
     ...(o.tlsDir && o.node ? tlsConfLines(o.tlsDir, o.node, SENTINEL_PORT) : [`port ${SENTINEL_PORT}`]),
-    'bind 0.0.0.0',
+    bindLine(familyOf(master)),
     'protected-mode no',
     'daemonize no',
     `dir ${dir}`,
@@ -64,7 +67,7 @@ export function vipctlYaml(t: Topology, o: LabFileOptions = {}): string {
   return [
     '# One file for every node of the lab: vipctl finds the local addresses itself.',
     'sentinel:',
-    `  addresses: [${t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(', ')}]`,
+    `  addresses: [${t.nodes.map((n) => (n.ip.includes(':') ? `"${hostPort(n.ip, SENTINEL_PORT)}"` : hostPort(n.ip, SENTINEL_PORT))).join(', ')}]`,
     `  username: ${LAB_SENTINEL_USER}`,
     `  password: ${LAB_SENTINEL_PASSWORD}`,
     ...(o.tlsDir ? tlsYaml(o.tlsDir) : []),
@@ -73,7 +76,7 @@ export function vipctlYaml(t: Topology, o: LabFileOptions = {}): string {
     ...(o.tlsDir ? tlsYaml(o.tlsDir) : []),
     'masters:',
     `  ${LAB_MASTER_NAME}:`,
-    `    vip: ${t.vip}/${LAB_SUBNET_PREFIX}`,
+    `    vip: ${t.vipCidr}`,
     'announce:',
     '  count: 3',
     '  intervalSeconds: 1',

@@ -15,6 +15,8 @@ import { parseIpJson } from '../adapters/ip';
 import { processState, running, startTime } from '../adapters/proc';
 import { bashHookScript, DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
 import { makeLabCerts, redisCliTlsArgs } from './tls';
+import { hostAddrArgv, noDadArgv } from './ipv6';
+import { isIp, normalizeIp } from '../core/address';
 import { createLabDir, listLabIds, readLabState, writeLabState, type LabProcess, type LabState } from './state';
 import { allNamespaces, LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
 
@@ -32,6 +34,8 @@ export interface LabOptions {
   timings?: LabTimings;
   /** TLS-only Redis and Sentinels, certificates made at start-up (src/lab/tls.ts). */
   tls?: boolean;
+  /** IPv6 addresses throughout (fd00::/64): Redis, Sentinel and the VIP. */
+  ipv6?: boolean;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
 }
@@ -82,7 +86,7 @@ export class Lab {
 
   private constructor(state: LabState, progress?: (s: string) => void) {
     this.state = state;
-    this.topo = topology(state.id);
+    this.topo = topology(state.id, 3, state.ipv6 ? 6 : 4);
     this.dir = state.dir;
     this.hookPath = join(repoRoot(), 'bin', 'vipctl');
     this.configPath = join(this.dir, 'vipctl.yaml');
@@ -113,10 +117,11 @@ export class Lab {
   }
 
   static async up(options: LabOptions = {}): Promise<Lab> {
+    if (options.ipv6 && options.mode === 'bash') throw new VipctlError('USAGE', 'lab up --ipv6: the classic bash hook (--mode bash) is IPv4-only');
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
     const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
-    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
       await lab.build(options.timings ?? DEFAULT_TIMINGS);
@@ -156,7 +161,8 @@ export class Lab {
   }
 
   nodeByIp(ip: string): LabHost | undefined {
-    return this.topo.nodes.find((n) => n.ip === ip);
+    const norm = isIp(ip) ? normalizeIp(ip) : ip;
+    return this.topo.nodes.find((n) => n.ip === norm);
   }
 
   private async build(timings: LabTimings): Promise<void> {
@@ -167,6 +173,7 @@ export class Lab {
       await must(['ip', 'netns', 'add', ns]);
       this.state.namespaces.push(ns);
       this.save();
+      if (t.family === 6) await must(noDadArgv(ns));
     }
     await must(['ip', '-n', t.switchNs, 'link', 'add', t.bridge, 'type', 'bridge']);
     await must(['ip', '-n', t.switchNs, 'link', 'set', t.bridge, 'up']);
@@ -174,7 +181,7 @@ export class Lab {
       hosts.map(async (h) => {
         await must(['ip', '-n', t.switchNs, 'link', 'add', h.name, 'type', 'veth', 'peer', 'name', h.ifname, 'netns', h.ns]);
         await must(['ip', '-n', t.switchNs, 'link', 'set', h.name, 'master', t.bridge, 'up']);
-        await must(['ip', '-n', h.ns, 'addr', 'add', `${h.ip}/24`, 'dev', h.ifname]);
+        await must(hostAddrArgv(h.ns, h.ip, t.prefix, h.ifname));
         await must(['ip', '-n', h.ns, 'link', 'set', h.ifname, 'up']);
         await must(['ip', '-n', h.ns, 'link', 'set', 'lo', 'up']);
       }),

@@ -15,6 +15,9 @@ export const LAB_TOOLS: ReadonlyArray<{ command: string; pkg: string }> = [
   { command: 'redis-cli', pkg: 'redis-tools' },
   // certificates for lab up --tls
   { command: 'openssl', pkg: 'openssl' },
+  // IPv6 VIPs (lab up --ipv6, and the IPv6 integration tests): announce and duplicate probe
+  { command: 'ndptool', pkg: 'libndp-tools' },
+  { command: 'ndisc6', pkg: 'ndisc6' },
 ];
 
 export function onPath(command: string, path = process.env.PATH ?? ''): boolean {

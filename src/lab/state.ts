@@ -37,6 +37,8 @@ export interface LabState {
   mode: LabMode;
   /** `lab up --tls` (absent in older state files: false). */
   tls?: boolean;
+  /** `lab up --ipv6`: the lab's addresses are IPv6 (src/lab/ipv6.ts). Absent in older state files: false. */
+  ipv6?: boolean;
   createdAt: string;
   namespaces: string[];
   pids: LabPid[];
@@ -154,13 +156,14 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
   if (!LAB_MODES.includes(s!.mode as LabMode)) bad(`has an unknown mode ${JSON.stringify(s!.mode)}`);
   if (s!.tls !== undefined && typeof s!.tls !== 'boolean') bad(`has a bad tls flag ${JSON.stringify(s!.tls).slice(0, 40)}`);
   if (!Array.isArray(s!.pids)) bad('has no pid list');
+  if (s!.ipv6 !== undefined && typeof s!.ipv6 !== 'boolean') bad(`has a bad ipv6 flag ${JSON.stringify(s!.ipv6).slice(0, 40)}`);
   const pids = s!.pids!.map((p) => {
     const ok =
       typeof p === 'object' && p !== null && typeof p.host === 'string' && LAB_PROCESSES.includes(p.what) && Number.isInteger(p.pid) && p.pid > 1 && (p.startTime === null || p.startTime === undefined || /^\d+$/.test(p.startTime));
     if (!ok) bad(`has a bad pid entry ${JSON.stringify(p).slice(0, 80)}`);
     return { host: p.host, what: p.what, pid: p.pid, startTime: p.startTime ?? null };
   });
-  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
+  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), ...(s!.ipv6 ? { ipv6: true } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
 }
 
 export function writeLabState(state: LabState): void {

@@ -3,8 +3,9 @@
  * client, each in its own network namespace, joined by a bridge that lives in
  * a fourth "switch" namespace. Nothing is created in the root namespace. Each
  * lab is its own L2 island, so every lab can use the same addresses
- * (198.18.0.0/24, from the benchmarking range 198.18.0.0/15).
+ * (198.18.0.0/24, from the benchmarking range 198.18.0.0/15; with --ipv6 fd00::/64).
  */
+import { LAB6_PREFIX, LAB6_VIP, labHostIp, type LabFamily } from './ipv6';
 export const LAB_SUBNET_PREFIX = 24;
 export const LAB_MASTER_NAME = 'mymaster';
 export const LAB_VIP = '198.18.0.100';
@@ -43,6 +44,10 @@ export interface LabHost {
 
 export interface Topology {
   id: string;
+  /** 4: 198.18.0.0/24; 6 (`lab up --ipv6`): fd00::/64, Redis and Sentinel over IPv6 (src/lab/ipv6.ts). */
+  family: LabFamily;
+  /** Prefix length of the lab's subnet (the hosts' addresses and the VIP). */
+  prefix: number;
   switchNs: string;
   bridge: string;
   nodes: LabHost[];
@@ -51,17 +56,21 @@ export interface Topology {
   vipCidr: string;
 }
 
-export function topology(id: string, nodeCount = 3): Topology {
+export function topology(id: string, nodeCount = 3, family: LabFamily = 4): Topology {
   if (!/^[a-z0-9]{1,12}$/.test(id)) throw new Error(`lab id must be 1-12 lowercase letters/digits, got "${id}"`);
-  const host = (name: string, octet: number): LabHost => ({ name, ns: `vl-${id}-${name}`, ip: `198.18.0.${octet}`, ifname: 'eth0' });
+  const host = (name: string, octet: number): LabHost => ({ name, ns: `vl-${id}-${name}`, ip: labHostIp(family, octet), ifname: 'eth0' });
+  const vip = family === 6 ? LAB6_VIP : LAB_VIP;
+  const prefix = family === 6 ? LAB6_PREFIX : LAB_SUBNET_PREFIX;
   return {
     id,
+    family,
+    prefix,
     switchNs: `vl-${id}-sw`,
     bridge: 'br0',
     nodes: Array.from({ length: nodeCount }, (_, i) => host(`n${i + 1}`, 11 + i)),
     client: host('cl', 50),
-    vip: LAB_VIP,
-    vipCidr: `${LAB_VIP}/${LAB_SUBNET_PREFIX}`,
+    vip,
+    vipCidr: `${vip}/${prefix}`,
   };
 }
 

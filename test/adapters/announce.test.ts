@@ -3,7 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, statSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { announcerPidFile, startAnnouncer, stopAnnouncer } from '../../src/adapters/announce';
+import { announcerPidFile, isAnnouncerOf, NDP_REPEATER, ndpRepeaterArgv, startAnnouncer, stopAnnouncer } from '../../src/adapters/announce';
 import { running } from '../../src/adapters/proc';
 
 const VIP = '198.18.9.100';
@@ -103,5 +103,40 @@ describe('announcer pid files cannot be turned against root', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'vipctl-ann-')), 'run', 'vipctl');
     expect(stopAnnouncer(dir, VIP)).toBeNull();
     expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('the announcer of an IPv6 VIP (node running dist/ndp-announce.cjs)', () => {
+  const VIP6 = 'fd00::100';
+
+  it.each<[string, string[] | null, boolean]>([
+    ['arping for this VIP', ['/usr/bin/arping', '-U', '-c', '5', '-I', 'eth0', '-s', VIP6, VIP6], true],
+    ['the repeater for this VIP', ['/usr/bin/node', '/opt/vipctl/dist/ndp-announce.cjs', '4', '1', 'eth0', VIP6], true],
+    ['the repeater for another VIP', ['/usr/bin/node', '/opt/vipctl/dist/ndp-announce.cjs', '4', '1', 'eth0', 'fd00::101'], false],
+    ['node running something else with the VIP last', ['/usr/bin/node', '/tmp/evil.cjs', VIP6], false],
+    ['a file merely ending like the repeater', ['/usr/bin/node', '/tmp/not-ndp-announce.cjs', VIP6], false],
+    ['sleep', ['sleep', '30'], false],
+    ['gone', null, false],
+  ])('%s: %s', (_n, argv, want) => {
+    expect(isAnnouncerOf(argv, VIP6)).toBe(want);
+  });
+
+  it('the repeater started for a VIP is stopped by stopAnnouncer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
+    const script = join(dir, NDP_REPEATER);
+    writeFileSync(script, 'setTimeout(() => {}, 30000);\n');
+    const a = await startAnnouncer([process.execPath, script, '4', '1', 'eth0', VIP6], dir, VIP6);
+    expect(running(a.pid)).toBe(true);
+    expect(stopAnnouncer(dir, VIP6)).toBe(a.pid);
+    for (let i = 0; i < 100 && running(a.pid); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(running(a.pid)).toBe(false);
+  });
+
+  it('ndpRepeaterArgv: node, the repeater file, COUNT INTERVAL IFNAME VIP', () => {
+    const argv = ndpRepeaterArgv({ count: 4, intervalSeconds: 1, ifname: 'eth0', vip: VIP6 });
+    expect(argv[0]).toBe(process.execPath);
+    expect(argv[1]!.endsWith(`/${NDP_REPEATER}`)).toBe(true);
+    expect(argv.slice(2)).toEqual(['4', '1', 'eth0', VIP6]);
+    expect(isAnnouncerOf(argv, VIP6)).toBe(true);
   });
 });

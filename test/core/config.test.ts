@@ -196,7 +196,12 @@ describe('validateConfig: one problem', () => {
     ['bad CIDR: not an address', withDoc((d) => (d.masters.mymaster.vip = 'vip.example/24')), 'masters.mymaster.vip', /CIDR/],
     ['bad CIDR: octal', withDoc((d) => (d.masters.mymaster.vip = '010.0.0.100/24')), 'masters.mymaster.vip', /CIDR/],
     ['VIP equal to a sentinel host', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.12/24')), 'masters.mymaster.vip', /10\.0\.0\.12 is a node address.*10\.0\.0\.12:26379/],
-    ['IPv6 VIP', withDoc((d) => (d.masters.mymaster.vip = 'fd00::100/64')), 'masters.mymaster.vip', /IPv6 VIPs are not supported yet \(fd00::100\/64\)/],
+    ['IPv6 link-local VIP', withDoc((d) => (d.masters.mymaster.vip = 'fe80::100/64')), 'masters.mymaster.vip', /^fe80::100 is a link-local address; an IPv6 VIP must be a unique local/],
+    ['IPv6 multicast VIP', withDoc((d) => (d.masters.mymaster.vip = 'ff02::1/64')), 'masters.mymaster.vip', /^ff02::1 is a multicast address/],
+    ['IPv6 loopback VIP', withDoc((d) => (d.masters.mymaster.vip = '::1/128')), 'masters.mymaster.vip', /^::1 is a loopback address/],
+    ['IPv6 unspecified VIP', withDoc((d) => (d.masters.mymaster.vip = '::/64')), 'masters.mymaster.vip', /^:: is the unspecified address/],
+    ['IPv4-mapped VIP', withDoc((d) => (d.masters.mymaster.vip = '::ffff:10.0.0.100/120')), 'masters.mymaster.vip', /^::ffff:a00:64 is an IPv4-mapped address/],
+    ['IPv6 VIP equal to an IPv6 sentinel', withDoc((d) => ((d.sentinel.addresses = ['[fd00::11]:26379']), (d.masters.mymaster.vip = 'FD00:0::11/64'))), 'masters.mymaster.vip', /^fd00::11 is a node address/],
     ['network address as VIP', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.0/24')), 'masters.mymaster.vip', /10\.0\.0\.0 is the network or broadcast address of \/24/],
     ['broadcast address as VIP', withDoc((d) => (d.masters.mymaster.vip = '10.0.0.255/24')), 'masters.mymaster.vip', /10\.0\.0\.255 is the network or broadcast address of \/24/],
     ['duplicate VIP across masters', withDoc((d) => (d.masters.other = { vip: '10.0.0.100/16' })), 'masters.other.vip', /10\.0\.0\.100 is also the VIP of master mymaster/],
@@ -240,17 +245,23 @@ describe('validateConfig: one problem', () => {
   });
 
   it('flags a VIP equal to an IPv6 sentinel address whatever its spelling', () => {
-    // IPv6 VIPs are refused anyway; the node-address check still compares normalised text.
     const err = configError(
       withDoc((d) => {
         d.sentinel.addresses = ['[FD00:0::11]:26379'];
         d.masters.mymaster.vip = 'fd00::11/64';
       }),
     );
-    expect(err.details.problems).toEqual([
-      'masters.mymaster.vip: IPv6 VIPs are not supported yet (fd00::11/64)',
-      expect.stringMatching(/^masters\.mymaster\.vip: fd00::11 is a node address /),
-    ]);
+    expect(err.details.problems).toEqual([expect.stringMatching(/^masters\.mymaster\.vip: fd00::11 is a node address /)]);
+  });
+
+  it.each([
+    ['fd00::100/64', 'fd00::100', 64],
+    ['FD00:0:0::100/64', 'fd00::100', 64],
+    ['2001:db8::100/64', '2001:db8::100', 64],
+    ['fd00::100/128', 'fd00::100', 128],
+  ])('accepts the IPv6 VIP %s (normalised to %s)', (text, address, prefix) => {
+    const c = validateConfig(withDoc((d) => (d.masters.mymaster.vip = text)));
+    expect(c.masters.get('mymaster')!.vip).toEqual({ address, prefix, family: 6, text: `${address}/${prefix}` });
   });
 
   it('names the source in the message', () => {
@@ -287,7 +298,7 @@ describe('validateConfig: several problems at once', () => {
       masters: {
         a: { vip: '10.0.0.11/24' }, // a node address
         b: { vip: '10.0.0.0/24' }, // network address
-        c: { vip: 'fd00::100/64' }, // IPv6
+        c: { vip: 'fe80::100/64' }, // IPv6 link-local
         d: { vip: '10.0.1.100/24' },
         e: { vip: '10.0.1.100/24' }, // duplicate of d
       },
@@ -295,7 +306,7 @@ describe('validateConfig: several problems at once', () => {
     expect(err.details.problems).toEqual([
       'masters.a.vip: 10.0.0.11 is a node address (sentinel.addresses has 10.0.0.11:26379); the VIP must be an address no host owns',
       'masters.b.vip: 10.0.0.0 is the network or broadcast address of /24',
-      'masters.c.vip: IPv6 VIPs are not supported yet (fd00::100/64)',
+      'masters.c.vip: fe80::100 is a link-local address; an IPv6 VIP must be a unique local (fc00::/7) or global unicast address',
       'masters.e.vip: 10.0.1.100 is also the VIP of master d',
     ]);
     expect(err.details.key).toBe('masters.a.vip');

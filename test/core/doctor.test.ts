@@ -1,6 +1,7 @@
 import { describeConnectionError } from '../../src/core/connection-error';
 import { describe, expect, it } from 'vitest';
 import {
+  judgeIpv6Tool,
   bindAddresses,
   capEff,
   doctorExitCode,
@@ -229,5 +230,39 @@ describe('judgeSentinel: TLS', () => {
     const r = judgeSentinel('s', 'm', { ok: false, error: describeConnectionError({ code, message: 'x' }, 'sentinel', true) });
     expect(r.detail).toMatch(/^TLS: .*\(.*x\)$/);
     expect(r.fix).toMatch(/^(renew it|set sentinel\.tls\.serverName)/);
+  });
+});
+
+describe('judgeIpv6Tool', () => {
+  it.each([
+    ['ndptool', true, 'ndptool [options] command', 'pass', /ndptool runs \(libndp-tools; it announces the IPv6 VIP fd00::100\)/],
+    ['ndisc6', true, 'ndisc6: IPv6 Neighbor/Router Discovery userland tool 1.0.5', 'pass', /ndisc6 runs \(ndisc6; it probes for a duplicate of the IPv6 VIP fd00::100\)/],
+    ['ndptool', false, 'ndptool not found in /usr/sbin, /usr/bin, /sbin, /bin (install libndp-tools)', 'fail', /cannot run ndptool \(it announces the IPv6 VIP fd00::100\): ndptool not found/],
+    ['ndisc6', false, '', 'fail', /cannot run ndisc6 .*: not found/],
+  ] as const)('%s ran=%s', (tool, ran, out, status, detail) => {
+    const r = judgeIpv6Tool(tool, ran, out, ['fd00::100']);
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+    if (status === 'fail') expect(r.fix).toBe(`apt-get install ${tool === 'ndptool' ? 'libndp-tools' : 'ndisc6'}`);
+  });
+});
+
+describe('judgeInterface with an IPv6 VIP', () => {
+  const link = (addresses: Link['addresses']): Link[] => [{ ifname: 'eth0', up: true, mac: '02:00:00:00:00:01', addresses }];
+  it.each<[string, Link['addresses'], 'pass' | 'fail', RegExp]>([
+    ['inside the node\'s fd00::/64', [{ address: '198.18.0.11', prefix: 24, family: 4 }, { address: 'fd00::11', prefix: 64, family: 6 }], 'pass', /fd00::100 is inside fd00::11\/64 on eth0/],
+    ['only IPv4 and link-local addresses', [{ address: '198.18.0.11', prefix: 24, family: 4 }, { address: 'fe80::1', prefix: 64, family: 6 }], 'fail', /fd00::100 is in no subnet of eth0 \(fe80::1\/64\)/],
+    ['no IPv6 address at all', [{ address: '198.18.0.11', prefix: 24, family: 4 }], 'fail', /\(no IPv6 address\)/],
+  ])('%s', (_n, addresses, status, detail) => {
+    const r = judgeInterface('m', 'fd00::100', 'eth0', link(addresses))[1]!;
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+});
+
+describe('judgeSentinel with IPv6 addresses', () => {
+  it('brackets the IPv6 master address it reports', () => {
+    const r = judgeSentinel('[fd00::11]:26379', 'mymaster', { ok: true, fields: { ip: 'fd00::11', port: '6379', flags: 'master' } });
+    expect(r).toMatchObject({ status: 'pass', detail: 'reachable, monitors mymaster at [fd00::11]:6379 (flags master)' });
   });
 });

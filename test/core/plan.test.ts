@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../src/core/address';
 import type { Config } from '../../src/core/config';
 import { decide, type Decision } from '../../src/core/decide';
-import { arpingArgv, describePlan, IP_ADD_EXISTS, IP_DEL_MISSING, ipAdd, ipDel, planFor, type Step } from '../../src/core/plan';
+import { arpingArgv, describePlan, IP_ADD_EXISTS, IP_DEL_MISSING, ipAdd, ipDel, ndptoolArgv, planFor, type Step } from '../../src/core/plan';
 
 const VIP = parseCidr('10.0.0.100/24')!;
 const ANNOUNCE: Config['announce'] = { count: 5, intervalSeconds: 1, mode: 'request' };
@@ -114,5 +114,35 @@ describe('planFor without an interface', () => {
 
   it('refuses to plan a bind with nowhere to put it', () => {
     expect(() => planFor(decision({ action: 'bind', add: true, announce: true }), VIP, null, ANNOUNCE)).toThrow(TypeError);
+  });
+});
+
+describe('IPv6 VIPs', () => {
+  const VIP6 = parseCidr('fd00::100/64')!;
+  const ADD6: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', 'fd00::100/64', 'dev', 'eth1', 'nodad'], okIf: 'address already assigned' };
+  const DEL6: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', '-6', 'addr', 'del', 'fd00::100/64', 'dev', 'eth2'], okIf: 'address not found' };
+  const NA6: Step = { kind: 'announce', argv: ['ndptool', '-t', 'na', '-U', '-i', 'eth1', '-T', 'fd00::100', 'send'], count: 5, intervalSeconds: 1 };
+
+  it('binds without duplicate address detection and matches iproute2\'s IPv6 messages', () => {
+    expect(ipAdd(VIP6, 'eth1')).toEqual(ADD6);
+    expect(ipDel(VIP6, 'eth2')).toEqual(DEL6);
+    expect(ndptoolArgv(VIP6, 'eth1')).toEqual(NA6.argv);
+  });
+
+  it.each<[string, Partial<Decision>, Step[]]>([
+    ['bind and announce', { add: true, announce: true }, [ADD6, NA6]],
+    ['unbind elsewhere: stop the announcer first', { stopAnnounce: true, removeFrom: ['eth2'] }, [STOP, DEL6]],
+    ['move between interfaces', { stopAnnounce: true, removeFrom: ['eth2'], add: true, announce: true }, [STOP, DEL6, ADD6, NA6]],
+  ])('%s', (_n, d, steps) => {
+    expect(planFor(decision(d), VIP6, 'eth1', ANNOUNCE)).toEqual(steps);
+  });
+
+  it('ignores announce.mode (arping only) and honours count 0', () => {
+    expect(planFor(decision({ add: true, announce: true }), VIP6, 'eth1', { ...ANNOUNCE, mode: 'reply' })).toEqual([ADD6, NA6]);
+    expect(planFor(decision({ add: true, announce: true }), VIP6, 'eth1', { ...ANNOUNCE, count: 0 })).toEqual([ADD6]);
+  });
+
+  it('--dry-run says how often the NA goes out', () => {
+    expect(describePlan([ADD6, NA6])).toEqual(['ip -6 addr add fd00::100/64 dev eth1 nodad', 'ndptool -t na -U -i eth1 -T fd00::100 send (5 time(s), 1 s apart)']);
   });
 });

@@ -41,6 +41,7 @@ describe('formatStatus', () => {
     ['no majority, Redis unknown', { sentinelMaster: null, verdict: 'unknown', localIsMaster: null, localRedis: { address: null, role: null, error: 'address unknown' } }, [/ none +2\/3 +unknown .* unknown$/, /local redis \(address unknown\): address unknown \(is master: unknown\)/]],
     ['bound here, probe skipped', { boundHere: true, verdict: 'should-unbind', otherHolderMac: null, arpProbe: 'skipped: bound here' }, [/ yes .* - +should-unbind$/, /ARP probe for the VIP: skipped: bound here/]],
     ['probe failed', { otherHolderMac: null, arpProbe: 'failed: arping -D: exit 2' }, [/ \? +ok$/, /failed: arping -D: exit 2/]],
+    ['an IPv6 VIP: the probe is ndisc6', { vip: 'fd00::100/64', otherHolderMac: 'f6:4f:43:d8:87:2a' }, [/^mymaster +fd00::100\/64 +eth0 /, /^  NDP \(ndisc6\) probe for the VIP: answered by f6:4f:43:d8:87:2a$/]],
   ])('%s', (_n, over, patterns) => {
     const text = formatStatus({ masters: [{ ...base, ...over }] }).join('\n');
     for (const p of patterns) expect(text).toMatch(new RegExp(p.source, 'm'));

@@ -16,10 +16,12 @@ function fakePath(commands: string[]): string {
 
 describe('lab prerequisites', () => {
   it('names the Debian packages of the missing commands', () => {
-    expect(missingTools(fakePath(['ip', 'arping', 'openssl']))).toEqual(['redis-server', 'redis-sentinel', 'redis-tools']);
-    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli']))).toEqual(['openssl']);
-    expect(missingTools(fakePath(['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli', 'openssl']))).toEqual([]);
-    expect(missingTools('')).toEqual(['iproute2', 'iputils-arping', 'redis-server', 'redis-sentinel', 'redis-tools', 'openssl']);
+    const all = ['ip', 'arping', 'redis-server', 'redis-sentinel', 'redis-cli', 'openssl', 'ndptool', 'ndisc6'];
+    expect(missingTools(fakePath(['ip', 'arping', 'openssl', 'ndptool', 'ndisc6']))).toEqual(['redis-server', 'redis-sentinel', 'redis-tools']);
+    expect(missingTools(fakePath(all.filter((c) => c !== 'openssl')))).toEqual(['openssl']);
+    expect(missingTools(fakePath(all.filter((c) => c !== 'ndptool' && c !== 'ndisc6')))).toEqual(['libndp-tools', 'ndisc6']);
+    expect(missingTools(fakePath(all))).toEqual([]);
+    expect(missingTools('')).toEqual(['iproute2', 'iputils-arping', 'redis-server', 'redis-sentinel', 'redis-tools', 'openssl', 'libndp-tools', 'ndisc6']);
   });
 
   it('installs without prompts or extras', () => {

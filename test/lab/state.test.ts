@@ -80,8 +80,15 @@ describe('parseLabState: the content must describe exactly this lab', () => {
     ['pid not a number', { ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: '1; rm -rf /', startTime: '5' }] }, /bad pid entry/],
     ['unknown process kind', { ...state(dir), pids: [{ host: 'n1', what: 'sshd', pid: 77, startTime: '5' }] }, /bad pid entry/],
     ['no pid list', { ...state(dir), pids: undefined }, /no pid list/],
+    ['ipv6 not a boolean', { ...state(dir), ipv6: 'yes' }, /bad ipv6 flag "yes"/],
   ])('refuses %s', (_name, raw, why) => {
     expect(() => parseLabState(raw, 'x1', dir)).toThrow(expect.objectContaining({ code: 'UNSAFE', exitCode: 2, message: expect.stringMatching(why) }));
+  });
+
+  it('keeps the ipv6 flag of lab up --ipv6; absent (older files) or false means IPv4', () => {
+    expect(parseLabState({ ...state(dir), ipv6: true }, 'x1', dir).ipv6).toBe(true);
+    expect(parseLabState({ ...state(dir), ipv6: false }, 'x1', dir)).not.toHaveProperty('ipv6');
+    expect(parseLabState(state(dir), 'x1', dir)).not.toHaveProperty('ipv6');
   });
 
   it('accepts an older entry without a start time (it is then never killed by pid)', () => {

@@ -1,0 +1,56 @@
+/** Shared by the ipv6*.root.test.ts files: who holds the IPv6 VIP, the client's neighbour entry, what the client sent. */
+import { expect } from 'vitest';
+import { run } from '../../src/adapters/run';
+import { cmdline } from '../../src/adapters/proc';
+import { waitFor, type Lab } from '../../src/lab/lab';
+import type { LabHost } from '../../src/lab/topology';
+import { nodeLog, settledOn } from './watch-support';
+
+/** ICMPv6 messages the client namespace has sent so far (its own counters: reading them sends nothing). */
+export async function clientIcmp6Out(lab: Lab): Promise<number> {
+  const r = await run(['ip', 'netns', 'exec', lab.topo.client.ns, 'cat', '/proc/net/snmp6']);
+  const m = /^Icmp6OutMsgs\s+(\d+)$/m.exec(r.stdout);
+  if (!m) throw new Error(`no Icmp6OutMsgs in the client's /proc/net/snmp6: ${r.stdout.slice(0, 200)}`);
+  return Number(m[1]);
+}
+
+/** Pids of IPv6 announcers (the ndp-announce repeater) running in a node's namespace. */
+export async function ndpAnnouncerPids(n: LabHost): Promise<number[]> {
+  const r = await run(['ip', 'netns', 'pids', n.ns]);
+  return r.stdout.split('\n').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => cmdline(pid)?.[1]?.endsWith('/ndp-announce.cjs') === true);
+}
+
+/** The client reaches the master through the VIP, so its neighbour table has the VIP (REACHABLE) on the master's MAC. */
+export async function clientLearnsVip(lab: Lab, master: LabHost): Promise<void> {
+  const r = await lab.redisCli(lab.topo.vip, 6379, ['ROLE'], 3000);
+  expect(r.stdout.split('\n')[0], r.stderr).toBe('master');
+  expect(await lab.clientNeighbourMac()).toBe(await lab.macOf(master));
+}
+
+/**
+ * SIGKILL the master's redis-server; the VIP must end up on the new master
+ * and nowhere else, put there by `cmd` (hook or watch) on the new master;
+ * the client's neighbour entry must follow without the client sending a
+ * single ICMPv6 message. Returns the old and new master.
+ */
+export async function killMasterAndFollow(lab: Lab, cmd: 'hook' | 'watch'): Promise<{ old: LabHost; next: LabHost }> {
+  const old = await settledOn(lab, 30_000);
+  await clientLearnsVip(lab, old);
+  const sentBefore = await clientIcmp6Out(lab);
+  const f = await lab.failover('sigkill');
+  expect(f.node).toBe(old);
+  const next = await waitFor('a new master holding the IPv6 VIP alone', async () => {
+    const m = await settledOn(lab, 40_000);
+    return m !== old ? m : null;
+  }, 40_000);
+  expect(await lab.vipHolders()).toEqual([next]);
+  const bind = nodeLog(lab, next).filter((l) => l.event === 'bind' && l.cmd === cmd && l.note === undefined).at(-1);
+  // the hook got Sentinel's IPv6 <to-ip> (and logs it as host:port); the watcher decided from Sentinel's IPv6 answers
+  expect(bind).toMatchObject({ vip: `${lab.topo.vip}/64`, interface: 'eth0', ...(cmd === 'hook' ? { to: `[${next.ip}]:6379` } : { desired: 'here' }) });
+  expect(nodeLog(lab, next).some((l) => l.event === 'announce' && l.cmd === cmd)).toBe(true);
+  // The unsolicited NA moves the client's entry: nothing sent by the client.
+  const mac = await lab.macOf(next);
+  await waitFor(`the client's neighbour entry for ${lab.topo.vip} on ${next.name}'s MAC ${mac}`, async () => (await lab.clientNeighbourMac()) === mac, 10_000, 50);
+  expect(await clientIcmp6Out(lab)).toBe(sentBefore);
+  return { old, next };
+}
