@@ -6,16 +6,18 @@
 import type { Config } from '../core/config';
 import { VipctlError } from '../core/errors';
 import { desiredFromMaster } from '../core/desired';
-import { askSentinels } from '../adapters/sentinel';
+import { askSentinelsForAll } from '../adapters/sentinel';
 import type { Logger } from '../adapters/log';
 import { converge } from './converge';
 import { logFailure } from './failure';
 
 export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean } = {}): Promise<number> {
   let code = 0;
+  // One SENTINEL MASTERS per Sentinel for the whole pass, whatever the number of masters.
+  const views = await askSentinelsForAll(config, config.masters.keys());
   for (const master of config.masters.values()) {
     const startedAt = performance.now();
-    const view = await askSentinels(config, master.name);
+    const view = views.get(master.name)!;
     const said = `${view.agreeing}/${view.total} sentinels agree`;
     try {
       const result = await converge({

@@ -14,9 +14,10 @@ import { statusExitCode, verdictOf } from '../core/verdict';
 import { probeDuplicate } from '../adapters/dup-probe';
 import { readLinks } from '../adapters/ip';
 import { role } from '../adapters/redis-client';
-import { askSentinels } from '../adapters/sentinel';
+import { askSentinelsForAll } from '../adapters/sentinel';
+import type { SentinelView } from '../core/sentinel-view';
 
-async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>): Promise<MasterStatus> {
+async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>, views: Promise<Map<string, SentinelView>>): Promise<MasterStatus> {
   const vip = master.vip.address;
   const bound = boundOn(links, vip);
   let ifname: string | null = bound[0] ?? null;
@@ -28,7 +29,7 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
     }
   }
   // The probe must not see this host's own copy: only when the VIP is not bound here.
-  const [view, probe] = await Promise.all([askSentinels(config, master.name), bound.length === 0 && ifname !== null ? probeDuplicate(ifname, vip) : null]);
+  const [view, probe] = await Promise.all([views.then((v) => v.get(master.name)!), bound.length === 0 && ifname !== null ? probeDuplicate(ifname, vip) : null]);
   const masterIsHere = view.master !== null && local.has(masterHost(view.master));
   const onIface = links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
   const target = localRedisTarget(view.master, view.answers, local, onIface);
@@ -71,7 +72,9 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
 export async function statusReport(config: Config): Promise<StatusReport> {
   const links = await readLinks();
   const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
-  return { masters: await Promise.all([...config.masters.values()].map((m) => masterStatus(config, m, links, local))) };
+  // One SENTINEL MASTERS per Sentinel, shared by every master (the ARP probes run meanwhile).
+  const views = askSentinelsForAll(config, config.masters.keys());
+  return { masters: await Promise.all([...config.masters.values()].map((m) => masterStatus(config, m, links, local, views))) };
 }
 
 export async function statusCommand(config: Config, o: { json?: boolean }): Promise<number> {
