@@ -1,6 +1,7 @@
 /** Config files the lab writes for each node: redis.conf, sentinel.conf, and the one vipctl.yaml shared by all. */
 import type { LabHost, Topology } from './topology';
-import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
+import { LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, SENTINEL_PORT } from './topology';
+import { initialNode, labMaster, redisFileStem, type LabMaster } from './masters';
 
 export interface LabTimings {
   downAfterMs: number;
@@ -9,27 +10,29 @@ export interface LabTimings {
 
 export const DEFAULT_TIMINGS: LabTimings = { downAfterMs: 1000, failoverTimeoutMs: 10_000 };
 
-export function redisConf(node: LabHost, master: LabHost, dir: string): string {
+export function redisConf(node: LabHost, master: LabHost, dir: string, m: LabMaster = labMaster(0)): string {
   return [
-    `port ${REDIS_PORT}`,
+    `port ${m.port}`,
     // 0.0.0.0 so that Redis answers on the VIP as well (vipctl doctor checks this).
     'bind 0.0.0.0',
     'protected-mode no',
     'daemonize no',
     `dir ${dir}`,
-    `logfile ${dir}/redis.log`,
+    `logfile ${dir}/${redisFileStem(m)}.log`,
+    ...(m.index === 0 ? [] : [`dbfilename ${redisFileStem(m)}.rdb`]),
     'save ""',
     'appendonly no',
     // no 5 s wait before the first full sync: replicas link as soon as they start
     'repl-diskless-sync-delay 0',
     `requirepass ${LAB_REDIS_PASSWORD}`,
     `masterauth ${LAB_REDIS_PASSWORD}`,
-    ...(node === master ? [] : [`replicaof ${master.ip} ${REDIS_PORT}`]),
+    ...(node === master ? [] : [`replicaof ${master.ip} ${m.port}`]),
     '',
   ].join('\n');
 }
 
-export function sentinelConf(master: LabHost, dir: string, hookPath: string | null, timings: LabTimings): string {
+/** Every master of the lab, each on the node it starts on (initialNode). */
+export function sentinelConf(nodes: readonly LabHost[], masters: readonly LabMaster[], dir: string, hookPath: string | null, timings: LabTimings): string {
   return [
     `port ${SENTINEL_PORT}`,
     'bind 0.0.0.0',
@@ -37,21 +40,23 @@ export function sentinelConf(master: LabHost, dir: string, hookPath: string | nu
     'daemonize no',
     `dir ${dir}`,
     `logfile ${dir}/sentinel.log`,
-    `sentinel monitor ${LAB_MASTER_NAME} ${master.ip} ${REDIS_PORT} 2`,
-    `sentinel down-after-milliseconds ${LAB_MASTER_NAME} ${timings.downAfterMs}`,
-    `sentinel failover-timeout ${LAB_MASTER_NAME} ${timings.failoverTimeoutMs}`,
-    `sentinel parallel-syncs ${LAB_MASTER_NAME} 1`,
-    `sentinel auth-pass ${LAB_MASTER_NAME} ${LAB_REDIS_PASSWORD}`,
     // Clients and the other Sentinels must authenticate to this one.
     `requirepass ${LAB_SENTINEL_PASSWORD}`,
     `sentinel sentinel-pass ${LAB_SENTINEL_PASSWORD}`,
-    ...(hookPath ? [`sentinel client-reconfig-script ${LAB_MASTER_NAME} ${hookPath}`] : []),
+    ...masters.flatMap((m) => [
+      `sentinel monitor ${m.name} ${initialNode(m, nodes).ip} ${m.port} 2`,
+      `sentinel down-after-milliseconds ${m.name} ${timings.downAfterMs}`,
+      `sentinel failover-timeout ${m.name} ${timings.failoverTimeoutMs}`,
+      `sentinel parallel-syncs ${m.name} 1`,
+      `sentinel auth-pass ${m.name} ${LAB_REDIS_PASSWORD}`,
+      ...(hookPath ? [`sentinel client-reconfig-script ${m.name} ${hookPath}`] : []),
+    ]),
     'sentinel deny-scripts-reconfig yes',
     '',
   ].join('\n');
 }
 
-export function vipctlYaml(t: Topology): string {
+export function vipctlYaml(t: Topology, masters: readonly LabMaster[] = [labMaster(0)]): string {
   return [
     '# One file for every node of the lab: vipctl finds the local addresses itself.',
     'sentinel:',
@@ -60,8 +65,7 @@ export function vipctlYaml(t: Topology): string {
     'redis:',
     `  password: ${LAB_REDIS_PASSWORD}`,
     'masters:',
-    `  ${LAB_MASTER_NAME}:`,
-    `    vip: ${t.vip}/${LAB_SUBNET_PREFIX}`,
+    ...masters.flatMap((m) => [`  ${m.name}:`, `    vip: ${m.vipCidr}`]),
     'announce:',
     '  count: 3',
     '  intervalSeconds: 1',
@@ -80,7 +84,7 @@ export function bashHookScript(localIp: string | null, vip: string, ifname: stri
 ${localIp === null ? '# LOCAL_IP comes from the environment' : `LOCAL_IP='${localIp}'`}
 MASTER_IP=$6
 VIP='${vip}'
-NETMASK='${LAB_SUBNET_PREFIX}'
+NETMASK='24'
 INTERFACE='${ifname}'
 if [ \${MASTER_IP} = \${LOCAL_IP} ]; then
     ip addr add \${VIP}/\${NETMASK} dev \${INTERFACE}
