@@ -9,13 +9,27 @@ import { desiredFromMaster } from '../core/desired';
 import { askSentinelsForAll } from '../adapters/sentinel';
 import type { Logger } from '../adapters/log';
 import { converge } from './converge';
+import { JoinNext } from './join-next';
+import { readLinks } from '../adapters/ip';
+import { masterHost } from '../core/sentinel-view';
+import { isHostName } from '../core/address';
+
+/** Deadline of the resolution of the masters' host names (announce-hostnames yes). */
+export const RESOLVE_TIMEOUT_MS = 1000;
 import { logFailure } from './failure';
 
 export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean } = {}): Promise<number> {
   let code = 0;
   // One SENTINEL MASTERS per Sentinel for the whole pass, whatever the number of masters.
   const views = await askSentinelsForAll(config, config.masters.keys());
-  for (const master of config.masters.values()) {
+  // Masters named by host name (announce-hostnames yes): resolved once each, under a deadline.
+  const names = [...views.values()].map((v) => (v.master === null ? null : masterHost(v.master))).filter((h): h is string => h !== null && isHostName(h));
+  const resolved = names.length > 0 ? await (await import('../adapters/resolve')).resolveNames(names, RESOLVE_TIMEOUT_MS) : new Map<string, string[] | null>();
+  // Every master at once, each under its own lock; the links are read once for
+  // all of them taking their lock in the same turn (one `ip -json addr show`, each
+  // read started after the lock of every master it serves).
+  const links = new JoinNext(readLinks);
+  await Promise.all([...config.masters.values()].map(async (master) => {
     const startedAt = performance.now();
     const view = views.get(master.name)!;
     const said = `${view.agreeing}/${view.total} sentinels agree`;
@@ -26,9 +40,10 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
         logger,
         announceWhenBound: false,
         dryRun: options.dryRun ?? false,
+        readLinks: () => links.get(),
         want: (local) => {
           if (view.master === null) return { desired: 'unknown', reason: `no majority of sentinels agrees on a master (${said}; ${view.answers.map((a) => `${a.sentinel}: ${a.master ?? a.error}`).join(', ')})` };
-          const want = desiredFromMaster(view.master, local);
+          const want = desiredFromMaster(view.master, local, resolved);
           return { ...want, reason: `${want.reason} (${said})` };
         },
       });
@@ -38,6 +53,6 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
       if (!(e instanceof VipctlError)) throw e;
       code = Math.max(code, logFailure(logger, e, { master, startedAt }));
     }
-  }
+  }));
   return code;
 }

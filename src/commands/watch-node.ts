@@ -18,7 +18,8 @@ import type { Logger } from '../adapters/log';
 import { converge } from './converge';
 import { logFailure } from './failure';
 import { MasterWatch } from './watch-master';
-import { JoinNext, SharedViews } from './watch-views';
+import { SharedViews } from './watch-views';
+import { JoinNext } from './join-next';
 
 /** How often failover deadlines, ROLE poll ends and the fence are checked. */
 const TICK_MS = 50;
@@ -138,7 +139,12 @@ export class WatchNode {
 
   private everyInterval(): void {
     const now = Date.now();
+    const started = performance.now();
     for (const mw of this.masters.values()) mw.trigger({ name: 'timer', at: now, ask: true });
+    // How long a level pass over every master took (the queries are shared: watch-views.ts).
+    void Promise.all([...this.masters.values()].map((mw) => mw.idle())).then(() =>
+      this.logger.debug({ event: 'timer-passes', masters: this.masters.size, durationMs: Math.round((performance.now() - started) * 10) / 10 }, `level pass over ${this.masters.size} master(s)`),
+    );
   }
 
   private tick(): void {

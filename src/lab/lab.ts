@@ -66,6 +66,20 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
   }
 }
 
+/** Wait until `check` holds for every item, probing at most `limit` at a time (each probe is a process). */
+async function waitEach<T>(items: readonly T[], what: (x: T) => string, check: (x: T) => Promise<boolean>, timeoutMs: number, limit = 8): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = [...items];
+  while (pending.length > 0) {
+    const batch = pending.slice(0, limit);
+    const done = await Promise.all(batch.map(check));
+    pending = [...batch.filter((_, i) => !done[i]), ...pending.slice(limit)];
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new VipctlError('LAB', `timed out after ${timeoutMs} ms waiting for ${what(pending[0]!)}`);
+    if (done.every((d) => !d)) await sleep(50);
+  }
+}
+
 async function must(argv: string[], timeoutMs = 10_000): Promise<RunResult> {
   const r = await run(argv, { timeoutMs });
   if (!ok(r)) throw new VipctlError('LAB', describeFailure(r));
@@ -191,17 +205,14 @@ export class Lab {
     }
     const instances = t.nodes.flatMap((n) => ms.map((m) => [n, m] as const));
     await Promise.all(instances.map(([n, m]) => this.startRedis(n, m.index)));
-    await Promise.all(instances.map(([n, m]) => waitFor(`redis ${m.port} on ${n.name}`, async () => (await this.redisCli(n.ip, m.port, ['PING'])).stdout === 'PONG', 20_000, 50)));
+    // At most 8 probes at a time: with --masters 50 that is 150 instances, and every probe is a process.
+    await waitEach(instances, ([n, m]) => `redis ${m.port} on ${n.name}`, async ([n, m]) => (await this.redisCli(n.ip, m.port, ['PING'])).stdout === 'PONG', 20_000 + 400 * instances.length);
     // Replicas linked before the Sentinels start: Sentinel learns them from the
     // master's INFO, which it refreshes only every 10 s once it has looked.
-    await Promise.all(
-      ms.map((m) =>
-        waitFor(`both replicas linked to master ${m.name}`, async () => {
-          const r = await this.redisCli(initialNode(m, t.nodes).ip, m.port, ['INFO', 'replication']);
-          return new RegExp(`connected_slaves:${t.nodes.length - 1}\\b`).test(r.stdout) && (r.stdout.match(/state=online/g) ?? []).length === t.nodes.length - 1;
-        }, 30_000, 50),
-      ),
-    );
+    await waitEach(ms, (m) => `both replicas linked to master ${m.name}`, async (m) => {
+      const r = await this.redisCli(initialNode(m, t.nodes).ip, m.port, ['INFO', 'replication']);
+      return new RegExp(`connected_slaves:${t.nodes.length - 1}\\b`).test(r.stdout) && (r.stdout.match(/state=online/g) ?? []).length === t.nodes.length - 1;
+    }, 15_000 + 400 * ms.length);
     this.progress(ms.length === 1 ? `redis-server up on ${t.nodes.map((n) => n.name).join(', ')} (master ${master.name} ${master.ip}, ${t.nodes.length - 1} replicas linked)` : `${ms.length} masters up, spread over ${t.nodes.map((n) => n.name).join(', ')} (ports ${ms[0]!.port}-${ms[ms.length - 1]!.port}), ${t.nodes.length - 1} replicas linked to each`);
     await Promise.all(t.nodes.map((n) => this.startSentinel(n)));
     await waitFor('sentinels to see each other and every replica', async () => {

@@ -71,7 +71,7 @@ it('a request while a batch is in flight is not served by it: it starts the next
 });
 
 it('JoinNext: requests in one turn share one call started after them; a call in flight is not joined', async () => {
-  const { JoinNext } = await import('../../src/commands/watch-views');
+  const { JoinNext } = await import('../../src/commands/join-next');
   let n = 0;
   const release: Array<() => void> = [];
   const j = new JoinNext(() => new Promise<number>((r) => release.push(() => r(++n))));
