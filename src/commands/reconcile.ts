@@ -11,11 +11,7 @@ import type { Logger } from '../adapters/log';
 import { converge } from './converge';
 import { JoinNext } from './join-next';
 import { readLinks } from '../adapters/ip';
-import { masterHost } from '../core/sentinel-view';
-import { isHostName } from '../core/address';
-
-/** Deadline of the resolution of the masters' host names (announce-hostnames yes). */
-export const RESOLVE_TIMEOUT_MS = 1000;
+import { resolveMasterNames } from './resolve-masters';
 import { logFailure } from './failure';
 
 export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean } = {}): Promise<number> {
@@ -23,8 +19,7 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
   // One SENTINEL MASTERS per Sentinel for the whole pass, whatever the number of masters.
   const views = await askSentinelsForAll(config, config.masters.keys());
   // Masters named by host name (announce-hostnames yes): resolved once each, under a deadline.
-  const names = [...views.values()].map((v) => (v.master === null ? null : masterHost(v.master))).filter((h): h is string => h !== null && isHostName(h));
-  const resolved = names.length > 0 ? await (await import('../adapters/resolve')).resolveNames(names, RESOLVE_TIMEOUT_MS) : new Map<string, string[] | null>();
+  const resolved = await resolveMasterNames(views.values());
   // Every master at once, each under its own lock; the links are read once for
   // all of them taking their lock in the same turn (one `ip -json addr show`, each
   // read started after the lock of every master it serves).

@@ -17,6 +17,7 @@ import type { WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
 import type { Link } from '../core/local';
 import { converge } from './converge';
+import { resolveMasterNames } from './resolve-masters';
 
 import { logFailure } from './failure';
 
@@ -222,7 +223,9 @@ export class MasterWatch {
   private async ask(t: Trigger): Promise<void> {
     try {
       const v = await this.d.view(this.name);
-      this.view = { master: v.master, agreeing: v.agreeing, total: v.total };
+      // A master named by host name: resolved on every pass that asks (a name's address may change).
+      const resolved = await resolveMasterNames([v]);
+      this.view = { master: v.master, agreeing: v.agreeing, total: v.total, ...(resolved.size > 0 ? { resolved } : {}) };
       this.feed({ type: 'view', master: v.master, at: Date.now() });
     } catch (e) {
       this.d.metrics.error(this.name);
