@@ -22,6 +22,7 @@ export async function probeSentinelAcl(config: Config, at: Target, master: strin
     };
     await c.call('PING').catch(denied('+ping'));
     await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', master).catch(denied('+sentinel|get-master-addr-by-name'));
+    await c.call('SENTINEL', 'MASTERS').catch(denied('+sentinel|masters'));
     await c.call('SENTINEL', 'MASTER', master).catch(denied('+sentinel|master'));
     const subs = await Promise.all(WATCH_CHANNELS.map((ch) => c.subscribe(ch).then(() => null, (e: Error) => ({ ch, e }))));
     const refused = subs.filter((s) => s !== null && /NOPERM/.test(s.e.message)) as Array<{ ch: string; e: Error }>;

@@ -3,6 +3,7 @@ import type { Config } from '../core/config';
 import { pairs, withClient } from './redis-client';
 import { normalizeIp, isIp } from '../core/address';
 import { agree, joinHostPort, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
+import { needsAddrByName, parseSentinelMasters, viewsFor, type SentinelMasters } from '../core/sentinel-masters';
 
 export async function askSentinel(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<SentinelAnswer> {
   const name = joinHostPort(sentinel.host, sentinel.port);
@@ -47,10 +48,35 @@ export interface MasterTimings {
   failoverTimeoutMs: number;
 }
 
-export async function askMasterTimings(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<MasterTimings | null> {
-  const r = await withClient(config, 'sentinel', sentinel, timeoutMs, async (client) => pairs(await client.call('SENTINEL', 'MASTER', masterName)));
-  if (!r.ok) return null;
-  const downAfterMs = Number(r.value['down-after-milliseconds']);
-  const failoverTimeoutMs = Number(r.value['failover-timeout']);
-  return Number.isFinite(downAfterMs) && downAfterMs > 0 && Number.isFinite(failoverTimeoutMs) && failoverTimeoutMs > 0 ? { downAfterMs, failoverTimeoutMs } : null;
+/**
+ * Every master one Sentinel monitors, in one query (`SENTINEL MASTERS`). A
+ * master in the middle of a failover is asked again by name on the same
+ * connection (`GET-MASTER-ADDR-BY-NAME`, see needsAddrByName), so each
+ * address is the one the per-master query gives.
+ */
+export async function askSentinelMasters(config: Config, sentinel: { host: string; port: number }, timeoutMs: number): Promise<SentinelMasters> {
+  const name = joinHostPort(sentinel.host, sentinel.port);
+  const r = await withClient(config, 'sentinel', sentinel, timeoutMs, async (client) => {
+    const masters = parseSentinelMasters(await client.call('SENTINEL', 'MASTERS'));
+    const again = [...masters.values()].filter(needsAddrByName);
+    await Promise.all(
+      again.map(async (m) => {
+        const reply = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', m.name)) as [string, string] | null;
+        if (reply) masters.set(m.name, { ...m, address: joinHostPort(isIp(reply[0]) ? normalizeIp(reply[0]) : reply[0], reply[1]) });
+      }),
+    );
+    return masters;
+  });
+  return r.ok ? { sentinel: name, masters: r.value } : { sentinel: name, masters: null, error: r.error };
+}
+
+/** One `SENTINEL MASTERS` per configured Sentinel, in parallel: each Sentinel's reply as it comes. */
+export function askEverySentinelMasters(config: Config, timeoutMs: number): Promise<SentinelMasters>[] {
+  return config.sentinel.addresses.map((s) => askSentinelMasters(config, s, timeoutMs));
+}
+
+/** The majority view of every named master, from one query per Sentinel (reconcile, status). */
+export async function askSentinelsForAll(config: Config, names: Iterable<string>, timeoutMs = 1000): Promise<Map<string, SentinelView>> {
+  const replies = await Promise.all(askEverySentinelMasters(config, timeoutMs));
+  return viewsFor(names, replies, config.sentinel.addresses.length);
 }

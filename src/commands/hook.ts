@@ -7,6 +7,10 @@ import { pickMaster, type Config, type MasterConfig } from '../core/config';
 import { VipctlError } from '../core/errors';
 import { joinHostPort } from '../core/address';
 import { parseHookArgs, type HookArgs } from '../core/hook-args';
+import { nonHostAddressKind } from '../core/address';
+
+/** Deadline of the resolution of a host name `<to-ip>` (Sentinel kills a script after 60 s and retries one that exits 1). */
+const HOOK_RESOLVE_TIMEOUT_MS = 2000;
 import { loadConfigFile } from '../adapters/config-file';
 import { createLogger, logConfigWarnings } from '../adapters/log';
 import { converge } from './converge';
@@ -42,15 +46,27 @@ export async function hookCommand(args: readonly string[], options: { config?: s
     }
     const toIp = parsed.toIp;
     const m = master;
+    // A host name (announce-hostnames yes): resolved before the lock; only then is the resolver loaded.
+    const addresses = parsed.toIsName ? await (await import('../adapters/resolve')).resolveName(toIp, HOOK_RESOLVE_TIMEOUT_MS) : null;
+    if (parsed.toIsName) {
+      if (addresses === null) throw new VipctlError('RESOLVE', `to-ip: host name ${toIp} does not resolve within ${HOOK_RESOLVE_TIMEOUT_MS} ms: nothing changed (Sentinel retries the hook)`, { key: 'to-ip' });
+      const bad = addresses.find((a) => nonHostAddressKind(a) !== null);
+      if (bad) throw new VipctlError('USAGE', `to-ip: host name ${toIp} resolves to ${bad}, ${nonHostAddressKind(bad)}, which names no single host (check /etc/hosts: Debian maps the host's own name to 127.0.1.1)`, { key: 'to-ip' });
+      if (addresses.includes(master.vip.address)) throw new VipctlError('USAGE', `to-ip: host name ${toIp} resolves to the VIP of ${master.name} itself: the name must be the host's own`, { key: 'to-ip' });
+    }
+    const moved = `sentinel (${parsed.role}) moved ${m.name} to ${context.to}`;
     await converge({
       config,
       master: m,
       logger: child,
       announceWhenBound: true,
-      want: (local) =>
-        local.has(toIp)
-          ? { desired: 'here', reason: `sentinel (${parsed.role}) moved ${m.name} to ${context.to}, an address of this host` }
-          : { desired: 'elsewhere', reason: `sentinel (${parsed.role}) moved ${m.name} to ${context.to}, not this host` },
+      want: (local) => {
+        if (addresses) {
+          const mine = addresses.filter((a) => local.has(a));
+          return mine.length > 0 ? { desired: 'here', reason: `${moved} (${mine.join(', ')}), an address of this host` } : { desired: 'elsewhere', reason: `${moved} (${addresses.join(', ')}), not this host` };
+        }
+        return local.has(toIp) ? { desired: 'here', reason: `${moved}, an address of this host` } : { desired: 'elsewhere', reason: `${moved}, not this host` };
+      },
     });
     return 0;
   } catch (e) {

@@ -17,10 +17,10 @@ export function say(json: boolean | undefined, started = performance.now()): (li
   return (line) => (json ? process.stderr : process.stdout).write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 }
 
-export async function labUp(o: LabCommandOptions & { mode?: LabMode; tls?: boolean; ipv6?: boolean }): Promise<number> {
+export async function labUp(o: LabCommandOptions & { mode?: LabMode; tls?: boolean; ipv6?: boolean; masters?: number }): Promise<number> {
   const out = say(o.json);
   await ensureLabPrereqs(out);
-  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', tls: o.tls === true, ...(o.ipv6 ? { ipv6: true } : {}), progress: out });
+  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', tls: o.tls === true, ...(o.ipv6 ? { ipv6: true } : {}), masters: o.masters ?? 1, progress: out });
   const t = lab.topo;
   const tls = lab.tlsDir ? ` ${redisCliTlsArgs(lab.tlsDir).join(' ')}` : '';
   const c = t.client.ns;
@@ -32,7 +32,8 @@ export async function labUp(o: LabCommandOptions & { mode?: LabMode; tls?: boole
   out(`  ip netns exec ${n1.ns} env ${env} ${lab.hookPath} reconcile --dry-run`);
   out(`  tail -f ${lab.dir}/n*/vipctl.log                        # vipctl's JSON log, one file per node`);
   out(`  ${lab.hookPath} lab failover --id ${lab.id} --kind sigkill   # then: lab heal, lab down --id ${lab.id}`);
-  if (o.json) process.stdout.write(`${JSON.stringify({ id: lab.id, dir: lab.dir, vip: t.vip, nodes: t.nodes, client: t.client })}\n`);
+  if (lab.masters.length > 1) out(`  ${lab.masters.length} masters: ${lab.masters.map((m) => `${m.name} :${m.port} VIP ${m.vip}`).slice(0, 5).join(', ')}${lab.masters.length > 5 ? ', ...' : ''} (lab failover --master NAME)`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ id: lab.id, dir: lab.dir, vip: t.vip, nodes: t.nodes, client: t.client, masters: lab.masters })}\n`);
   return 0;
 }
 
@@ -59,11 +60,13 @@ export async function labDown(o: LabCommandOptions & { all?: boolean }): Promise
   return code;
 }
 
-export async function labFailover(o: LabCommandOptions & { kind?: FailoverKind }): Promise<number> {
+export async function labFailover(o: LabCommandOptions & { kind?: FailoverKind; master?: string }): Promise<number> {
   const out = say(o.json);
   const lab = Lab.load(o.id ?? 'demo', o.dir ?? DEFAULT_LAB_DIR, out);
-  const f = await lab.failover(o.kind ?? 'sigkill');
-  out(`${f.kind} on ${f.node.name} (${f.node.ip}), the master, at ${new Date(f.at).toISOString()}`);
+  const m = o.master === undefined ? lab.master(0) : lab.masters.find((x) => x.name === o.master);
+  if (!m) throw new VipctlError('USAGE', `lab ${lab.id} has no master ${JSON.stringify(o.master)} (it has ${lab.masters.map((x) => x.name).join(', ')})`, { key: 'master' });
+  const f = await lab.failover(o.kind ?? 'sigkill', m.index);
+  out(`${f.kind} on ${f.node.name} (${f.node.ip}), the master of ${m.name}, at ${new Date(f.at).toISOString()}`);
   return 0;
 }
 

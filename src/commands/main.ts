@@ -4,6 +4,7 @@ import { VipctlError } from '../core/errors';
 import { HOOK_USAGE } from '../core/hook-args';
 import { FAILOVER_KINDS, LAB_MODES } from '../lab/topology';
 import { checkLabId } from '../lab/state';
+import { checkMasterCount } from '../lab/masters';
 import { version } from '../../package.json';
 
 /** Every command's --help ends with an example. */
@@ -29,6 +30,14 @@ export function reportError(e: unknown, debug: boolean): void {
 function labId(value: string): string {
   try {
     return checkLabId(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function masterCount(value: string): number {
+  try {
+    return checkMasterCount(/^\d+$/.test(value) ? Number(value) : NaN);
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
   }
@@ -149,10 +158,11 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .addOption(new Option('--mode <mode>', 'what keeps the VIP on the master').choices(LAB_MODES).default('watch'))
     .option('--tls', 'TLS-only Redis and Sentinels (certificates made with openssl in the lab dir)')
     .option('--ipv6', 'IPv6 throughout: nodes fd00::11-13, client fd00::50, VIP fd00::100/64')
+    .option('--masters <n>', 'masters monitored by the Sentinels, each with its own port (6379+i) and VIP (198.18.0.100+i)', masterCount, 1)
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });
-  example(lab.commands.at(-1)!, 'vipctl lab up --id mine --mode none', 'vipctl lab up --id mine --tls');
+  example(lab.commands.at(-1)!, 'vipctl lab up --id mine --mode none', 'vipctl lab up --id mine --tls', 'vipctl lab up --id mine --masters 5');
   example(
     labOpts(lab.command('status').description('who holds the VIP on every node, what each Sentinel says, each role (read-only)')).action(async (o) => {
       code = await (await import('./lab')).labStatusCommand(o);
@@ -167,6 +177,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
   example(lab.commands.at(-1)!, 'vipctl lab down --id mine', 'vipctl lab down --all');
   labOpts(lab.command('failover').description('disturb the current master'))
     .addOption(new Option('--kind <kind>', 'how').choices(FAILOVER_KINDS).default('sigkill'))
+    .option('--master <name>', 'which master (a lab up with --masters N); default the first, mymaster')
     .action(async (o) => {
       code = await (await import('./lab')).labFailover(o);
     });

@@ -14,9 +14,14 @@ import { statusExitCode, verdictOf } from '../core/verdict';
 import { probeDuplicate } from '../adapters/dup-probe';
 import { readLinks } from '../adapters/ip';
 import { role } from '../adapters/redis-client';
-import { askSentinels } from '../adapters/sentinel';
+import { askSentinelsForAll } from '../adapters/sentinel';
+import { desiredFromMaster, type Resolved } from '../core/desired';
+import { isHostName } from '../core/address';
+import { joinHostPort } from '../core/sentinel-view';
+import { resolveMasterNames } from './resolve-masters';
+import type { SentinelView } from '../core/sentinel-view';
 
-async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>): Promise<MasterStatus> {
+async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>, views: Promise<{ views: Map<string, SentinelView>; resolved: Resolved }>): Promise<MasterStatus> {
   const vip = master.vip.address;
   const bound = boundOn(links, vip);
   let ifname: string | null = bound[0] ?? null;
@@ -28,13 +33,17 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
     }
   }
   // The probe must not see this host's own copy: only when the VIP is not bound here.
-  const [view, probe] = await Promise.all([askSentinels(config, master.name), bound.length === 0 && ifname !== null ? probeDuplicate(ifname, vip) : null]);
-  const masterIsHere = view.master !== null && local.has(masterHost(view.master));
+  const [{ views: all, resolved }, probe] = await Promise.all([views, bound.length === 0 && ifname !== null ? probeDuplicate(ifname, vip) : null]);
+  const view = all.get(master.name)!;
+  const want = desiredFromMaster(view.master, local, resolved);
+  const masterIsHere = want.desired === 'unknown' ? null : want.desired === 'here';
   const onIface = links.find((l) => l.ifname === ifname)?.addresses.map((a) => a.address) ?? [];
-  const target = localRedisTarget(view.master, view.answers, local, onIface);
+  // A master named by host name: ROLE goes to its address here, if it is one of ours.
+  const byAddress = view.master !== null && masterIsHere === true && isHostName(masterHost(view.master)) ? joinHostPort(resolved.get(masterHost(view.master))!.find((a) => local.has(a))!, view.master.slice(view.master.lastIndexOf(':') + 1)) : view.master;
+  const target = localRedisTarget(byAddress, view.answers, local, onIface);
   const r = target ? await role(config, target) : null;
   const localIsMaster = r?.ok ? r.value === 'master' : null;
-  const v = verdictOf({ sentinelMaster: view.master, masterIsHere, boundHere: bound.length > 0, localIsMaster });
+  const v = verdictOf({ sentinelMaster: view.master, masterIsHere, whyUnknown: want.reason, boundHere: bound.length > 0, localIsMaster });
   const ownMacs = new Set(links.map((l) => l.mac?.toLowerCase()));
   const others = probe?.kind === 'taken' ? probe.macs.filter((m) => !ownMacs.has(m)) : [];
   return {
@@ -71,7 +80,9 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
 export async function statusReport(config: Config): Promise<StatusReport> {
   const links = await readLinks();
   const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
-  return { masters: await Promise.all([...config.masters.values()].map((m) => masterStatus(config, m, links, local))) };
+  // One SENTINEL MASTERS per Sentinel, shared by every master (the ARP probes run meanwhile).
+  const views = askSentinelsForAll(config, config.masters.keys()).then(async (v) => ({ views: v, resolved: await resolveMasterNames(v.values()) }));
+  return { masters: await Promise.all([...config.masters.values()].map((m) => masterStatus(config, m, links, local, views))) };
 }
 
 export async function statusCommand(config: Config, o: { json?: boolean }): Promise<number> {

@@ -1,7 +1,7 @@
 /**
  * One master under `vipctl watch`: its failover state machine
  * (core/watch/failover), its ROLE poller, and its passes. A pass is the same
- * level-based step as `reconcile` (askSentinels, then converge) with the
+ * level-based step as `reconcile` (the Sentinels' view, then converge) with the
  * watcher's want (core/watch/want). Passes are coalesced: one at a time; a
  * trigger during a pass schedules exactly one more (see trigger()).
  */
@@ -10,14 +10,15 @@ import { step, IDLE, type FailoverInput, type FailoverOutput, type FailoverState
 import { watchWant, type WatchView } from '../core/watch/want';
 import { DEFAULT_FAILOVER_TIMEOUT_MS } from '../core/watch/fence';
 import { masterHost } from '../core/sentinel-view';
-import { askSentinels, type MasterTimings } from '../adapters/sentinel';
+import type { MasterTimings } from '../adapters/sentinel';
+import type { SentinelView } from '../core/sentinel-view';
 import { pollRole, type RolePoller } from '../adapters/redis-role';
 import { clientOptions } from '../adapters/connection';
 import type { WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
-import { readLinks } from '../adapters/ip';
 import type { Link } from '../core/local';
 import { converge } from './converge';
+import { resolveMasterNames } from './resolve-masters';
 
 import { logFailure } from './failure';
 
@@ -44,8 +45,10 @@ export interface MasterWatchDeps {
   setLocal: (local: ReadonlySet<string>) => void;
   /** Why this master must be fenced now, or null. */
   fenced: (m: MasterWatch) => string | null;
-  /** A Sentinel answered a query (reachability for fencing). */
-  answered: (sentinel: string, at: number) => void;
+  /** The Sentinels' majority view of a master (one batch of queries shared by every master: watch-views.ts). */
+  view: (name: string) => Promise<SentinelView>;
+  /** Read the links now (shared by the masters' passes of one turn: watch-views.ts JoinNext). */
+  readLinks: () => Promise<Link[]>;
 }
 
 export class MasterWatch {
@@ -124,7 +127,7 @@ export class MasterWatch {
   private takeSnapshot(): void {
     const passes = this.passes;
     const at = Date.now();
-    readLinks().then(
+    this.d.readLinks().then(
       (links) => {
         // not when a pass ran meanwhile: its reading is newer (or it changed an address)
         if (passes === this.passes) this.snapshot = { at, links };
@@ -136,7 +139,7 @@ export class MasterWatch {
   /** For converge: read the links afresh and keep them. */
   private readAndKeep = async (): Promise<Link[]> => {
     const at = Date.now();
-    const links = await readLinks();
+    const links = await this.d.readLinks();
     this.snapshot = { at, links };
     return links;
   };
@@ -222,10 +225,11 @@ export class MasterWatch {
   }
 
   private async ask(t: Trigger): Promise<void> {
-    const cfg = this.d.config;
     try {
-      const v = await askSentinels(cfg, this.name, cfg.watch.queryTimeoutMs, { settleEarly: true, onAnswer: (a) => (a.error === undefined || a.master !== null) && this.d.answered(a.sentinel, Date.now()) });
-      this.view = { master: v.master, agreeing: v.agreeing, total: v.total };
+      const v = await this.d.view(this.name);
+      // A master named by host name: resolved on every pass that asks (a name's address may change).
+      const resolved = await resolveMasterNames([v]);
+      this.view = { master: v.master, agreeing: v.agreeing, total: v.total, ...(resolved.size > 0 ? { resolved } : {}) };
       this.feed({ type: 'view', master: v.master, at: Date.now() });
     } catch (e) {
       this.d.metrics.error(this.name);

@@ -11,13 +11,16 @@ import { localAddresses } from '../core/local';
 import { joinHostPort } from '../core/sentinel-view';
 import { SentinelLink } from '../adapters/sentinel-events';
 import { clientOptions } from '../adapters/connection';
-import { askMasterTimings } from '../adapters/sentinel';
+import { askEverySentinelMasters, askSentinelMasters } from '../adapters/sentinel';
+import type { SentinelMasters } from '../core/sentinel-masters';
 import { readLinks } from '../adapters/ip';
 import { startMetrics, type WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
 import { converge } from './converge';
 import { logFailure } from './failure';
 import { MasterWatch } from './watch-master';
+import { SharedViews } from './watch-views';
+import { JoinNext } from './join-next';
 
 /** How often failover deadlines, ROLE poll ends and the fence are checked. */
 const TICK_MS = 50;
@@ -45,6 +48,17 @@ export class WatchNode {
     } catch (e) {
       logFailure(this.logger, e, { startedAt: performance.now(), extra: { during: 'reading local addresses' } });
     }
+    // One SENTINEL MASTERS per Sentinel serves every master asking in the same turn (the timer: all of them).
+    const views = new SharedViews({
+      query: () => askEverySentinelMasters(cfg, cfg.watch.queryTimeoutMs),
+      total: cfg.sentinel.addresses.length,
+      onReply: (r, at) => {
+        if (r.masters === null) return;
+        this.answeredAt.set(r.sentinel, Math.max(at, this.answeredAt.get(r.sentinel) ?? -Infinity));
+        this.takeTimings(r);
+      },
+    });
+    const links = new JoinNext(readLinks);
     for (const m of cfg.masters.values()) {
       metrics.fenced(m.name, false);
       this.masters.set(
@@ -56,7 +70,8 @@ export class WatchNode {
           local: () => this.local,
           setLocal: (l) => (this.local = l),
           fenced: (mw) => this.fencedReason(mw),
-          answered: (s, at) => this.answeredAt.set(s, Math.max(at, this.answeredAt.get(s) ?? -Infinity)),
+          view: (name) => views.view(name),
+          readLinks: () => links.get(),
         }),
       );
     }
@@ -100,16 +115,23 @@ export class WatchNode {
     mw.feed({ type: 'event', event: e, at });
   }
 
+  /** One SENTINEL MASTERS to that Sentinel gives every master's timings. */
   private async refreshTimings(sentinel: string): Promise<void> {
     const a = this.config.sentinel.addresses.find((x) => joinHostPort(x.host, x.port) === sentinel);
-    if (!a) return;
+    if (a) this.takeTimings(await askSentinelMasters(this.config, a, this.config.watch.queryTimeoutMs));
+  }
+
+  /** down-after-milliseconds and failover-timeout of every master, from one Sentinel's SENTINEL MASTERS. */
+  private takeTimings(r: SentinelMasters): void {
+    if (r.masters === null) return;
     for (const mw of this.masters.values()) {
-      const t = await askMasterTimings(this.config, a, mw.name, this.config.watch.queryTimeoutMs);
-      if (!t) continue;
+      const e = r.masters.get(mw.name);
+      if (!e || e.downAfterMs === null || e.failoverTimeoutMs === null) continue;
+      const t = { downAfterMs: e.downAfterMs, failoverTimeoutMs: e.failoverTimeoutMs };
       const before = mw.timings;
       mw.timings = t;
       if (!before || before.downAfterMs !== t.downAfterMs || before.failoverTimeoutMs !== t.failoverTimeoutMs) {
-        this.logger.info({ event: 'master-timings', master: mw.name, sentinel, ...t, fenceAfterMs: fenceAfter(this.config.watch.fenceAfterMs, t.downAfterMs) }, `${mw.name}: down-after ${t.downAfterMs} ms, failover-timeout ${t.failoverTimeoutMs} ms`);
+        this.logger.info({ event: 'master-timings', master: mw.name, sentinel: r.sentinel, ...t, fenceAfterMs: fenceAfter(this.config.watch.fenceAfterMs, t.downAfterMs) }, `${mw.name}: down-after ${t.downAfterMs} ms, failover-timeout ${t.failoverTimeoutMs} ms`);
       }
     }
   }
@@ -125,7 +147,12 @@ export class WatchNode {
 
   private everyInterval(): void {
     const now = Date.now();
+    const started = performance.now();
     for (const mw of this.masters.values()) mw.trigger({ name: 'timer', at: now, ask: true });
+    // How long a level pass over every master took (the queries are shared: watch-views.ts).
+    void Promise.all([...this.masters.values()].map((mw) => mw.idle())).then(() =>
+      this.logger.debug({ event: 'timer-passes', masters: this.masters.size, durationMs: Math.round((performance.now() - started) * 10) / 10 }, `level pass over ${this.masters.size} master(s)`),
+    );
   }
 
   private tick(): void {

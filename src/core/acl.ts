@@ -4,7 +4,8 @@
  *
  * What vipctl sends to Sentinel: AUTH (always allowed), PING (the watcher's
  * reachability check), SENTINEL GET-MASTER-ADDR-BY-NAME (every query),
- * SENTINEL MASTER (watch's timings; doctor's hook and Redis checks), and
+ * SENTINEL MASTERS (every master's address and timings in one reply per pass:
+ * reconcile, status, watch), SENTINEL MASTER (doctor's hook and Redis checks), and
  * SUBSCRIBE to WATCH_CHANNELS by name (watch). No INFO, no CLIENT SETINFO
  * (src/adapters/connection.ts turns both off). Channels are closed to a new
  * user since Redis 7 (acl-pubsub-default resetchannels); each one is granted
@@ -13,7 +14,7 @@
 import { fail, pass, type CheckResult } from './doctor';
 import { WATCH_CHANNELS } from './watch/channels';
 
-export const ACL_COMMANDS = ['ping', 'sentinel|get-master-addr-by-name', 'sentinel|master', 'subscribe'] as const;
+export const ACL_COMMANDS = ['ping', 'sentinel|get-master-addr-by-name', 'sentinel|masters', 'sentinel|master', 'subscribe'] as const;
 
 /**
  * The `user` line. `passwordRule` is an ACL password rule: `#<sha256 hex>`

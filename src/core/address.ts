@@ -79,6 +79,11 @@ const HOSTNAME = /^(?=.{1,254}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z
 // `0x7f000001` and `127.1` as 127.0.0.1; no real host name is all-numeric (RFC 3696).
 const NUMERIC_HOST = /^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+))*\.?$/i;
 
+/** A host name vipctl may resolve: RFC 1123 labels (and `_`), never an IP literal nor all-numeric. */
+export function isHostName(text: string): boolean {
+  return ipFamily(text) === null && HOSTNAME.test(text) && !NUMERIC_HOST.test(text);
+}
+
 /** `10.0.0.1:26379`, `[fd00::1]:26379` or `sentinel-1.example:26379`. */
 export function parseHostPort(text: string): HostPort | null {
   const m = /^(?:\[([^\]]+)\]|([^:\s[\]]+)):(\d+)$/.exec(text);

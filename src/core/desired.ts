@@ -4,11 +4,13 @@
  *
  * The rule: "here" only when the master's address is one of this host's own;
  * "elsewhere" only when it is an IP literal that names one host and is not
- * ours; everything vipctl cannot compare is "unknown" (leave the VIP as it
- * is), never "elsewhere": a host name (names are not resolved yet), a
- * loopback, link-local, unspecified or multicast address, no master at all.
+ * ours, or a host name that resolved and none of whose addresses is ours;
+ * everything vipctl cannot compare is "unknown" (leave the VIP as it is),
+ * never "elsewhere": a host name that did not resolve (or not in time), a
+ * loopback, link-local, unspecified or multicast address (also among a name's
+ * addresses), no master at all. Names are resolved by the caller (adapters/resolve).
  */
-import { ipFamily, nonHostAddressKind, normalizeIp } from './address';
+import { ipFamily, isHostName, nonHostAddressKind, normalizeIp } from './address';
 import type { Desired } from './decide';
 import { masterHost } from './sentinel-view';
 
@@ -28,11 +30,29 @@ export interface Want {
  * or `name:port` with announce-hostnames), or null when there is none.
  * `local`: this host's own addresses, normalised, VIPs excluded.
  */
-export function desiredFromMaster(master: string | null, local: ReadonlySet<string>): Want {
+/** What a host name resolved to: its addresses, or null when it did not resolve (or not in time). */
+export type Resolved = ReadonlyMap<string, readonly string[] | null>;
+
+/** Here / elsewhere / unknown for a name from its resolved addresses (the hook's rule too). */
+export function desiredFromAddresses(what: string, addresses: readonly string[] | null | undefined, local: ReadonlySet<string>): Want {
+  if (addresses === undefined) return { desired: 'unknown', reason: `${what} is a host name that was not resolved` };
+  if (addresses === null || addresses.length === 0) return { desired: 'unknown', reason: `${what} is a host name that does not resolve (or not in time): cannot tell whether that is this host` };
+  for (const a of addresses) {
+    const kind = ipFamily(a) === null ? 'not an IP address' : nonHostAddressKind(a);
+    if (kind) return { desired: 'unknown', reason: `${what} resolves to ${a}, ${kind}, which names no single host (check /etc/hosts: Debian maps the host's own name to 127.0.1.1)` };
+  }
+  const mine = addresses.map(normalizeIp).filter((a) => local.has(a));
+  return mine.length > 0
+    ? { desired: 'here', reason: `${what} resolves to ${mine.join(', ')}, an address of this host` }
+    : { desired: 'elsewhere', reason: `${what} resolves to ${addresses.join(', ')}, another host` };
+}
+
+export function desiredFromMaster(master: string | null, local: ReadonlySet<string>, resolved: Resolved = new Map()): Want {
   if (master === null) return { desired: 'unknown', reason: 'no master known' };
   const host = masterHost(master);
   if (ipFamily(host) === null) {
-    return { desired: 'unknown', reason: `master ${master} is a host name, and vipctl does not resolve names yet, so it cannot tell whether that is this host (use IP addresses: sentinel announce-hostnames no)` };
+    if (!isHostName(host)) return { desired: 'unknown', reason: `master ${master} is neither an IP address nor a valid host name` };
+    return desiredFromAddresses(`master ${master}`, resolved.get(host), local);
   }
   const kind = nonHostAddressKind(host);
   if (kind) return { desired: 'unknown', reason: `master ${master} is ${kind}, which names no single host` };

@@ -10,6 +10,7 @@ export const EXIT_CODES = {
   LOCK_TIMEOUT: 1, // another vipctl held the per-VIP lock too long
   EXEC: 1, // an external command (ip, arping) failed
   SENTINEL: 1, // Sentinel unreachable or no majority
+  RESOLVE: 1, // a host name Sentinel gave did not resolve (in time)
   LAB: 1, // the namespace lab failed to build or to run a step
   UNSAFE: 2, // a file or directory vipctl would act on is not provably its own (owner, mode, symlink)
 } as const;

@@ -3,7 +3,7 @@
  * <master> <role> <state> <from-ip> <from-port> <to-ip> <to-port>.
  * Anything Sentinel would not send is a USAGE error (exit 2).
  */
-import { isIp, isPort, nonHostAddressKind, normalizeIp } from './address';
+import { isHostName, isIp, isPort, nonHostAddressKind, normalizeIp } from './address';
 import { VipctlError } from './errors';
 
 export interface HookArgs {
@@ -12,8 +12,11 @@ export interface HookArgs {
   state: 'start';
   fromIp: string;
   fromPort: number;
+  /** An IP literal (normalised), or a host name with `sentinel announce-hostnames yes` (see toIsName). */
   toIp: string;
   toPort: number;
+  /** `<to-ip>` is a host name: the hook resolves it (adapters/resolve) before it can compare. */
+  toIsName: boolean;
 }
 
 export const HOOK_USAGE = 'usage: vipctl [hook] <master> <role> <state> <from-ip> <from-port> <to-ip> <to-port>';
@@ -33,11 +36,15 @@ export function parseHookArgs(args: readonly string[]): HookArgs {
   if (!/^[^\s\x00-\x1f\x7f]{1,128}$/.test(master)) bad('a master name', master, 'master');
   if (role !== 'leader' && role !== 'observer') bad('"leader" or "observer"', role, 'role');
   if (state !== 'start') bad('"start"', state, 'state');
-  if (!isIp(fromIp)) bad('an IP address', fromIp, 'from-ip');
+  // With announce-hostnames yes Sentinel passes host names: strictly checked, never a shell word.
+  // `localhost` and `*.localhost` are loopback by definition (RFC 6761).
+  const hostName = (x: string) => isHostName(x) && !/(^|\.)localhost\.?$/i.test(x);
+  if (!isIp(fromIp) && !hostName(fromIp)) bad('an IP address or host name', fromIp, 'from-ip');
   if (!isPort(fromPort)) bad('a port (1-65535)', fromPort, 'from-port');
-  if (!isIp(toIp)) bad('an IP address', toIp, 'to-ip');
+  const toIsName = !isIp(toIp);
+  if (toIsName && !hostName(toIp)) bad('an IP address or host name', toIp, 'to-ip');
   // Every host (or none) owns these: acting on one would bind the VIP everywhere.
-  const scope = nonHostAddressKind(toIp);
+  const scope = toIsName ? null : nonHostAddressKind(toIp);
   if (scope) {
     throw new VipctlError('USAGE', `to-ip: ${show(toIp)} is ${scope}, which names no single host: the master must be announced by an address of its own (check replica-announce-ip and sentinel announce-ip)`, { key: 'to-ip' });
   }
@@ -46,9 +53,10 @@ export function parseHookArgs(args: readonly string[]): HookArgs {
     master,
     role: role as HookArgs['role'],
     state: 'start',
-    fromIp: normalizeIp(fromIp),
+    fromIp: isIp(fromIp) ? normalizeIp(fromIp) : fromIp.toLowerCase(),
     fromPort: Number(fromPort),
-    toIp: normalizeIp(toIp),
+    toIp: toIsName ? toIp.toLowerCase() : normalizeIp(toIp),
     toPort: Number(toPort),
+    toIsName,
   };
 }

@@ -9,8 +9,10 @@ export type Verdict = 'ok' | 'should-bind' | 'should-unbind' | 'unknown';
 export interface VerdictInput {
   /** `ip:port` a majority of Sentinels agrees on, else null. */
   sentinelMaster: string | null;
-  /** Is the Sentinel master's address one of this host's own addresses? */
-  masterIsHere: boolean;
+  /** Is the Sentinel master's address one of this host's own addresses? null: cannot tell (a host name that did not resolve, a loopback...). */
+  masterIsHere: boolean | null;
+  /** Why masterIsHere is null (core/desired's reason). */
+  whyUnknown?: string;
   boundHere: boolean;
   /** ROLE of this host's Redis: true master, false replica, null unknown (not reachable, no Redis here). */
   localIsMaster: boolean | null;
@@ -24,6 +26,7 @@ export interface VerdictResult {
 export function verdictOf(i: VerdictInput): VerdictResult {
   if (i.sentinelMaster === null) return { verdict: 'unknown', reason: 'no majority of Sentinels agrees on a master' };
   const where = `Sentinel's master is ${i.sentinelMaster}`;
+  if (i.masterIsHere === null) return { verdict: 'unknown', reason: `${where}, and vipctl cannot tell whether that is this host: ${i.whyUnknown ?? 'not an address of one host'}` };
   if (i.masterIsHere) {
     if (i.localIsMaster === false) return { verdict: 'unknown', reason: `${where} (this host), but this host's Redis says it is a replica: failover in progress?` };
     return i.boundHere

@@ -2,7 +2,8 @@
 import { aclUserLine } from '../core/acl';
 import type { LabHost, Topology } from './topology';
 import { bindLine, hostPort, type LabFamily } from './ipv6';
-import { LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SENTINEL_USER, LAB_SUBNET_PREFIX, REDIS_PORT, SENTINEL_PORT } from './topology';
+import { LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SENTINEL_USER, LAB_SUBNET_PREFIX, SENTINEL_PORT } from './topology';
+import { initialNode, labMaster, redisFileStem, type LabMaster } from './masters';
 import { tlsConfLines, tlsYaml } from './tls';
 
 /** `lab up --tls`: the directory of the lab's certificates (src/lab/tls.ts); null: plain TCP. */
@@ -19,51 +20,55 @@ export interface LabTimings {
 
 export const DEFAULT_TIMINGS: LabTimings = { downAfterMs: 1000, failoverTimeoutMs: 10_000 };
 
-export function redisConf(node: LabHost, master: LabHost, dir: string, o: LabFileOptions = {}): string {
+export function redisConf(node: LabHost, master: LabHost, dir: string, m: LabMaster = labMaster(0), o: LabFileOptions = {}): string {
   return [
-    ...(o.tlsDir ? tlsConfLines(o.tlsDir, node, REDIS_PORT) : [`port ${REDIS_PORT}`]),
+    ...(o.tlsDir ? tlsConfLines(o.tlsDir, node, m.port) : [`port ${m.port}`]),
     // every address so that Redis answers on the VIP as well (vipctl doctor checks this).
     bindLine(familyOf(master)),
     'protected-mode no',
     'daemonize no',
     `dir ${dir}`,
-    `logfile ${dir}/redis.log`,
+    `logfile ${dir}/${redisFileStem(m)}.log`,
+    ...(m.index === 0 ? [] : [`dbfilename ${redisFileStem(m)}.rdb`]),
     'save ""',
     'appendonly no',
     // no 5 s wait before the first full sync: replicas link as soon as they start
     'repl-diskless-sync-delay 0',
     `requirepass ${LAB_REDIS_PASSWORD}`,
     `masterauth ${LAB_REDIS_PASSWORD}`,
-    ...(node === master ? [] : [`replicaof ${master.ip} ${REDIS_PORT}`]),
+    ...(node === master ? [] : [`replicaof ${master.ip} ${m.port}`]),
     '',
   ].join('\n');
 }
 
-export function sentinelConf(master: LabHost, dir: string, hookPath: string | null, timings: LabTimings, o: LabFileOptions & { node?: LabHost } = {}): string {
+/** Every master of the lab, each on the node it starts on (initialNode). `node`: the Sentinel's own node (its TLS certificate). */
+export function sentinelConf(nodes: readonly LabHost[], masters: readonly LabMaster[], dir: string, hookPath: string | null, timings: LabTimings, o: LabFileOptions & { node?: LabHost } = {}): string {
   return [
     ...(o.tlsDir && o.node ? tlsConfLines(o.tlsDir, o.node, SENTINEL_PORT) : [`port ${SENTINEL_PORT}`]),
-    bindLine(familyOf(master)),
+    bindLine(familyOf(nodes[0]!)),
     'protected-mode no',
     'daemonize no',
     `dir ${dir}`,
     `logfile ${dir}/sentinel.log`,
-    `sentinel monitor ${LAB_MASTER_NAME} ${master.ip} ${REDIS_PORT} 2`,
-    `sentinel down-after-milliseconds ${LAB_MASTER_NAME} ${timings.downAfterMs}`,
-    `sentinel failover-timeout ${LAB_MASTER_NAME} ${timings.failoverTimeoutMs}`,
-    `sentinel parallel-syncs ${LAB_MASTER_NAME} 1`,
-    `sentinel auth-pass ${LAB_MASTER_NAME} ${LAB_REDIS_PASSWORD}`,
     // Clients and the other Sentinels must authenticate to this one.
     `requirepass ${LAB_SENTINEL_PASSWORD}`,
     `sentinel sentinel-pass ${LAB_SENTINEL_PASSWORD}`,
     // vipctl's least-privilege user (the line vipctl doctor prints): every lab runs vipctl with it
     aclUserLine(LAB_SENTINEL_USER, `>${LAB_SENTINEL_PASSWORD}`),
-    ...(hookPath ? [`sentinel client-reconfig-script ${LAB_MASTER_NAME} ${hookPath}`] : []),
+    ...masters.flatMap((m) => [
+      `sentinel monitor ${m.name} ${initialNode(m, nodes).ip} ${m.port} 2`,
+      `sentinel down-after-milliseconds ${m.name} ${timings.downAfterMs}`,
+      `sentinel failover-timeout ${m.name} ${timings.failoverTimeoutMs}`,
+      `sentinel parallel-syncs ${m.name} 1`,
+      `sentinel auth-pass ${m.name} ${LAB_REDIS_PASSWORD}`,
+      ...(hookPath ? [`sentinel client-reconfig-script ${m.name} ${hookPath}`] : []),
+    ]),
     'sentinel deny-scripts-reconfig yes',
     '',
   ].join('\n');
 }
 
-export function vipctlYaml(t: Topology, o: LabFileOptions = {}): string {
+export function vipctlYaml(t: Topology, masters: readonly LabMaster[] = [labMaster(0, t)], o: LabFileOptions = {}): string {
   return [
     '# One file for every node of the lab: vipctl finds the local addresses itself.',
     'sentinel:',
@@ -75,8 +80,7 @@ export function vipctlYaml(t: Topology, o: LabFileOptions = {}): string {
     `  password: ${LAB_REDIS_PASSWORD}`,
     ...(o.tlsDir ? tlsYaml(o.tlsDir) : []),
     'masters:',
-    `  ${LAB_MASTER_NAME}:`,
-    `    vip: ${t.vipCidr}`,
+    ...masters.flatMap((m) => [`  ${m.name}:`, `    vip: ${m.vipCidr}`]),
     'announce:',
     '  count: 3',
     '  intervalSeconds: 1',

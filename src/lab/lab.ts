@@ -18,6 +18,7 @@ import { makeLabCerts, redisCliTlsArgs } from './tls';
 import { hostAddrArgv, noDadArgv } from './ipv6';
 import { isIp, normalizeIp } from '../core/address';
 import { createLabDir, listLabIds, readLabState, writeLabState, type LabProcess, type LabState } from './state';
+import { initialNode, labMasters, redisFileStem, type LabMaster } from './masters';
 import { allNamespaces, LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
 
 export type { FailoverKind, LabMode };
@@ -36,6 +37,8 @@ export interface LabOptions {
   tls?: boolean;
   /** IPv6 addresses throughout (fd00::/64): Redis, Sentinel and the VIP. */
   ipv6?: boolean;
+  /** How many masters the Sentinels monitor, each with its own VIP (src/lab/masters.ts); default 1. */
+  masters?: number;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
 }
@@ -70,6 +73,20 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
   }
 }
 
+/** Wait until `check` holds for every item, probing at most `limit` at a time (each probe is a process). */
+async function waitEach<T>(items: readonly T[], what: (x: T) => string, check: (x: T) => Promise<boolean>, timeoutMs: number, limit = 8): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let pending = [...items];
+  while (pending.length > 0) {
+    const batch = pending.slice(0, limit);
+    const done = await Promise.all(batch.map(check));
+    pending = [...batch.filter((_, i) => !done[i]), ...pending.slice(limit)];
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new VipctlError('LAB', `timed out after ${timeoutMs} ms waiting for ${what(pending[0]!)}`);
+    if (done.every((d) => !d)) await sleep(50);
+  }
+}
+
 async function must(argv: string[], timeoutMs = 10_000): Promise<RunResult> {
   const r = await run(argv, { timeoutMs });
   if (!ok(r)) throw new VipctlError('LAB', describeFailure(r));
@@ -81,6 +98,8 @@ export class Lab {
   readonly dir: string;
   readonly hookPath: string;
   readonly configPath: string;
+  /** The lab's masters: [mymaster] unless `--masters N`. */
+  readonly masters: LabMaster[];
   private state: LabState;
   private readonly progress: (step: string) => void;
 
@@ -90,6 +109,7 @@ export class Lab {
     this.dir = state.dir;
     this.hookPath = join(repoRoot(), 'bin', 'vipctl');
     this.configPath = join(this.dir, 'vipctl.yaml');
+    this.masters = labMasters(state.masters ?? 1, this.topo);
     this.progress = progress ?? (() => {});
   }
 
@@ -121,7 +141,8 @@ export class Lab {
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
     const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
-    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    if (options.ipv6 && (options.masters ?? 1) > 1) throw new VipctlError('USAGE', 'lab up: --ipv6 takes one master only (the other masters\' VIPs are IPv4)');
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), masters: labMasters(options.masters ?? 1).length, createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
       await lab.build(options.timings ?? DEFAULT_TIMINGS);
@@ -194,30 +215,33 @@ export class Lab {
       await makeLabCerts(tlsDir, t.nodes, t.vip);
       this.progress(`TLS: a CA, a certificate per node and a client certificate in ${tlsDir}`);
     }
+    const ms = this.masters;
     // It holds passwords: readable by root only, as vipctl wants it.
-    writeFileSync(this.configPath, vipctlYaml(t, { tlsDir }), { mode: 0o600 });
+    writeFileSync(this.configPath, vipctlYaml(t, ms, { tlsDir }), { mode: 0o600 });
     for (const n of t.nodes) {
       const d = this.nodeDir(n);
       mkdirSync(join(d, 'run'), { recursive: true, mode: 0o700 });
-      writeFileSync(join(d, 'redis.conf'), redisConf(n, master, d, { tlsDir }));
-      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(master, d, this.reconfigScript(n), timings, { tlsDir, node: n }));
+      for (const m of ms) writeFileSync(join(d, `${redisFileStem(m)}.conf`), redisConf(n, initialNode(m, t.nodes), d, m, { tlsDir }));
+      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(t.nodes, ms, d, this.reconfigScript(n), timings, { tlsDir, node: n }));
     }
-    await Promise.all(t.nodes.map((n) => this.startRedis(n)));
-    await Promise.all(t.nodes.map((n) => waitFor(`redis on ${n.name}`, async () => (await this.redisCli(n.ip, REDIS_PORT, ['PING'])).stdout === 'PONG', 10_000)));
+    const instances = t.nodes.flatMap((n) => ms.map((m) => [n, m] as const));
+    await Promise.all(instances.map(([n, m]) => this.startRedis(n, m.index)));
+    // At most 8 probes at a time: with --masters 50 that is 150 instances, and every probe is a process.
+    await waitEach(instances, ([n, m]) => `redis ${m.port} on ${n.name}`, async ([n, m]) => (await this.redisCli(n.ip, m.port, ['PING'])).stdout === 'PONG', 20_000 + 400 * instances.length);
     // Replicas linked before the Sentinels start: Sentinel learns them from the
     // master's INFO, which it refreshes only every 10 s once it has looked.
-    await waitFor('both replicas linked to the master', async () => {
-      const r = await this.redisCli(master.ip, REDIS_PORT, ['INFO', 'replication']);
+    await waitEach(ms, (m) => `both replicas linked to master ${m.name}`, async (m) => {
+      const r = await this.redisCli(initialNode(m, t.nodes).ip, m.port, ['INFO', 'replication']);
       return new RegExp(`connected_slaves:${t.nodes.length - 1}\\b`).test(r.stdout) && (r.stdout.match(/state=online/g) ?? []).length === t.nodes.length - 1;
-    }, 15_000, 50);
-    this.progress(`redis-server up on ${t.nodes.map((n) => n.name).join(', ')} (master ${master.name} ${master.ip}, ${t.nodes.length - 1} replicas linked)`);
+    }, 15_000 + 400 * ms.length);
+    this.progress(ms.length === 1 ? `redis-server up on ${t.nodes.map((n) => n.name).join(', ')} (master ${master.name} ${master.ip}, ${t.nodes.length - 1} replicas linked)` : `${ms.length} masters up, spread over ${t.nodes.map((n) => n.name).join(', ')} (ports ${ms[0]!.port}-${ms[ms.length - 1]!.port}), ${t.nodes.length - 1} replicas linked to each`);
     await Promise.all(t.nodes.map((n) => this.startSentinel(n)));
-    await waitFor('sentinels to see each other and both replicas', async () => {
-      const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n)));
-      return views.every((v) => v && v['num-other-sentinels'] === String(t.nodes.length - 1) && v['num-slaves'] === String(t.nodes.length - 1));
-    }, 30_000, 100);
+    await waitFor('sentinels to see each other and every replica', async () => {
+      const views = await Promise.all(t.nodes.map((n) => this.sentinelMastersInfo(n)));
+      return views.every((v) => v.length === ms.length && v.every((e) => e['num-other-sentinels'] === String(t.nodes.length - 1) && e['num-slaves'] === String(t.nodes.length - 1)));
+    }, 60_000, 100);
     this.progress(`redis-sentinel up on every node; quorum 2 of ${t.nodes.length}`);
-    await this.firstBind(master);
+    await this.firstBind();
   }
 
   /** What Sentinel runs as client-reconfig-script on a node in this lab's mode, if anything. */
@@ -225,13 +249,14 @@ export class Lab {
     if (this.mode === 'hook' || this.mode === 'both') return this.hookPath;
     if (this.mode !== 'bash') return null;
     const script = join(this.nodeDir(n), 'classic-hook.sh');
-    writeFileSync(script, bashHookScript(n.ip, this.topo.vip, n.ifname), { mode: 0o755 });
+    writeFileSync(script, bashHookScript(n.ip, this.topo.vip, n.ifname), { mode: 0o755 }); // the first master's VIP only
     return script;
   }
 
   /** The VIP onto the master, the way each mode's users do it; then wait until it is there and only there. */
-  private async firstBind(master: LabHost): Promise<void> {
+  private async firstBind(): Promise<void> {
     const t = this.topo;
+    const master = t.nodes[0]!;
     let how: string;
     switch (this.mode) {
       case 'none':
@@ -264,16 +289,21 @@ export class Lab {
         how = this.mode === 'both' ? 'vipctl reconcile on every node, then vipctl watch' : 'vipctl reconcile on every node';
         break;
     }
-    await waitFor(`VIP ${t.vip} on ${master.name} only`, async () => {
-      const h = await this.vipHolders();
-      return h.length === 1 && h[0] === master;
-    }, 10_000);
-    this.progress(`${how}: VIP ${t.vip} bound on ${master.name}`);
+    const ms = this.mode === 'bash' ? [this.masters[0]!] : this.masters;
+    await Promise.all(
+      ms.map((m) =>
+        waitFor(`VIP ${m.vip} on ${initialNode(m, t.nodes).name} only`, async () => {
+          const h = await this.vipHolders(m.index);
+          return h.length === 1 && h[0] === initialNode(m, t.nodes);
+        }, 10_000 + 200 * ms.length),
+      ),
+    );
+    this.progress(ms.length === 1 ? `${how}: VIP ${t.vip} bound on ${master.name}` : `${how}: each of the ${ms.length} VIPs bound on its master`);
   }
 
-  private async spawnIn(host: LabHost, what: LabProcess, argv: string[], env: Record<string, string> = {}): Promise<number> {
+  private async spawnIn(host: LabHost, what: LabProcess, argv: string[], env: Record<string, string> = {}, index = 0): Promise<number> {
     // A process's own stdout/stderr go to <node dir>/<what>.out (redis and sentinel log to their files too).
-    const out = openSync(join(this.nodeDir(host), `${what}.out`), 'a', 0o600);
+    const out = openSync(join(this.nodeDir(host), `${what === 'redis' ? redisFileStem(this.master(index)) : what}.out`), 'a', 0o600);
     const child = spawn('ip', ['netns', 'exec', host.ns, ...argv], {
       detached: true,
       stdio: ['ignore', out, out],
@@ -285,15 +315,22 @@ export class Lab {
       child.once('error', rej);
     });
     child.unref();
-    this.state.pids = this.state.pids.filter((p) => !(p.host === host.name && p.what === what));
+    this.state.pids = this.state.pids.filter((p) => !(p.host === host.name && p.what === what && (p.index ?? 0) === index));
     // with its start time: down kills this pid only while it is still this process
-    this.state.pids.push({ host: host.name, what, pid, startTime: startTime(pid) });
+    this.state.pids.push({ host: host.name, what, pid, startTime: startTime(pid), ...(index ? { index } : {}) });
     this.save();
     return pid;
   }
 
-  async startRedis(n: LabHost): Promise<number> {
-    return this.spawnIn(n, 'redis', ['redis-server', join(this.nodeDir(n), 'redis.conf')]);
+  /** Master `index` of the lab (0: mymaster). */
+  master(index = 0): LabMaster {
+    const m = this.masters[index];
+    if (!m) throw new VipctlError('LAB', `no master ${index} in lab ${this.id} (it has ${this.masters.length})`);
+    return m;
+  }
+
+  async startRedis(n: LabHost, index = 0): Promise<number> {
+    return this.spawnIn(n, 'redis', ['redis-server', join(this.nodeDir(n), `${redisFileStem(this.master(index))}.conf`)], {}, index);
   }
 
   async startSentinel(n: LabHost): Promise<number> {
@@ -312,8 +349,8 @@ export class Lab {
     return this.state.pids.map((p) => p.pid);
   }
 
-  pidOf(host: LabHost, what: LabProcess): number | undefined {
-    return this.state.pids.find((p) => p.host === host.name && p.what === what)?.pid;
+  pidOf(host: LabHost, what: LabProcess, index = 0): number | undefined {
+    return this.state.pids.find((p) => p.host === host.name && p.what === what && (p.index ?? 0) === index)?.pid;
   }
 
   /** Run argv inside a host's namespace. */
@@ -334,8 +371,8 @@ export class Lab {
     return this.exec(this.topo.client, ['redis-cli', ...tls, '-h', ip, '-p', String(port), '--raw', ...args], { timeoutMs, env: { REDISCLI_AUTH: password } });
   }
 
-  async sentinelMasterInfo(n: LabHost): Promise<Record<string, string> | null> {
-    const r = await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'MASTER', LAB_MASTER_NAME]);
+  async sentinelMasterInfo(n: LabHost, index = 0): Promise<Record<string, string> | null> {
+    const r = await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'MASTER', this.master(index).name]);
     if (!ok(r) || !r.stdout) return null;
     const lines = r.stdout.split('\n');
     const out: Record<string, string> = {};
@@ -343,11 +380,23 @@ export class Lab {
     return out;
   }
 
-  /** Where the Sentinels say the master is: the address a majority of reachable ones agree on. */
-  async sentinelMaster(): Promise<LabHost | null> {
+  /** Every master one Sentinel monitors (`SENTINEL MASTERS`, JSON through RESP3), field by field; [] when it does not answer. */
+  async sentinelMastersInfo(n: LabHost): Promise<Array<Record<string, string>>> {
+    const r = await this.exec(this.topo.client, ['redis-cli', '-3', '-h', n.ip, '-p', String(SENTINEL_PORT), '--json', 'SENTINEL', 'MASTERS'], { timeoutMs: 2000, env: { REDISCLI_AUTH: LAB_SENTINEL_PASSWORD } });
+    if (!ok(r)) return [];
+    try {
+      const v = JSON.parse(r.stdout) as unknown;
+      return Array.isArray(v) ? (v as Array<Record<string, string>>) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Where the Sentinels say master `index` is: the address a majority of reachable ones agree on. */
+  async sentinelMaster(index = 0): Promise<LabHost | null> {
     const answers = await Promise.all(
       this.topo.nodes.map(async (n) => {
-        const r = await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', LAB_MASTER_NAME], 500);
+        const r = await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.master(index).name], 500);
         return ok(r) ? r.stdout.split('\n')[0] : undefined;
       }),
     );
@@ -362,38 +411,44 @@ export class Lab {
    * answers ROLE as master with every other node linked and online, and (when
    * something keeps the VIP) the VIP is on that master only. Returns the master.
    */
-  async waitSettled(timeoutMs = 30_000): Promise<LabHost> {
+  async waitSettled(timeoutMs = 30_000, index = 0): Promise<LabHost> {
     const t = this.topo;
-    return waitFor('a settled cluster (one master named by every Sentinel, replicas online, the VIP on it)', async () => {
-      const named = await Promise.all(t.nodes.map(async (n) => (await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', LAB_MASTER_NAME], 500)).stdout.split('\n')[0]));
+    const m = this.master(index);
+    return waitFor(`a settled cluster (one master ${m.name} named by every Sentinel, replicas online, the VIP on it)`, async () => {
+      const named = await Promise.all(t.nodes.map(async (n) => (await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', m.name], 500)).stdout.split('\n')[0]));
       const master = this.nodeByIp(named[0] ?? '');
-      if (!master || named.some((x) => x !== master.ip) || (await this.redisRole(master)) !== 'master') return null;
-      const info = (await this.redisCli(master.ip, REDIS_PORT, ['INFO', 'replication'])).stdout;
+      if (!master || named.some((x) => x !== master.ip) || (await this.redisRole(master, index)) !== 'master') return null;
+      const info = (await this.redisCli(master.ip, m.port, ['INFO', 'replication'])).stdout;
       if ((info.match(/state=online/g) ?? []).length !== t.nodes.length - 1) return null;
-      const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n)));
+      const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n, index)));
       if (!views.every((v) => v && v['num-slaves'] === String(t.nodes.length - 1) && v.flags === 'master')) return null;
       if (this.mode === 'none') return master;
-      const holders = await this.vipHolders();
+      const holders = await this.vipHolders(index);
       return holders.length === 1 && holders[0] === master ? master : null;
     }, timeoutMs, 100);
   }
 
   /** Role as Redis itself reports it (INFO replication), or null when it does not answer. */
-  async redisRole(n: LabHost): Promise<'master' | 'slave' | null> {
-    const r = await this.redisCli(n.ip, REDIS_PORT, ['ROLE'], 300);
+  async redisRole(n: LabHost, index = 0): Promise<'master' | 'slave' | null> {
+    const r = await this.redisCli(n.ip, this.master(index).port, ['ROLE'], 300);
     const role = ok(r) ? r.stdout.split('\n')[0] : undefined;
     return role === 'master' || role === 'slave' ? role : null;
   }
 
-  /** Nodes that have the VIP bound right now. */
-  async vipHolders(): Promise<LabHost[]> {
-    const held = await Promise.all(
+  /** Nodes that have master `index`'s VIP bound right now. */
+  async vipHolders(index = 0): Promise<LabHost[]> {
+    return (await this.allVipHolders())[index] ?? [];
+  }
+
+  /** For every master (by index), the nodes holding its VIP now: one `ip addr show` per node. */
+  async allVipHolders(): Promise<LabHost[][]> {
+    const addrs = await Promise.all(
       this.topo.nodes.map(async (n) => {
         const r = await run(['ip', '-n', n.ns, '-json', 'addr', 'show']);
-        return ok(r) && parseIpJson(r.stdout).some((l) => l.addresses.some((a) => a.address === this.topo.vip));
+        return new Set(ok(r) ? parseIpJson(r.stdout).flatMap((l) => l.addresses.map((a) => a.address)) : []);
       }),
     );
-    return this.topo.nodes.filter((_, i) => held[i]);
+    return this.masters.map((m) => this.topo.nodes.filter((_, i) => addrs[i]!.has(m.vip)));
   }
 
   async macOf(host: LabHost): Promise<string> {
@@ -409,15 +464,15 @@ export class Lab {
   }
 
   /** Disturb the current master. Returns the node hit and when (epoch ms). */
-  async failover(kind: FailoverKind): Promise<{ kind: FailoverKind; node: LabHost; at: number }> {
+  async failover(kind: FailoverKind, index = 0): Promise<{ kind: FailoverKind; node: LabHost; at: number }> {
     // Each Sentinel has 500 ms to answer: on a loaded machine one may miss that once, so ask again for a while.
-    const node = await waitFor('the Sentinels to agree on a master (nothing to fail over before that)', () => this.sentinelMaster(), 5000, 100);
+    const node = await waitFor('the Sentinels to agree on a master (nothing to fail over before that)', () => this.sentinelMaster(index), 5000, 100);
     const at = Date.now();
     switch (kind) {
       case 'sigkill':
       case 'sigstop': {
-        const pid = this.pidOf(node, 'redis');
-        if (!pid) throw new VipctlError('LAB', `no redis pid recorded for ${node.name}`);
+        const pid = this.pidOf(node, 'redis', index);
+        if (!pid) throw new VipctlError('LAB', `no redis pid recorded for ${node.name} (master ${this.master(index).name})`);
         process.kill(pid, kind === 'sigkill' ? 'SIGKILL' : 'SIGSTOP');
         break;
       }
@@ -425,7 +480,7 @@ export class Lab {
         await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'down']);
         break;
       case 'sentinel': {
-        const r = await this.redisCli(this.topo.nodes.find((n) => n !== node)!.ip, SENTINEL_PORT, ['SENTINEL', 'FAILOVER', LAB_MASTER_NAME]);
+        const r = await this.redisCli(this.topo.nodes.find((n) => n !== node)!.ip, SENTINEL_PORT, ['SENTINEL', 'FAILOVER', this.master(index).name]);
         if (!ok(r) || !r.stdout.startsWith('OK')) throw new VipctlError('LAB', `SENTINEL FAILOVER: ${r.stdout || describeFailure(r)}`);
         break;
       }
@@ -451,14 +506,17 @@ export class Lab {
       await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'up']);
       done.push('link up');
     }
-    const pid = this.pidOf(node, 'redis');
-    // running() reads /proc: a SIGKILLed redis can linger as a zombie, which kill(0) would call alive.
-    if (pid && running(pid)) {
-      if (processState(pid) === 'T') done.push('redis SIGCONT');
-      process.kill(pid, 'SIGCONT');
-    } else {
-      await this.startRedis(node);
-      done.push('redis restarted');
+    for (const m of this.masters) {
+      const pid = this.pidOf(node, 'redis', m.index);
+      const which = this.masters.length === 1 ? 'redis' : `redis ${m.port}`;
+      // running() reads /proc: a SIGKILLed redis can linger as a zombie, which kill(0) would call alive.
+      if (pid && running(pid)) {
+        if (processState(pid) === 'T') done.push(`${which} SIGCONT`);
+        process.kill(pid, 'SIGCONT');
+      } else {
+        await this.startRedis(node, m.index);
+        done.push(`${which} restarted`);
+      }
     }
     return done;
   }

@@ -18,6 +18,7 @@ import { isAbsolute, join } from 'node:path';
 import { VipctlError } from '../core/errors';
 import { directoryProblem, ensureSafeDir, readSmallFile, replaceFile, UnsafePathError } from '../adapters/safe-fs';
 import { LAB_MODES, type LabMode } from './topology';
+import { MAX_LAB_MASTERS } from './masters';
 
 /** The processes the lab starts on each node. */
 export const LAB_PROCESSES = ['redis', 'sentinel', 'watch'] as const;
@@ -29,6 +30,8 @@ export interface LabPid {
   pid: number;
   /** /proc/PID/stat field 22 at spawn; null when it could not be read. */
   startTime: string | null;
+  /** Which master's redis-server (`lab up --masters N`), 0-based; absent for the first and for other processes. */
+  index?: number;
 }
 
 export interface LabState {
@@ -39,6 +42,8 @@ export interface LabState {
   tls?: boolean;
   /** `lab up --ipv6`: the lab's addresses are IPv6 (src/lab/ipv6.ts). Absent in older state files: false. */
   ipv6?: boolean;
+  /** `lab up --masters N` (1 when absent: state files from before the option). */
+  masters?: number;
   createdAt: string;
   namespaces: string[];
   pids: LabPid[];
@@ -159,11 +164,14 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
   if (s!.ipv6 !== undefined && typeof s!.ipv6 !== 'boolean') bad(`has a bad ipv6 flag ${JSON.stringify(s!.ipv6).slice(0, 40)}`);
   const pids = s!.pids!.map((p) => {
     const ok =
-      typeof p === 'object' && p !== null && typeof p.host === 'string' && LAB_PROCESSES.includes(p.what) && Number.isInteger(p.pid) && p.pid > 1 && (p.startTime === null || p.startTime === undefined || /^\d+$/.test(p.startTime));
+      typeof p === 'object' && p !== null && typeof p.host === 'string' && LAB_PROCESSES.includes(p.what) && Number.isInteger(p.pid) && p.pid > 1 && (p.startTime === null || p.startTime === undefined || /^\d+$/.test(p.startTime)) &&
+      (p.index === undefined || (Number.isInteger(p.index) && p.index >= 0 && p.index < MAX_LAB_MASTERS));
     if (!ok) bad(`has a bad pid entry ${JSON.stringify(p).slice(0, 80)}`);
-    return { host: p.host, what: p.what, pid: p.pid, startTime: p.startTime ?? null };
+    return { host: p.host, what: p.what, pid: p.pid, startTime: p.startTime ?? null, ...(p.index ? { index: p.index } : {}) };
   });
-  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), ...(s!.ipv6 ? { ipv6: true } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
+  const masters = s!.masters ?? 1;
+  if (!Number.isInteger(masters) || masters < 1 || masters > MAX_LAB_MASTERS) bad(`has a bad master count ${JSON.stringify(s!.masters)}`);
+  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), ...(s!.ipv6 ? { ipv6: true } : {}), masters, createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
 }
 
 export function writeLabState(state: LabState): void {

@@ -13,14 +13,6 @@ vi.mock('../../src/commands/converge', () => ({
       }),
   ),
 }));
-vi.mock('../../src/adapters/sentinel', () => ({
-  askSentinels: vi.fn(
-    () =>
-      new Promise((resolve) => {
-        calls.ask.push(() => resolve({ master: '10.0.0.11:6379', agreeing: 3, total: 3, answers: [] }));
-      }),
-  ),
-}));
 vi.mock('../../src/adapters/ip', () => ({ readLinks: vi.fn(async () => []) }));
 
 const { MasterWatch, merge } = await import('../../src/commands/watch-master');
@@ -31,8 +23,13 @@ const logger = { info: noop, warn: noop, error: noop, debug: noop } as never;
 const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenced: noop, bindLatency: noop, address: null, close: async () => undefined };
 
 function watch(): InstanceType<typeof MasterWatch> {
-  return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, answered: noop });
+  return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, view: askFake, readLinks: async () => [] });
 }
+// The Sentinel query (watch-views.ts in the real watcher), answered when the test says so.
+const askFake = () =>
+  new Promise<{ master: string; agreeing: number; total: number; answers: [] }>((resolve) => {
+    calls.ask.push(() => resolve({ master: '10.0.0.11:6379', agreeing: 3, total: 3, answers: [] }));
+  });
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(() => {

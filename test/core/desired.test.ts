@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { desiredFromMaster } from '../../src/core/desired';
+import { desiredFromAddresses, desiredFromMaster } from '../../src/core/desired';
 import type { Desired } from '../../src/core/decide';
 
 const LOCAL = new Set(['198.18.0.11', '127.0.0.1', '::1', 'fe80::1', 'fd00::11']);
+
+// What the adapter resolved (adapters/resolve.ts); null: did not resolve or not in time.
+const RESOLVED = new Map<string, string[] | null>([
+  ['redis-2', ['198.18.0.12']],
+  ['gone.lab', null],
+  ['multi.lab', ['198.18.0.12', 'fd00::11']],
+  ['self.lab', ['127.0.1.1']],
+]);
+const withOwn = (name: string) => new Map([...RESOLVED, [name, ['198.18.0.11']]]);
 
 describe('desiredFromMaster: an address vipctl cannot compare is never "elsewhere"', () => {
   it.each<[string, string | null, Desired, RegExp]>([
@@ -12,16 +21,36 @@ describe('desiredFromMaster: an address vipctl cannot compare is never "elsewher
     ['another host', '198.18.0.12:6379', 'elsewhere', /^master 198\.18\.0\.12:6379 is another host$/],
     ['another IPv6 host', '[fd00::12]:6379', 'elsewhere', /is another host/],
     ['no master', null, 'unknown', /^no master known$/],
-    ['a host name (announce-hostnames), even our own', 'n1.lab:6379', 'unknown', /is a host name, and vipctl does not resolve names yet/],
-    ['a short host name', 'redis-1:6379', 'unknown', /does not resolve names yet/],
+    ['a host name not resolved, even our own', 'n1.lab:6379', 'unknown', /^master n1\.lab:6379 is a host name that was not resolved$/],
+    ['a host name that does not resolve', 'gone.lab:6379', 'unknown', /does not resolve \(or not in time\)/],
+    ['a host name resolving to one of ours', 'n1.lab:6379', 'here', /^master n1\.lab:6379 resolves to 198\.18\.0\.11, an address of this host$/],
+    ['a short host name resolving to another host', 'redis-2:6379', 'elsewhere', /^master redis-2:6379 resolves to 198\.18\.0\.12, another host$/],
+    ['a host name resolving to several, one ours', 'multi.lab:6379', 'here', /resolves to fd00::11, an address of this host/],
+    ['a host name resolving to loopback (Debian\'s 127.0.1.1)', 'self.lab:6379', 'unknown', /resolves to 127\.0\.1\.1, a loopback address, which names no single host/],
+    ['an invalid host name', 'a..b:6379', 'unknown', /neither an IP address nor a valid host name/],
     ['loopback (on every host)', '127.0.0.1:6379', 'unknown', /is a loopback address, which names no single host/],
     ['IPv6 loopback', '[::1]:6379', 'unknown', /loopback/],
     ['link-local', '[fe80::1]:6379', 'unknown', /link-local/],
     ['unspecified', '0.0.0.0:6379', 'unknown', /unspecified/],
     ['multicast', '224.0.0.1:6379', 'unknown', /multicast/],
   ])('%s', (_name, master, desired, reason) => {
-    const w = desiredFromMaster(master, LOCAL);
+    const w = desiredFromMaster(master, LOCAL, _name.includes('resolving to one of ours') ? withOwn('n1.lab') : RESOLVED);
     expect(w.desired).toBe(desired);
     expect(w.reason).toMatch(reason);
+  });
+});
+
+describe('desiredFromAddresses (the hook\'s rule for a resolved <to-ip>)', () => {
+  it.each<[string[] | null | undefined, Desired]>([
+    [['198.18.0.11'], 'here'],
+    [['198.18.0.12'], 'elsewhere'],
+    [['198.18.0.12', '198.18.0.11'], 'here'],
+    [[], 'unknown'],
+    [null, 'unknown'],
+    [undefined, 'unknown'],
+    [['198.18.0.12', '127.0.0.1'], 'unknown'],
+    [['169.254.1.1'], 'unknown'],
+  ])('%j -> %s', (addresses, desired) => {
+    expect(desiredFromAddresses('n.lab', addresses, LOCAL).desired).toBe(desired);
   });
 });

@@ -10,6 +10,7 @@ describe('exitCodeOf', () => {
     ['LOCK_TIMEOUT', 1],
     ['EXEC', 1],
     ['SENTINEL', 1],
+    ['RESOLVE', 1],
     ['LAB', 1],
     ['UNSAFE', 2],
   ])('VipctlError %s -> %i', (code, exit) => {
@@ -19,7 +20,7 @@ describe('exitCodeOf', () => {
   });
 
   it('the table above lists every code', () => {
-    expect(Object.keys(EXIT_CODES).sort()).toEqual(['CONFIG', 'EXEC', 'LAB', 'LOCK_TIMEOUT', 'REFUSED', 'SENTINEL', 'UNKNOWN_MASTER', 'UNSAFE', 'USAGE']);
+    expect(Object.keys(EXIT_CODES).sort()).toEqual(['CONFIG', 'EXEC', 'LAB', 'LOCK_TIMEOUT', 'REFUSED', 'RESOLVE', 'SENTINEL', 'UNKNOWN_MASTER', 'UNSAFE', 'USAGE']);
   });
 
   it.each<[string, unknown]>([

@@ -23,22 +23,22 @@ describe('parseHookArgs: valid', () => {
     [
       'leader, IPv4',
       [...VALID],
-      { master: 'mymaster', role: 'leader', state: 'start', fromIp: '10.0.0.11', fromPort: 6379, toIp: '10.0.0.12', toPort: 6380 },
+      { master: 'mymaster', role: 'leader', state: 'start', fromIp: '10.0.0.11', fromPort: 6379, toIp: '10.0.0.12', toPort: 6380, toIsName: false },
     ],
     [
       'observer, edge ports',
       ['mymaster', 'observer', 'start', '10.0.0.11', '1', '10.0.0.12', '65535'],
-      { master: 'mymaster', role: 'observer', state: 'start', fromIp: '10.0.0.11', fromPort: 1, toIp: '10.0.0.12', toPort: 65535 },
+      { master: 'mymaster', role: 'observer', state: 'start', fromIp: '10.0.0.11', fromPort: 1, toIp: '10.0.0.12', toPort: 65535, toIsName: false },
     ],
     [
       'IPv6 addresses are normalised',
       ['cache-1', 'leader', 'start', 'FD00:0:0::11', '6379', 'fd00:0000::12', '6379'],
-      { master: 'cache-1', role: 'leader', state: 'start', fromIp: 'fd00::11', fromPort: 6379, toIp: 'fd00::12', toPort: 6379 },
+      { master: 'cache-1', role: 'leader', state: 'start', fromIp: 'fd00::11', fromPort: 6379, toIp: 'fd00::12', toPort: 6379, toIsName: false },
     ],
     [
       'master names may hold punctuation',
       ['my.master:1_x', 'leader', 'start', '10.0.0.11', '6379', '10.0.0.12', '6379'],
-      { master: 'my.master:1_x', role: 'leader', state: 'start', fromIp: '10.0.0.11', fromPort: 6379, toIp: '10.0.0.12', toPort: 6379 },
+      { master: 'my.master:1_x', role: 'leader', state: 'start', fromIp: '10.0.0.11', fromPort: 6379, toIp: '10.0.0.12', toPort: 6379, toIsName: false },
     ],
   ])('%s', (_name, args, expected) => {
     expect(parseHookArgs(args)).toEqual(expected);
@@ -68,7 +68,8 @@ describe('parseHookArgs: bad argument', () => {
     ['state end', 2, 'end', 'state'],
     ['from-ip shell', 3, '10.0.0.1;touch /tmp/x', 'from-ip'],
     ['from-ip substitution', 3, '$(reboot)', 'from-ip'],
-    ['from-ip host name', 3, 'localhost', 'from-ip'],
+    ['from-ip localhost (always loopback)', 3, 'localhost', 'from-ip'],
+    ['from-ip bad host name', 3, 'redis_-.lab', 'from-ip'],
     ['from-ip octal', 3, '010.0.0.1', 'from-ip'],
     ['from-ip short', 3, '1.2.3', 'from-ip'],
     ['from-ip empty', 3, '', 'from-ip'],
@@ -78,7 +79,11 @@ describe('parseHookArgs: bad argument', () => {
     ['from-port with a space', 4, '6379 ', 'from-port'],
     ['to-ip shell', 5, '10.0.0.1;touch /tmp/x', 'to-ip'],
     ['to-ip substitution', 5, '$(reboot)', 'to-ip'],
-    ['to-ip host name', 5, 'localhost', 'to-ip'],
+    ['to-ip localhost (always loopback)', 5, 'localhost', 'to-ip'],
+    ['to-ip *.localhost', 5, 'redis.localhost', 'to-ip'],
+    ['to-ip host name with a leading hyphen', 5, '-redis.lab', 'to-ip'],
+    ['to-ip host name with a space', 5, 'redis 1', 'to-ip'],
+    ['to-ip host name too long', 5, `${'a'.repeat(63)}.`.repeat(5), 'to-ip'],
     ['to-ip CIDR', 5, '10.0.0.12/24', 'to-ip'],
     ['to-port 0', 6, '0', 'to-port'],
     ['to-port 65536', 6, '65536', 'to-port'],
@@ -138,6 +143,14 @@ describe('parseHookArgs: a <to-ip> that names no single host', () => {
 
   it.each(['10.0.0.12', '198.18.0.11', '192.168.1.1', 'fd00::12', '2001:db8::1'])('%s is a host address', (ip) => {
     expect(parseHookArgs(withArg(5, ip)).toIp).toBe(ip);
+  });
+
+  it.each([
+    ['n1.lab', 'n1.lab'],
+    ['Redis-1.Example.COM', 'redis-1.example.com'],
+    ['redis_3', 'redis_3'],
+  ])('a host name %s (announce-hostnames yes) is taken, to be resolved by the hook', (name, lower) => {
+    expect(parseHookArgs(['mymaster', 'leader', 'start', 'n2.lab', '6379', name, '6379'])).toMatchObject({ toIp: lower, toIsName: true, fromIp: 'n2.lab' });
   });
 
   it('the from-ip is only reported, never acted on: a loopback there is accepted', () => {

@@ -122,7 +122,7 @@ describeLab('hostile input and other local users (root; attackers as uid 65534)'
     expect(await lab.vipHolders()).toEqual([n1]);
   });
 
-  it('reconcile: a master named by host name (announce-hostnames) is unknown, never "elsewhere"; DEBUG=* does not print the Sentinel password', async () => {
+  it('reconcile: a master named by a host name that does not resolve is unknown, never "elsewhere"; DEBUG=* does not print the Sentinel password', async () => {
     const ports = [26391, 26392, 26393];
     const received = join(lab.dir, 'fake-sentinel-commands.jsonl');
     const fakes = await Promise.all(
@@ -145,7 +145,8 @@ describeLab('hostile input and other local users (root; attackers as uid 65534)'
       // NODE_DEBUG is acted on by node itself before vipctl starts (its "NET ..." lines carry no payload)
       const plan = parseLog(r.stderr.split('\n').filter((l) => l.startsWith('{')).join('\n')).find((l) => l.event === 'plan');
       expect(plan).toMatchObject({ is: 'bound on eth0', mustBe: 'unknown', plan: [] });
-      expect(String(plan!.reason)).toMatch(/master n1\.lab\.test:6379 is a host name, and vipctl does not resolve names yet.*\(3\/3 sentinels agree\)/);
+      // the name resolves nowhere in n1's namespace: unknown, never "elsewhere"
+      expect(String(plan!.reason)).toMatch(/master n1\.lab\.test:6379 is a host name that does not resolve \(or not in time\).*\(3\/3 sentinels agree\)/);
       // the password went to the Sentinels (AUTH) and nowhere else
       expect(readFileSync(received, 'utf8')).toContain(`"AUTH","vipctl","${secret}"`); // AUTH <the lab's ACL user> <password>
       expect(r.stderr).not.toContain(secret);

@@ -5,6 +5,7 @@ import { DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml } from '../../src/
 import { allNamespaces, topology } from '../../src/lab/topology';
 import { aclUserLine } from '../../src/core/acl';
 import { hostAddrArgv, noDadArgv } from '../../src/lab/ipv6';
+import { labMaster, labMasters } from '../../src/lab/masters';
 
 const t = topology('x1');
 const [n1, n2] = t.nodes as [typeof t.nodes[0], typeof t.nodes[0]];
@@ -17,11 +18,11 @@ describe('lab files', () => {
   });
 
   it('sentinel runs the hook only in hook mode', () => {
-    const withHook = sentinelConf(n1, '/d', '/repo/bin/vipctl', DEFAULT_TIMINGS);
+    const withHook = sentinelConf(t.nodes, [labMaster(0)], '/d', '/repo/bin/vipctl', DEFAULT_TIMINGS);
     expect(withHook).toContain('sentinel client-reconfig-script mymaster /repo/bin/vipctl\n');
     expect(withHook).toContain('sentinel monitor mymaster 198.18.0.11 6379 2\n');
     expect(withHook).toContain('sentinel down-after-milliseconds mymaster 1000\n');
-    expect(sentinelConf(n1, '/d', null, DEFAULT_TIMINGS)).not.toContain('client-reconfig-script');
+    expect(sentinelConf(t.nodes, [labMaster(0)], '/d', null, DEFAULT_TIMINGS)).not.toContain('client-reconfig-script');
   });
 
   it('the one vipctl.yaml is a valid config naming every Sentinel and the VIP', () => {
@@ -33,24 +34,59 @@ describe('lab files', () => {
 
 describe('lab files with --tls and the ACL user', () => {
   it('TLS only on the usual ports, client certificates required, TLS to the other instances', () => {
-    const redis = redisConf(n2, n1, '/d', { tlsDir: '/d/tls' });
+    const redis = redisConf(n2, n1, '/d', labMaster(0), { tlsDir: '/d/tls' });
     expect(redis).toContain('port 0\ntls-port 6379\ntls-cert-file /d/tls/n2.pem\ntls-key-file /d/tls/n2.key\ntls-ca-cert-file /d/tls/ca.pem\ntls-auth-clients yes\ntls-replication yes\n');
     expect(redis).not.toContain('port 6379\nbind');
-    const sentinel = sentinelConf(n1, '/d', null, DEFAULT_TIMINGS, { tlsDir: '/d/tls', node: n2 });
+    const sentinel = sentinelConf(t.nodes, [labMaster(0)], '/d', null, DEFAULT_TIMINGS, { tlsDir: '/d/tls', node: n2 });
     expect(sentinel).toContain('port 0\ntls-port 26379\ntls-cert-file /d/tls/n2.pem\n');
     expect(sentinel).toContain('tls-replication yes\n');
-    expect(sentinelConf(n1, '/d', null, DEFAULT_TIMINGS)).toMatch(/^port 26379\n/);
+    expect(sentinelConf(t.nodes, [labMaster(0)], '/d', null, DEFAULT_TIMINGS)).toMatch(/^port 26379\n/);
   });
 
   it('every Sentinel has vipctl\'s least-privilege user, and vipctl.yaml uses it (with tls sections under --tls)', () => {
-    expect(sentinelConf(n1, '/d', null, DEFAULT_TIMINGS)).toContain(`${aclUserLine('vipctl', '>lab-sentinel-secret')}\n`);
+    expect(sentinelConf(t.nodes, [labMaster(0)], '/d', null, DEFAULT_TIMINGS)).toContain(`${aclUserLine('vipctl', '>lab-sentinel-secret')}\n`);
     const plain = validateConfig(parse(vipctlYaml(t)));
     expect(plain.sentinel).toMatchObject({ username: 'vipctl', password: 'lab-sentinel-secret' });
     expect(plain.sentinel.tls).toBeUndefined();
-    const tls = validateConfig(parse(vipctlYaml(t, { tlsDir: '/d/tls' })));
+    const tls = validateConfig(parse(vipctlYaml(t, [labMaster(0)], { tlsDir: '/d/tls' })));
     const files = { ca: '/d/tls/ca.pem', cert: '/d/tls/client.pem', key: '/d/tls/client.key' };
     expect(tls.sentinel.tls).toEqual(files);
     expect(tls.redis.tls).toEqual(files);
+  });
+});
+
+describe('lab --masters N', () => {
+  const ms = labMasters(5);
+  it('names, ports and VIPs: mymaster first (today\'s lab), then m2..; 6379+i; 198.18.0.100+i', () => {
+    expect(ms.map((m) => [m.name, m.port, m.vipCidr])).toEqual([
+      ['mymaster', 6379, '198.18.0.100/24'],
+      ['m2', 6380, '198.18.0.101/24'],
+      ['m3', 6381, '198.18.0.102/24'],
+      ['m4', 6382, '198.18.0.103/24'],
+      ['m5', 6383, '198.18.0.104/24'],
+    ]);
+    expect(() => labMasters(0)).toThrow(/1 to 100/);
+    expect(() => labMasters(101)).toThrow(/1 to 100/);
+  });
+  it('every Sentinel monitors every master, each on node i mod 3, with the hook for each', () => {
+    const conf = sentinelConf(t.nodes, ms, '/d', '/repo/bin/vipctl', DEFAULT_TIMINGS);
+    expect(conf).toContain('sentinel monitor mymaster 198.18.0.11 6379 2\n');
+    expect(conf).toContain('sentinel monitor m2 198.18.0.12 6380 2\n');
+    expect(conf).toContain('sentinel monitor m3 198.18.0.13 6381 2\n');
+    expect(conf).toContain('sentinel monitor m4 198.18.0.11 6382 2\n');
+    expect(conf.match(/client-reconfig-script/g)).toHaveLength(5);
+  });
+  it('each instance has its own port, log and dump file name; replicas follow their own master', () => {
+    const c = redisConf(n1, n2, '/d', ms[1]);
+    expect(c).toContain('port 6380\n');
+    expect(c).toContain('logfile /d/redis-6380.log\n');
+    expect(c).toContain('dbfilename redis-6380.rdb\n');
+    expect(c).toContain('replicaof 198.18.0.12 6380\n');
+    expect(redisConf(n1, n1, '/d')).not.toContain('dbfilename');
+  });
+  it('vipctl.yaml lists every master with its VIP and validates', () => {
+    const c = validateConfig(parse(vipctlYaml(t, ms)));
+    expect([...c.masters.values()].map((m) => `${m.name}=${m.vip.text}`)).toEqual(ms.map((m) => `${m.name}=${m.vipCidr}`));
   });
 });
 
@@ -86,7 +122,7 @@ describe('lab up --ipv6', () => {
   it('Redis and Sentinel listen on IPv6 and replicate / monitor over it', () => {
     expect(redisConf(r, m, '/d')).toContain('bind 0.0.0.0 ::\nprotected-mode no\n');
     expect(redisConf(r, m, '/d')).toContain('replicaof fd00::11 6379\n');
-    const s = sentinelConf(m, '/d', null, DEFAULT_TIMINGS);
+    const s = sentinelConf(t6.nodes, [labMaster(0, t6)], '/d', null, DEFAULT_TIMINGS);
     expect(s).toContain('bind 0.0.0.0 ::\n');
     expect(s).toContain('sentinel monitor mymaster fd00::11 6379 2\n');
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkLabId, createLabDir, listLabIds, parseLabState, readLabState, writeLabState, type LabState } from '../../src/lab/state';
 
 const base = (): string => mkdtempSync(join(tmpdir(), 'vipctl-labstate-'));
-const state = (dir: string, over: Partial<LabState> = {}): LabState => ({ id: 'x1', dir, mode: 'hook', createdAt: 'now', namespaces: [], pids: [{ host: 'n1', what: 'redis', pid: 1234, startTime: '99' }], ...over });
+const state = (dir: string, over: Partial<LabState> = {}): LabState => ({ id: 'x1', dir, mode: 'hook', masters: 1, createdAt: 'now', namespaces: [], pids: [{ host: 'n1', what: 'redis', pid: 1234, startTime: '99' }], ...over });
 
 describe('lab ids are checked before anything touches the disk', () => {
   it.each(['../x', 'a/b', '', 'UPPER', 'a'.repeat(13), 'x y', '.'])('refuses %j (exit 2, one line)', (id) => {
@@ -81,6 +81,11 @@ describe('parseLabState: the content must describe exactly this lab', () => {
     ['unknown process kind', { ...state(dir), pids: [{ host: 'n1', what: 'sshd', pid: 77, startTime: '5' }] }, /bad pid entry/],
     ['no pid list', { ...state(dir), pids: undefined }, /no pid list/],
     ['ipv6 not a boolean', { ...state(dir), ipv6: 'yes' }, /bad ipv6 flag "yes"/],
+    ['master count 0', { ...state(dir), masters: 0 }, /bad master count 0/],
+    ['master count not a number', { ...state(dir), masters: '5' }, /bad master count "5"/],
+    ['master count too large', { ...state(dir), masters: 101 }, /bad master count 101/],
+    ['master index not a number', { ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: 77, startTime: '5', index: 'x' }] }, /bad pid entry/],
+    ['negative master index', { ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: 77, startTime: '5', index: -1 }] }, /bad pid entry/],
   ])('refuses %s', (_name, raw, why) => {
     expect(() => parseLabState(raw, 'x1', dir)).toThrow(expect.objectContaining({ code: 'UNSAFE', exitCode: 2, message: expect.stringMatching(why) }));
   });
@@ -89,6 +94,13 @@ describe('parseLabState: the content must describe exactly this lab', () => {
     expect(parseLabState({ ...state(dir), ipv6: true }, 'x1', dir).ipv6).toBe(true);
     expect(parseLabState({ ...state(dir), ipv6: false }, 'x1', dir)).not.toHaveProperty('ipv6');
     expect(parseLabState(state(dir), 'x1', dir)).not.toHaveProperty('ipv6');
+  });
+
+  it('keeps --masters and each redis-server\'s master index; a file without them is a one-master lab', () => {
+    const s = parseLabState({ ...state(dir), masters: 5, pids: [{ host: 'n1', what: 'redis', pid: 77, startTime: '5', index: 4 }] }, 'x1', dir);
+    expect(s.masters).toBe(5);
+    expect(s.pids).toEqual([{ host: 'n1', what: 'redis', pid: 77, startTime: '5', index: 4 }]);
+    expect(parseLabState({ ...state(dir), masters: undefined }, 'x1', dir).masters).toBe(1);
   });
 
   it('accepts an older entry without a start time (it is then never killed by pid)', () => {

@@ -3,7 +3,7 @@
  * evidence alone). Pure.
  */
 import type { Desired } from '../decide';
-import { desiredFromMaster } from '../desired';
+import { desiredFromMaster, type Resolved } from '../desired';
 import type { FailoverState } from './failover';
 
 /** here / elsewhere / unknown from a master address and this host's own addresses (core/desired's rule). */
@@ -16,6 +16,8 @@ export interface WatchView {
   master: string | null;
   agreeing: number;
   total: number;
+  /** The master's host name resolved, when Sentinel names it by name (announce-hostnames yes). */
+  resolved?: Resolved;
 }
 
 export interface WatchWantInput {
@@ -43,6 +45,6 @@ export function watchWant(i: WatchWantInput, local: ReadonlySet<string>): WatchW
     return { desired: 'here', reason: `the failover of ${f.oldMaster} promoted ${f.promotedHere}, an address of this host (role master; ${master === f.promotedHere ? said : 'sentinel majority not switched yet'})` };
   }
   if (master === null) return { desired: 'unknown', reason: `no majority of sentinels agrees on a master (${said})` };
-  const w = desiredFromMaster(master, local);
+  const w = desiredFromMaster(master, local, i.view?.resolved);
   return { desired: w.desired, reason: `${w.reason} (${said})` };
 }

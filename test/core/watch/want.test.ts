@@ -45,3 +45,17 @@ describe('watchWant (rule 4: never bind on local evidence alone)', () => {
     expect(w.reason).toMatch(reason);
   });
 });
+
+describe('watchWant with a master named by host name (announce-hostnames yes)', () => {
+  const named = (resolved?: Map<string, string[] | null>): WatchView => ({ master: 'n3.lab:6379', agreeing: 3, total: 3, ...(resolved ? { resolved } : {}) });
+  it.each<[string, WatchView, string, RegExp]>([
+    ['resolves to this host', named(new Map([['n3.lab', ['198.18.0.13']]])), 'here', /resolves to 198\.18\.0\.13, an address of this host \(3\/3 sentinels agree\)/],
+    ['resolves to another host', named(new Map([['n3.lab', ['198.18.0.11']]])), 'elsewhere', /another host/],
+    ['does not resolve', named(new Map([['n3.lab', null]])), 'unknown', /does not resolve/],
+    ['not resolved at all', named(), 'unknown', /was not resolved/],
+  ])('%s', (_n, v, desired, reason) => {
+    const w = watchWant({ view: v, failover: IDLE, fenced: null }, LOCAL);
+    expect(w.desired).toBe(desired);
+    expect(w.reason).toMatch(reason);
+  });
+});

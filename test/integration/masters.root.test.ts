@@ -1,0 +1,71 @@
+/**
+ * Many masters on one Sentinel group (`lab up --masters 5`, mode watch): one
+ * watcher per node keeps five VIPs, each on its own master; SIGKILL of one
+ * master's redis-server moves its VIP to its new master and touches no other
+ * VIP anywhere (every address change of every node is recorded with
+ * `ip monitor address` from before the kill).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor, type Lab } from '../../src/lab/lab';
+import { initialNode } from '../../src/lab/masters';
+import { describeLab, upLab } from './support';
+import { AddrMonitor, nodeLog } from './watch-support';
+
+describeLab('many masters per node (root)', () => {
+  let lab: Lab;
+  let mon: AddrMonitor;
+  beforeAll(async () => {
+    lab = await upLab({ mode: 'watch', masters: 5 });
+    mon = await AddrMonitor.start(lab);
+  });
+  afterAll(async () => {
+    mon?.stop();
+    await lab?.down();
+  });
+
+  it('every VIP is on its own master at start, spread over the three nodes, and reconcile finds nothing to do', async () => {
+    const holders = await lab.allVipHolders();
+    expect(holders.map((h) => h.map((n) => n.name))).toEqual(lab.masters.map((m) => [initialNode(m, lab.topo.nodes).name]));
+    expect(new Set(holders.map((h) => h[0]!.name)).size).toBe(3);
+    for (const n of lab.topo.nodes) {
+      const r = await lab.vipctl(n, ['reconcile'], { VIPCTL_LOG_FILE: '' });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l.event)).toEqual(lab.masters.map(() => 'noop'));
+      expect(lines.map((l) => l.master).sort()).toEqual(lab.masters.map((m) => m.name).sort());
+    }
+  });
+
+  it('SIGKILL of one master: its VIP follows its new master; no other VIP is added or deleted anywhere', async () => {
+    const victim = lab.master(2); // m3, on n3
+    const before = await lab.allVipHolders();
+    const since = Date.now();
+    const f = await lab.failover('sigkill', victim.index);
+    expect(f.node).toBe(initialNode(victim, lab.topo.nodes));
+    const next = await waitFor(`a new master for ${victim.name} holding its VIP alone`, async () => {
+      const m = await lab.sentinelMaster(victim.index);
+      if (!m || m === f.node || (await lab.redisRole(m, victim.index)) !== 'master') return null;
+      const h = await lab.vipHolders(victim.index);
+      return h.length === 1 && h[0] === m ? m : null;
+    }, 40_000, 100);
+    // the victim's VIP: deleted on the old node, added on the new one, never two holders
+    const moved = mon.events(victim.vip);
+    expect(moved.filter((e) => e.kind === 'del').map((e) => e.node)).toEqual([f.node.name]);
+    expect(moved.filter((e) => e.kind === 'add').map((e) => e.node)).toEqual([next.name]);
+    expect(mon.maxHolders(victim.vip, [f.node.name], since)).toBe(1);
+    // let the watchers run a few more level passes over all five masters
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await lab.allVipHolders();
+    for (const m of lab.masters) {
+      if (m === victim) continue;
+      expect(mon.events(m.vip), `${m.name}'s VIP ${m.vip}`).toEqual([]);
+      expect(after[m.index]).toEqual(before[m.index]);
+      // and no watcher logged an action for another master since the kill
+      for (const n of lab.topo.nodes) {
+        const acted = nodeLog(lab, n).filter((l) => l.master === m.name && (l.event === 'bind' || l.event === 'unbind') && Date.parse(String(l.time)) >= since);
+        expect(acted, `${n.name} acted on ${m.name}`).toEqual([]);
+      }
+    }
+    expect(after[victim.index]).toEqual([next]);
+  });
+});
