@@ -138,7 +138,7 @@ describeLab('TLS Sentinels and Redis, and the least-privilege ACL user (root)', 
   it('a user without one channel: watch says which and the fix, once per Sentinel; doctor fails it with the user line', async () => {
     const granted = WATCH_CHANNELS.filter((c) => c !== '+switch-master').map((c) => `&${c}`);
     for (const s of lab.topo.nodes) {
-      const r = await lab.redisCli(s.ip, SENTINEL_PORT, ['ACL', 'SETUSER', 'nochan', 'on', '>nochan-pw', 'resetchannels', '-@all', '+ping', '+sentinel|get-master-addr-by-name', '+sentinel|master', '+subscribe', ...granted]);
+      const r = await lab.redisCli(s.ip, SENTINEL_PORT, ['ACL', 'SETUSER', 'nochan', 'on', '>nochan-pw', 'resetchannels', '-@all', '+ping', '+sentinel|get-master-addr-by-name', '+sentinel|masters', '+sentinel|master', '+subscribe', ...granted]);
       expect(r.stdout).toBe('OK');
     }
     const cfg = variant(lab, 'nochan', (y) => y.replace('username: vipctl', 'username: nochan').replace('password: lab-sentinel-secret', 'password: nochan-pw'));
