@@ -50,23 +50,29 @@ function tls(o: ProbeOptions): { tls?: { ca: Buffer; cert: Buffer; key: Buffer }
   return { tls: { ca: readFileSync(f.ca), cert: readFileSync(f.cert), key: readFileSync(f.key) } };
 }
 
+/** A fail-fast connection to a lab Redis: 200 ms deadlines, no queue, no retries per request; `retryMs` between reconnects. */
+function labRedis(o: ProbeOptions, host: string, retryMs: number): Redis {
+  return new Redis({
+    host,
+    port: o.port,
+    password: LAB_REDIS_PASSWORD,
+    ...tls(o),
+    lazyConnect: true,
+    connectTimeout: 200,
+    commandTimeout: 200,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    retryStrategy: () => retryMs,
+  });
+}
+
 /** Emit role-master whenever a node starts answering ROLE as master (and at start, for the current one). */
 function pollRoles(o: ProbeOptions): () => void {
   let running = true;
   const clients = (o.roles ?? []).map((ip) => {
-    const c = new Redis({
-      host: ip,
-      port: o.port,
-      password: LAB_REDIS_PASSWORD,
-      ...tls(o),
-      lazyConnect: true,
-      connectTimeout: 200,
-      commandTimeout: 200,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      // Sentinel kills normal clients at the promotion: come back at once.
-      retryStrategy: () => 1,
-    });
+    // Sentinel kills normal clients at the promotion: come back at once.
+    const c = labRedis(o, ip, 1);
     c.on('error', () => {});
     let wasMaster: boolean | null = null;
     void (async () => {
@@ -106,19 +112,7 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
     await s.psubscribe('*');
   }));
 
-  const writer = new Redis({
-    host: o.vip,
-    port: o.port,
-    password: LAB_REDIS_PASSWORD,
-    ...tls(o),
-    lazyConnect: true,
-    connectTimeout: 200,
-    commandTimeout: 200,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: () => 5,
-  });
+  const writer = labRedis(o, o.vip, 5);
   writer.on('error', () => {});
   await writer.connect();
   const stopRoles = pollRoles(o);
