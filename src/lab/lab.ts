@@ -382,7 +382,7 @@ export class Lab {
 
   /** Every master one Sentinel monitors (`SENTINEL MASTERS`, JSON through RESP3), field by field; [] when it does not answer. */
   async sentinelMastersInfo(n: LabHost): Promise<Array<Record<string, string>>> {
-    const r = await this.exec(this.topo.client, ['redis-cli', '-3', '-h', n.ip, '-p', String(SENTINEL_PORT), '--json', 'SENTINEL', 'MASTERS'], { timeoutMs: 2000, env: { REDISCLI_AUTH: LAB_SENTINEL_PASSWORD } });
+    const r = await this.redisCli(n.ip, SENTINEL_PORT, ['-3', '--json', 'SENTINEL', 'MASTERS'], 2000);
     if (!ok(r)) return [];
     try {
       const v = JSON.parse(r.stdout) as unknown;
