@@ -10,7 +10,7 @@ import { running } from '../../src/adapters/proc';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, killPid, nodeLog, replicasInSync, settledOn } from './watch-support';
+import { AddrMonitor, killPid, nodeLog, replicasInSync, settledOn, expectReleasedBeforeBound } from './watch-support';
 
 describeLab('watch with Sentinels or links down (root)', () => {
   let lab: Lab;
@@ -44,12 +44,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
       const since = Date.now();
       await lab.failover('sigkill');
       const next = await newMaster(old);
-      const ev = mon.events(lab.topo.vip).filter((e) => e.at >= since);
-      const del = ev.find((e) => e.kind === 'del' && e.node === old.name);
-      const add = ev.find((e) => e.kind === 'add' && e.node === next.name);
-      expect(del && add, JSON.stringify(ev)).toBeTruthy();
-      expect(del!.at).toBeLessThanOrEqual(add!.at);
-      expect(mon.maxHolders(lab.topo.vip, [old.name], since)).toBe(1);
+      expectReleasedBeforeBound(mon, lab.topo.vip, old, next, since);
     } finally {
       await lab.startSentinel(other);
     }

@@ -3,6 +3,8 @@
  * timestamps, read the logs, wait for the cluster. Processes started here are
  * killed by pid (lab.down() also kills whatever runs in its namespaces).
  */
+import { expect } from 'vitest';
+import { holderStats, parseAddrLine } from '../../src/lab/holders';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -49,34 +51,39 @@ export class AddrMonitor {
     return m;
   }
 
-  /** Address events for `address` so far, in time order. */
+  /** Address events for `address` so far, in time order (lines read by the lab's own parseAddrLine). */
   events(address: string): AddrEvent[] {
     const out: AddrEvent[] = [];
     for (const [node, text] of this.lines) {
       for (const line of text.split('\n')) {
-        const m = /^\[(\d{4}-\d\d-\d\dT[\d:.]+)\]\s+(Deleted\s+)?\d+:\s+\S+\s+inet6?\s+([0-9a-f.:]+)\//.exec(line);
-        if (!m || m[3] !== address) continue;
-        out.push({ node, at: new Date(m[1]!.slice(0, 23)).getTime(), kind: m[2] ? 'del' : 'add', address });
+        const m = /^\[(\d{4}-\d\d-\d\dT[\d:.]+)\]\s+(.*)$/.exec(line);
+        const kind = m ? parseAddrLine(m[2]!, address) : null;
+        if (kind) out.push({ node, at: new Date(m![1]!.slice(0, 23)).getTime(), kind, address });
       }
     }
     return out.sort((a, b) => a.at - b.at);
   }
 
-  /** The most holders at any one moment, replaying the events from `initial` holders. */
+  /** The most holders at any one moment, replaying the events from `initial` holders (the lab's holderStats). */
   maxHolders(address: string, initial: string[], since = 0): number {
-    const holders = new Set(initial);
-    let max = holders.size;
-    for (const e of this.events(address).filter((x) => x.at >= since)) {
-      if (e.kind === 'add') holders.add(e.node);
-      else holders.delete(e.node);
-      max = Math.max(max, holders.size);
-    }
-    return max;
+    const events = this.events(address).map((e) => ({ host: e.node, t: e.at, op: e.kind }));
+    return holderStats(initial, events, since, Number.MAX_SAFE_INTEGER).maxHolders;
   }
 
   stop(): void {
     for (const c of this.children) c.kill('SIGKILL');
   }
+}
+
+/** The kernel's order: `old` lost `address` before `next` got it, and never did two hosts hold it (events from `since`). */
+export function expectReleasedBeforeBound(mon: AddrMonitor, address: string, old: LabHost, next: LabHost, since: number): void {
+  const ev = mon.events(address).filter((e) => e.at >= since);
+  const del = ev.find((e) => e.kind === 'del' && e.node === old.name);
+  const add = ev.find((e) => e.kind === 'add' && e.node === next.name);
+  expect(del, JSON.stringify(ev)).toBeDefined();
+  expect(add, JSON.stringify(ev)).toBeDefined();
+  expect(del!.at).toBeLessThanOrEqual(add!.at);
+  expect(mon.maxHolders(address, [old.name], since)).toBe(1);
 }
 
 export function nodeLog(lab: Lab, n: LabHost): Array<Record<string, unknown>> {
