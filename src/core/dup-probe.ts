@@ -26,7 +26,13 @@ export type DupProbe =
   | { kind: 'taken'; macs: string[] }
   | { kind: 'failed'; error: string };
 
-const MAC = /\[([0-9a-f]{2}(?::[0-9a-f]{2}){5})\]/gi;
+/**
+ * The sender's MAC of each packet arping printed: "Unicast reply from IP [MAC]".
+ * A line may name a second, target MAC ("Broadcast request from IP [MAC] for
+ * IP [FF:FF:FF:FF:FF:FF]" when the holder's announcer sends an unsolicited
+ * request during the probe): that one is not an answer.
+ */
+const MAC = /^(?:Unicast|Broadcast) (?:reply|request) from \S+ \[([0-9a-f]{2}(?::[0-9a-f]{2}){5})\]/gim;
 
 /**
  * arping -D exits 0 when nobody answered, 1 when someone did ("Unicast reply

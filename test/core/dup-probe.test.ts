@@ -3,6 +3,9 @@ import { dupProbeArgv, parseDupProbe, parseDupProbe6, type DupProbe } from '../.
 
 const REPLY = 'ARPING 10.0.0.100 from 0.0.0.0 eth0\nUnicast reply from 10.0.0.100 [DA:C9:38:B0:29:11]  0.530ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s)';
 const TWO = 'ARPING 10.0.0.100 from 0.0.0.0 eth0\nUnicast reply from 10.0.0.100 [DA:C9:38:B0:29:11]  0.5ms\nUnicast reply from 10.0.0.100 [02:00:00:00:00:02]  0.6ms\nUnicast reply from 10.0.0.100 [da:c9:38:b0:29:11]  0.7ms\nReceived 3 response(s)';
+// Seen while the holder's announcer ran (arping -U, then -A): the second bracket is the target MAC, not a second holder.
+const ANNOUNCED_U = 'ARPING 10.0.0.100 from 0.0.0.0 eth0\nBroadcast request from 10.0.0.100 [62:80:68:E7:6F:84] for 10.0.0.100 [FF:FF:FF:FF:FF:FF] 699.766ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s) (1 request(s), 1 broadcast(s))';
+const ANNOUNCED_A = 'ARPING 10.0.0.100 from 0.0.0.0 eth0\nBroadcast reply from 10.0.0.100 [62:80:68:E7:6F:84] for 10.0.0.100 [62:80:68:E7:6F:84] 698.888ms\nReceived 1 response(s) (1 broadcast(s))';
 const NONE = 'ARPING 10.0.0.100 from 0.0.0.0 eth0\nSent 2 probes (2 broadcast(s))\nReceived 0 response(s)';
 
 describe('dupProbeArgv', () => {
@@ -16,6 +19,8 @@ describe('parseDupProbe (arping -D: 0 nobody answered, 1 someone did)', () => {
     ['nobody answers', 0, NONE, '', { kind: 'free' }],
     ['one host answers', 1, REPLY, '', { kind: 'taken', macs: ['da:c9:38:b0:29:11'] }],
     ['two hosts answer, MACs lower-cased and unique', 1, TWO, '', { kind: 'taken', macs: ['da:c9:38:b0:29:11', '02:00:00:00:00:02'] }],
+    ['an unsolicited request from the holder: its sender MAC only, not the broadcast target', 1, ANNOUNCED_U, '', { kind: 'taken', macs: ['62:80:68:e7:6f:84'] }],
+    ['an unsolicited reply from the holder: its sender MAC once', 1, ANNOUNCED_A, '', { kind: 'taken', macs: ['62:80:68:e7:6f:84'] }],
     ['exit 1 without a MAC is a failure, not an answer', 1, 'garbage', '', { kind: 'failed', error: 'arping -D: exit 1: garbage' }],
     ['no such device', 2, '', 'arping: Device eth9 not available.', { kind: 'failed', error: 'arping -D: exit 2: arping: Device eth9 not available.' }],
     ['killed by the timeout', null, '', '', { kind: 'failed', error: 'arping -D: did not finish: no output' }],
