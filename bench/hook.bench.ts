@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Lab, waitFor } from '../src/lab/lab';
+import { Lab, namespacePids, waitFor } from '../src/lab/lab';
 import type { LabHost } from '../src/lab/topology';
 import { describeFailure, ok, run } from '../src/adapters/run';
 import { bashHookScript } from '../src/lab/files';
@@ -134,7 +134,7 @@ async function resetVip(b: Bench, present: boolean): Promise<void> {
 
 /** Kill (by pid) every arping left running in the node's namespace, and wait until they are gone. */
 async function killArpings(ns: string): Promise<void> {
-  const pids = (await must(['ip', 'netns', 'pids', ns])).split('\n').filter((p) => /^\d+$/.test(p)).map(Number);
+  const pids = await namespacePids(ns);
   const arpings = pids.filter((pid) => isArping(pid));
   for (const pid of arpings) {
     try {

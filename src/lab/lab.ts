@@ -43,6 +43,11 @@ export interface LabOptions {
   progress?: (step: string) => void;
 }
 
+/** Every process running in a network namespace (`ip netns pids`). */
+export async function namespacePids(ns: string): Promise<number[]> {
+  return (await run(['ip', 'netns', 'pids', ns])).stdout.split('\n').filter((p) => /^\d+$/.test(p)).map(Number);
+}
+
 /** The repository root (where bin/vipctl is), from wherever this module was bundled or loaded. */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -531,8 +536,7 @@ export class Lab {
     for (const ns of namespaces) {
       if (!existing.has(ns)) continue;
       // Everything running in our namespaces is ours: redis, sentinel, hooks, arping.
-      const r = await run(['ip', 'netns', 'pids', ns]);
-      for (const p of r.stdout.split('\n')) if (/^\d+$/.test(p)) pids.add(Number(p));
+      for (const p of await namespacePids(ns)) pids.add(p);
     }
     for (const pid of pids) {
       try {

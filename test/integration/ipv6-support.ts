@@ -1,10 +1,10 @@
 /** Shared by the ipv6*.root.test.ts files: who holds the IPv6 VIP, the client's neighbour entry, what the client sent. */
 import { expect } from 'vitest';
 import { run } from '../../src/adapters/run';
-import { cmdline } from '../../src/adapters/proc';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
-import { nodeLog, settledOn } from './watch-support';
+import { pidsIn } from './support';
+import { newMasterWithVip, nodeLog, settledOn } from './watch-support';
 
 /** ICMPv6 messages the client namespace has sent so far (its own counters: reading them sends nothing). */
 /**
@@ -28,9 +28,8 @@ export async function clientIcmp6Counters(lab: Lab): Promise<string> {
 }
 
 /** Pids of IPv6 announcers (the ndp-announce repeater) running in a node's namespace. */
-export async function ndpAnnouncerPids(n: LabHost): Promise<number[]> {
-  const r = await run(['ip', 'netns', 'pids', n.ns]);
-  return r.stdout.split('\n').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => cmdline(pid)?.[1]?.endsWith('/ndp-announce.cjs') === true);
+export function ndpAnnouncerPids(n: LabHost): Promise<number[]> {
+  return pidsIn(n, (argv) => argv[1]?.endsWith('/ndp-announce.cjs') === true);
 }
 
 /** The client reaches the master through the VIP, so its neighbour table has the VIP (REACHABLE) on the master's MAC. */
@@ -52,10 +51,7 @@ export async function killMasterAndFollow(lab: Lab, cmd: 'hook' | 'watch'): Prom
   const sentBefore = await clientIcmp6Out(lab);
   const f = await lab.failover('sigkill');
   expect(f.node).toBe(old);
-  const next = await waitFor('a new master holding the IPv6 VIP alone', async () => {
-    const m = await settledOn(lab, 40_000);
-    return m !== old ? m : null;
-  }, 40_000);
+  const next = await newMasterWithVip(lab, old);
   expect(await lab.vipHolders()).toEqual([next]);
   const bind = nodeLog(lab, next).filter((l) => l.event === 'bind' && l.cmd === cmd && l.note === undefined).at(-1);
   // the hook got Sentinel's IPv6 <to-ip> (and logs it as host:port); the watcher decided from Sentinel's IPv6 answers

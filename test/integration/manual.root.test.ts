@@ -9,8 +9,7 @@ import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import type { StatusReport } from '../../src/core/status-report';
-import { cmdline } from '../../src/adapters/proc';
-import { describeLab, parseLog, upLab } from './support';
+import { arpingPids, describeLab, parseLog, upLab } from './support';
 
 function addVip(lab: Lab, n: LabHost): Promise<unknown> {
   return run(['ip', '-n', n.ns, 'addr', 'add', lab.topo.vipCidr, 'dev', n.ifname]);
@@ -21,11 +20,6 @@ function delVip(lab: Lab, n: LabHost): Promise<unknown> {
 
 async function addrSnapshot(lab: Lab): Promise<string[]> {
   return Promise.all(lab.topo.nodes.map(async (n) => (await run(['ip', '-n', n.ns, '-br', 'addr'])).stdout));
-}
-
-async function arpingPids(n: LabHost): Promise<number[]> {
-  const r = await run(['ip', 'netns', 'pids', n.ns]);
-  return r.stdout.split('\n').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => cmdline(pid)?.[0]?.endsWith('arping') === true);
 }
 
 async function status(lab: Lab, n: LabHost): Promise<{ code: number | null; report: StatusReport; m: StatusReport['masters'][number] }> {

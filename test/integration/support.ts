@@ -4,8 +4,10 @@
  * CI=true a missing privilege or tool is a failure, never a skip.
  */
 import { describe, it } from 'vitest';
-import { Lab, type LabOptions } from '../../src/lab/lab';
+import { cmdline } from '../../src/adapters/proc';
+import { Lab, namespacePids, waitFor, type LabOptions } from '../../src/lab/lab';
 import { missingTools } from '../../src/lab/prereqs';
+import type { LabHost } from '../../src/lab/topology';
 
 // Each checkout running integration tests at once needs its own (the global teardown removes every lab in it).
 export const TEST_LAB_DIR = process.env.VIPCTL_TEST_LAB_DIR || '/run/vipctl-lab-test';
@@ -38,3 +40,32 @@ export function upLab(options: LabOptions = {}): Promise<Lab> {
 
 /** JSON log lines of a node's vipctl log (or of stderr). */
 export { parseLogLines as parseLog } from '../../src/adapters/log-lines';
+
+/** Wait until the Sentinels' majority names a master, it answers as master, and the VIP is there and nowhere else. */
+export async function settledOn(lab: Lab, timeoutMs = 30_000): Promise<LabHost> {
+  return waitFor('the VIP on the master and nowhere else', async () => {
+    const master = await lab.sentinelMaster();
+    if (!master || (await lab.redisRole(master)) !== 'master') return null;
+    const holders = await lab.vipHolders();
+    return holders.length === 1 && holders[0] === master ? master : null;
+  }, timeoutMs, 50);
+}
+
+/** After a failover of `old`: wait until another host is master and holds the VIP alone. */
+export function newMasterWithVip(lab: Lab, old: LabHost, timeoutMs = 40_000): Promise<LabHost> {
+  return waitFor('a new master with the VIP', async () => {
+    const m = await settledOn(lab, timeoutMs);
+    return m !== old ? m : null;
+  }, timeoutMs);
+}
+
+/** Pids of the processes in a host's namespace whose command line passes `test` (gone ones and zombies have none). */
+export async function pidsIn(host: LabHost, test: (argv: string[]) => boolean): Promise<number[]> {
+  return (await namespacePids(host.ns)).filter((pid) => {
+    const argv = cmdline(pid);
+    return argv !== null && test(argv);
+  });
+}
+
+/** The arping announcers running on a host. */
+export const arpingPids = (host: LabHost): Promise<number[]> => pidsIn(host, (argv) => argv[0]!.endsWith('arping'));

@@ -15,7 +15,7 @@ import { LAB_MASTER_NAME, SENTINEL_PORT, type LabHost } from '../../src/lab/topo
 import { aclUserLine } from '../../src/core/acl';
 import { WATCH_CHANNELS } from '../../src/core/watch/channels';
 import { describeLab, parseLog, upLab } from './support';
-import { killPid, nodeLog, replicasInSync, settledOn, waitExit } from './watch-support';
+import { killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, waitExit } from './watch-support';
 
 /** A variant of the lab's vipctl.yaml (0600 in the lab dir), with `edit` applied to its text. */
 function variant(lab: Lab, name: string, edit: (yaml: string) => string): string {
@@ -85,10 +85,7 @@ describeLab('TLS Sentinels and Redis, and the least-privilege ACL user (root)', 
       await waitFor('every watcher subscribed to the 3 Sentinels', async () => lab.topo.nodes.every((n) => nodeLog(lab, n).filter((l) => l.event === 'sentinel-up').length >= 3), 20_000, 100);
       const since = Date.now();
       await lab.failover('sentinel');
-      const next = await waitFor('a new master with the VIP', async () => {
-        const m = await settledOn(lab, 30_000);
-        return m !== old ? m : null;
-      }, 40_000);
+      const next = await newMasterWithVip(lab, old, 40_000);
       await waitFor('the hook to run on the new master', async () => nodeLog(lab, next).some((l) => l.cmd === 'hook' && Date.parse(String(l.time)) >= since), 20_000, 100);
       const log = nodeLog(lab, next).filter((l) => l.cmd === 'watch' && Date.parse(String(l.time)) >= since);
       // the ROLE poll starts on +selected-slave (or a later failover event): events came through the subscription

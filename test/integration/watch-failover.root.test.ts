@@ -12,7 +12,7 @@ import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
 import { LAB_REDIS_PASSWORD } from '../../src/lab/topology';
-import { AddrMonitor, INCR_CLIENT, killPid, nodeLog, replicasInSync, settledOn, waitExit, expectReleasedBeforeBound } from './watch-support';
+import { AddrMonitor, INCR_CLIENT, killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, waitExit, expectReleasedBeforeBound } from './watch-support';
 
 describeLab('watch in the lab (root)', () => {
   let lab: Lab;
@@ -53,10 +53,7 @@ describeLab('watch in the lab (root)', () => {
       await waitFor('writes through the VIP', async () => out.split('\n').length > 20, 10_000);
       const since = Date.now();
       const f = await lab.failover('sentinel');
-      const next = await waitFor('a new master with the VIP', async () => {
-        const m = await settledOn(lab, 30_000);
-        return m !== old ? m : null;
-      }, 30_000);
+      const next = await newMasterWithVip(lab, old, 30_000);
       await sleep(1000); // writes go on through the new master
       client.kill('SIGTERM');
       await closed;
@@ -82,10 +79,7 @@ describeLab('watch in the lab (root)', () => {
     const since = Date.now();
     const f = await lab.failover('sigkill');
     expect(f.node).toBe(old);
-    const next = await waitFor('a new master with the VIP', async () => {
-      const m = await settledOn(lab, 30_000);
-      return m !== old ? m : null;
-    }, 30_000);
+    const next = await newMasterWithVip(lab, old, 30_000);
     expectReleasedBeforeBound(mon, lab.topo.vip, old, next, since - 5);
     expect(await lab.vipHolders()).toEqual([next]);
     await lab.heal(old); // back as a replica, for the next tests

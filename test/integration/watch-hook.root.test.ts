@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, nodeLog, settledOn } from './watch-support';
+import { AddrMonitor, nodeLog, newMasterWithVip, settledOn } from './watch-support';
 
 const ACTIONS = new Set(['bind', 'unbind', 'announce', 'stop-announce', 'noop']);
 
@@ -27,10 +27,7 @@ describeLab('hook and watch together (root)', () => {
     await sleep(1000);
     const since = Date.now();
     await lab.failover('sigkill');
-    const next = await waitFor('a new master with the VIP', async () => {
-      const m = await settledOn(lab, 30_000);
-      return m !== old ? m : null;
-    }, 40_000);
+    const next = await newMasterWithVip(lab, old, 40_000);
     // the hooks run on every node after +switch-master: wait until each has logged
     await waitFor('the hook to run on every node', async () => lab.topo.nodes.every((n) => nodeLog(lab, n).some((l) => l.cmd === 'hook' && Date.parse(String(l.time)) >= since)), 20_000);
     await sleep(1500);

@@ -10,7 +10,7 @@ import { running } from '../../src/adapters/proc';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, killPid, nodeLog, replicasInSync, settledOn, expectReleasedBeforeBound } from './watch-support';
+import { AddrMonitor, killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, expectReleasedBeforeBound } from './watch-support';
 
 describeLab('watch with Sentinels or links down (root)', () => {
   let lab: Lab;
@@ -27,12 +27,6 @@ describeLab('watch with Sentinels or links down (root)', () => {
     await lab?.down();
   });
 
-  const newMaster = (old: LabHost) =>
-    waitFor('a new master with the VIP', async () => {
-      const m = await settledOn(lab, 30_000);
-      return m !== old ? m : null;
-    }, 40_000);
-
   it('one Sentinel down: a SIGKILL failover still moves the VIP, old host first, one holder', async () => {
     const old = await settledOn(lab);
     await replicasInSync(lab, old);
@@ -43,7 +37,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
     try {
       const since = Date.now();
       await lab.failover('sigkill');
-      const next = await newMaster(old);
+      const next = await newMasterWithVip(lab, old);
       expectReleasedBeforeBound(mon, lab.topo.vip, old, next, since);
     } finally {
       await lab.startSentinel(other);
@@ -59,7 +53,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
     let healed = false;
     try {
       expect(f.node).toBe(old);
-      const next = await newMaster(old);
+      const next = await newMasterWithVip(lab, old);
       const del = await waitFor('the cut-off host to release the VIP', async () => mon.events(lab.topo.vip).find((e) => e.at >= since && e.node === old.name && e.kind === 'del'), 10_000);
       // fence time = down-after-milliseconds (1000 in the lab); the rest is PING and tick granularity plus a loaded machine
       expect(del.at - f.at).toBeLessThan(1000 + 1500);

@@ -13,6 +13,8 @@ import type { LabHost } from '../../src/lab/topology';
 import { running } from '../../src/adapters/proc';
 import { parseLog } from './support';
 
+export { newMasterWithVip, settledOn } from './support';
+
 export function killPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (!pid) return;
   try {
@@ -89,16 +91,6 @@ export function expectReleasedBeforeBound(mon: AddrMonitor, address: string, old
 export function nodeLog(lab: Lab, n: LabHost): Array<Record<string, unknown>> {
   const f = lab.logFile(n);
   return existsSync(f) ? parseLog(readFileSync(f, 'utf8')) : [];
-}
-
-/** Wait until the Sentinels' majority names a master, it answers as master, and the VIP is there and nowhere else. */
-export async function settledOn(lab: Lab, timeoutMs = 30_000): Promise<LabHost> {
-  return waitFor('the VIP on the master and nowhere else', async () => {
-    const master = await lab.sentinelMaster();
-    if (!master || (await lab.redisRole(master)) !== 'master') return null;
-    const holders = await lab.vipHolders();
-    return holders.length === 1 && holders[0] === master ? master : null;
-  }, timeoutMs, 50);
 }
 
 /** Wait until every replica of the master is linked and in sync (a planned failover needs one). */
