@@ -5,17 +5,17 @@
  *
  * Every number is what an operator would see: nothing is subtracted. Each
  * hook runs as `ip netns exec <ns> env ... <hook> <7 args>`, for both tools.
- * "VIP present" is the time from spawning the hook to `ip monitor address`
+ * "VIP present" is the time from spawning the hook to `ip -ts monitor address`
  * reporting the VIP added. Runs are interleaved (vipctl, bash, vipctl, ...)
  * so machine noise hits both. A benchmark, not a test: exit 0 even when a
  * target is missed, non-zero only when it could not run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Lab, namespacePids, waitFor } from '../src/lab/lab';
+import { AddrMonitor } from '../src/lab/addr-monitor';
 import type { LabHost } from '../src/lab/topology';
 import { describeFailure, ok, run } from '../src/adapters/run';
 import { bashHookScript } from '../src/lab/files';
@@ -38,7 +38,7 @@ interface Bench {
   node: LabHost;
   other: LabHost;
   bashScript: string;
-  monitor: AddressMonitor;
+  monitor: AddrMonitor;
 }
 
 /** Samples in ms, keyed by row name. */
@@ -59,7 +59,7 @@ function parseOptions(argv: string[]): Options {
 
 /** Spawn argv, resolve with its start time and wall time (spawn to exit). Throws on a non-zero exit. */
 async function timed(argv: string[]): Promise<{ startedAt: number; ms: number }> {
-  const startedAt = performance.now();
+  const startedAt = performance.timeOrigin + performance.now(); // epoch ms, the clock of ip -ts
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -67,52 +67,9 @@ async function timed(argv: string[]): Promise<{ startedAt: number; ms: number }>
     child.once('error', rej);
     child.once('exit', (c) => res(c));
   });
-  const ms = performance.now() - startedAt;
+  const ms = performance.timeOrigin + performance.now() - startedAt;
   if (code !== 0) throw new Error(`${argv.join(' ')}: exit ${code}: ${stderr.trim().split('\n').pop() ?? ''}`);
   return { startedAt, ms };
-}
-
-/** `ip -n <ns> monitor address`, every line timestamped (performance.now()) as it arrives. */
-class AddressMonitor {
-  private readonly adds: number[] = [];
-  /** Pending waits; each returns true once it is satisfied. */
-  private waiters: Array<() => boolean> = [];
-  private constructor(private readonly child: ChildProcess) {}
-
-  static start(ns: string, vip: string): AddressMonitor {
-    const child = spawn('ip', ['-n', ns, 'monitor', 'address'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const m = new AddressMonitor(child);
-    const added = new RegExp(`^\\d+: \\S+\\s+inet ${vip.replaceAll('.', '\\.')}/`); // "Deleted ..." lines do not match
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const at = performance.now();
-      if (!added.test(line)) return;
-      m.adds.push(at);
-      m.waiters = m.waiters.filter((w) => !w());
-    });
-    return m;
-  }
-
-  /** When the first VIP add at or after `since` arrived (waits for it, up to timeoutMs). */
-  addedAfter(since: number, timeoutMs = 5000): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const at = this.adds.find((t) => t >= since);
-        if (at === undefined) return false;
-        clearTimeout(timer);
-        resolve(at);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== check);
-        reject(new Error(`ip monitor saw no VIP add within ${timeoutMs} ms`));
-      }, timeoutMs);
-      if (!check()) this.waiters.push(check);
-    });
-  }
-
-  stop(): void {
-    this.child.kill('SIGTERM');
-  }
 }
 
 async function must(argv: string[]): Promise<string> {
@@ -170,7 +127,7 @@ async function measureHook(b: Bench, tool: Tool, path: Path, samples: Samples | 
   await killArpings(b.node.ns);
   await resetVip(b, path === 'unbind');
   const { startedAt, ms } = await timed(hookArgv(b, tool, path));
-  const presentMs = path === 'bind' ? (await b.monitor.addedAfter(startedAt)) - startedAt : null;
+  const presentMs = path === 'bind' ? (await b.monitor.added(b.node.name, b.lab.topo.vip, startedAt)) - startedAt : null;
   if ((await vipBound(b)) !== (path === 'bind')) throw new Error(`${tool} ${path}: VIP is ${path === 'bind' ? 'not ' : ''}bound afterwards`);
   record(samples, `${tool}|${path}`, ms);
   if (presentMs !== null) record(samples, `${tool}|present`, presentMs);
@@ -260,7 +217,7 @@ function report(b: Bench, options: Options, samples: Samples): Report {
       'Nothing subtracted: every hook command is `ip netns exec <ns> env ... <hook> <7 args>`, the wrapper is included for both tools (its cost alone: the "ip netns exec <ns> true" row).',
       'Runs interleaved: each round runs vipctl and bash for both paths, the tool that goes first alternating.',
       'The bash hook runs `arping -c 3` (1 s apart, about 3 s in all) in the foreground on bind, so Sentinel waits for it; vipctl starts the same announcements in the background and exits.',
-      '"VIP present": from spawning the hook to `ip -n <ns> monitor address` printing the VIP add, timestamped as the line arrives.',
+      '"VIP present": from spawning the hook to `ip -ts -n <ns> monitor address` printing the VIP add, by the stamp ip gave it (this machine\'s clock).',
       'Lock rows: in a fresh node process in the node\'s namespace, with its run dir: the fs-ext addon load, then the first acquireLock + release (directory checks, open, fstat, flock, close), timed inside the process.',
       'p95 is nearest-rank.',
     ],
@@ -290,16 +247,9 @@ async function setUp(lab: Lab): Promise<Bench> {
   const [node, other] = lab.topo.nodes as [LabHost, LabHost];
   const bashScript = join(lab.dir, 'classic-hook.sh');
   writeFileSync(bashScript, bashHookScript(null, lab.topo.vip, node.ifname));
-  const monitor = AddressMonitor.start(node.ns, lab.topo.vip);
+  const monitor = await AddrMonitor.start(lab, { hosts: [node] }); // listening when it returns
   const b: Bench = { lab, node, other, bashScript, monitor };
-  // The monitor is listening once it reports an add we make ourselves.
   await resetVip(b, false);
-  await waitFor('ip monitor to report a VIP add', async () => {
-    const since = performance.now();
-    await resetVip(b, true);
-    await resetVip(b, false);
-    return monitor.addedAfter(since, 200).catch(() => null);
-  }, 5000, 50);
   return b;
 }
 

@@ -122,7 +122,7 @@ export async function measureFailover(lab: Lab, o: FailoverRunOptions): Promise<
       newMaster: fresh,
       probe: probe.events,
       logs: readLogs(lab),
-      addr: { initial, events: monitor.events, until: Date.now() },
+      addr: { initial, events: monitor.of(lab.topo.vip), until: Date.now() },
     });
     return { timeline, oldMaster: old, newMaster: fresh };
   } finally {

@@ -35,9 +35,26 @@ export function holderStats(initial: readonly string[], events: readonly AddrEve
   return { doubleMs: Math.round(doubleMs * 10) / 10, maxHolders, holdersAtEnd: [...held].sort() };
 }
 
-/** Parse one `ip monitor address` line for `vip` (IPv4 or IPv6): add, del, or not about the VIP. */
-export function parseAddrLine(line: string, vip: string): 'add' | 'del' | null {
+/** One `ip monitor address` line (IPv4 or IPv6): which address was added or deleted, or null for any other line. */
+export function parseAddrChange(line: string): { op: 'add' | 'del'; address: string } | null {
   const m = /^(Deleted )?\d+: \S+\s+inet6? (\S+?)\//.exec(line);
-  if (!m || m[2] !== vip) return null;
-  return m[1] ? 'del' : 'add';
+  return m ? { op: m[1] ? 'del' : 'add', address: m[2]! } : null;
+}
+
+/** Parse one `ip monitor address` line for `vip`: add, del, or not about the VIP. */
+export function parseAddrLine(line: string, vip: string): 'add' | 'del' | null {
+  const c = parseAddrChange(line);
+  return c && c.address === vip ? c.op : null;
+}
+
+/**
+ * One `ip -ts monitor address` line: its stamp ("[2026-11-24T09:38:10.664860] ",
+ * this machine's local time, as `ip` prints it) as epoch ms, and the rest.
+ * Null for a line without a stamp (the "valid_lft" continuation lines).
+ */
+export function parseStampedLine(line: string): { t: number; rest: string } | null {
+  const m = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{6})\]\s+(.*)$/.exec(line);
+  if (!m) return null;
+  const t = new Date(m[1]!).getTime(); // no offset: local time, like ip's localtime()
+  return Number.isNaN(t) ? null : { t: t + Number(m[2]) / 1000, rest: m[3]! };
 }

@@ -49,16 +49,16 @@ describeLab('many masters per node (root)', () => {
       return h.length === 1 && h[0] === m ? m : null;
     }, 40_000, 100);
     // the victim's VIP: deleted on the old node, added on the new one, never two holders
-    const moved = mon.events(victim.vip);
-    expect(moved.filter((e) => e.kind === 'del').map((e) => e.node)).toEqual([f.node.name]);
-    expect(moved.filter((e) => e.kind === 'add').map((e) => e.node)).toEqual([next.name]);
+    const moved = mon.of(victim.vip);
+    expect(moved.filter((e) => e.op === 'del').map((e) => e.host)).toEqual([f.node.name]);
+    expect(moved.filter((e) => e.op === 'add').map((e) => e.host)).toEqual([next.name]);
     expect(mon.maxHolders(victim.vip, [f.node.name], since)).toBe(1);
     // let the watchers run a few more level passes over all five masters
     await new Promise((r) => setTimeout(r, 3000));
     const after = await lab.allVipHolders();
     for (const m of lab.masters) {
       if (m === victim) continue;
-      expect(mon.events(m.vip), `${m.name}'s VIP ${m.vip}`).toEqual([]);
+      expect(mon.of(m.vip), `${m.name}'s VIP ${m.vip}`).toEqual([]);
       expect(after[m.index]).toEqual(before[m.index]);
       // and no watcher logged an action for another master since the kill
       for (const n of lab.topo.nodes) {

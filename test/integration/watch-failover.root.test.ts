@@ -96,7 +96,7 @@ describeLab('watch in the lab (root)', () => {
     // its first pass, whichever trigger it is named after (start, or a subscription coalesced with it)
     await waitFor('the restarted watcher to make its first pass', async () => nodeLog(lab, master).some((l) => l.event === 'noop' && l.pid === restarted), 15_000);
     await sleep(1500);
-    expect(mon.events(lab.topo.vip).filter((e) => e.at >= since && e.node === master.name)).toEqual([]);
+    expect(mon.of(lab.topo.vip).filter((e) => e.t >= since && e.host === master.name)).toEqual([]);
     expect(await lab.vipHolders()).toEqual([master]);
   });
 

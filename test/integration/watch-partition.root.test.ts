@@ -54,9 +54,9 @@ describeLab('watch with Sentinels or links down (root)', () => {
     try {
       expect(f.node).toBe(old);
       const next = await newMasterWithVip(lab, old);
-      const del = await waitFor('the cut-off host to release the VIP', async () => mon.events(lab.topo.vip).find((e) => e.at >= since && e.node === old.name && e.kind === 'del'), 10_000);
+      const del = await waitFor('the cut-off host to release the VIP', async () => mon.of(lab.topo.vip).find((e) => e.t >= since && e.host === old.name && e.op === 'del'), 10_000);
       // fence time = down-after-milliseconds (1000 in the lab); the rest is PING and tick granularity plus a loaded machine
-      expect(del.at - f.at).toBeLessThan(1000 + 1500);
+      expect(del.t - f.at).toBeLessThan(1000 + 1500);
       const fence = nodeLog(lab, old).find((l) => l.event === 'unbind' && Date.parse(String(l.time)) >= since);
       // the fence tick or a timer pass that finds the host fenced: the same release, the reason says which
       expect(fence).toMatchObject({ trigger: expect.stringMatching(/^(fence|timer)$/), desired: 'elsewhere' });
@@ -65,7 +65,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
       await lab.heal(old);
       healed = true;
       await sleep(3000); // the old master still says role:master until Sentinel converts it
-      expect(mon.events(lab.topo.vip).filter((e) => e.at >= del.at && e.node === old.name && e.kind === 'add')).toEqual([]);
+      expect(mon.of(lab.topo.vip).filter((e) => e.t >= del.t && e.host === old.name && e.op === 'add')).toEqual([]);
       expect(await lab.vipHolders()).toEqual([next]);
     } finally {
       if (!healed) await lab.heal(old); // the next tests need every node reachable
@@ -121,7 +121,7 @@ describeLab('watch with Sentinels or links down (root)', () => {
       await sleep(2500);
       process.kill(lab.pidOf(master, 'redis')!, 'SIGKILL');
       await sleep(2500);
-      expect(mon.events(lab.topo.vip).filter((e) => e.at >= since)).toEqual([]);
+      expect(mon.of(lab.topo.vip).filter((e) => e.t >= since)).toEqual([]);
       expect(await lab.vipHolders()).toEqual([master]);
       for (const pid of watchers) expect(running(pid)).toBe(true);
       for (const n of lab.topo.nodes) {

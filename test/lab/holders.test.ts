@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holderStats, parseAddrLine, type AddrEvent } from '../../src/lab/holders';
+import { holderStats, parseAddrChange, parseAddrLine, parseStampedLine, type AddrEvent } from '../../src/lab/holders';
 
 const ev = (host: string, t: number, op: AddrEvent['op']): AddrEvent => ({ host, t, op });
 
@@ -27,5 +27,33 @@ describe('parseAddrLine', () => {
     ['       valid_lft forever preferred_lft forever', '198.18.0.100', null],
   ])('%s', (line, vip, op) => {
     expect(parseAddrLine(line, vip)).toBe(op);
+  });
+});
+
+describe('parseAddrChange (any address)', () => {
+  it.each<[string, ReturnType<typeof parseAddrChange>]>([
+    ['2: eth0    inet 198.18.0.101/24 scope global secondary eth0', { op: 'add', address: '198.18.0.101' }],
+    ['Deleted 1: lo    inet 198.19.255.254/32 scope global lo', { op: 'del', address: '198.19.255.254' }],
+    ['1: lo    inet6 fd00::9/128 scope global nodad ', { op: 'add', address: 'fd00::9' }],
+    ['       valid_lft forever preferred_lft forever', null],
+    ['3: eth0    link/ether 02:00:00:00:00:01', null],
+  ])('%s', (line, expected) => {
+    expect(parseAddrChange(line)).toEqual(expected);
+  });
+});
+
+describe('parseStampedLine (ip -ts)', () => {
+  it('reads the local-time stamp to the microsecond and keeps the rest', () => {
+    const r = parseStampedLine('[2026-11-24T09:38:10.664860] Deleted 1: lo    inet 198.19.255.1/32 scope global lo');
+    expect(r).toEqual({ t: new Date('2026-11-24T09:38:10').getTime() + 664.86, rest: 'Deleted 1: lo    inet 198.19.255.1/32 scope global lo' });
+  });
+  it('orders two stamps a few microseconds apart', () => {
+    const a = parseStampedLine('[2026-11-24T09:38:10.999998] x')!;
+    const b = parseStampedLine('[2026-11-24T09:38:11.000001] x')!;
+    expect(b.t).toBeGreaterThan(a.t); // epoch ms in a double: about 0.24 µs of resolution
+    expect(b.t - a.t).toBeCloseTo(0.003, 3);
+  });
+  it.each(['       valid_lft forever preferred_lft forever', '2: eth0    inet 198.18.0.100/24', '[2026-11-24T09:38:10] no microseconds', '[2026-13-45T99:38:10.000000] not a date'])('%s: null', (line) => {
+    expect(parseStampedLine(line)).toBeNull();
   });
 });
