@@ -146,7 +146,6 @@ export class Lab {
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
     const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
-    if (options.ipv6 && (options.masters ?? 1) > 1) throw new VipctlError('USAGE', 'lab up: --ipv6 takes one master only (the other masters\' VIPs are IPv4)');
     const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), masters: labMasters(options.masters ?? 1).length, createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {

@@ -4,7 +4,7 @@
  * `mymaster` for i = 0 (today's lab, unchanged), then `m2`, `m3`, ...; it
  * listens on port 6379 + i on every node, starts on node i mod 3 (so the
  * masters are spread over the nodes, as a real cluster's would be), and its
- * VIP is 198.18.0.100 + i /24.
+ * VIP is 198.18.0.100 + i /24 (IPv6 labs: fd00::100 + i /64, in hex).
  */
 import { LAB_MASTER_NAME, LAB_SUBNET_PREFIX, LAB_VIP, REDIS_PORT, type LabHost } from './topology';
 
@@ -24,14 +24,17 @@ export function checkMasterCount(n: number): number {
 }
 
 /**
- * Master `index`; the first takes the topology's own VIP when one is given
- * (IPv6 labs: fd00::100/64). `lab up --ipv6` has one master only.
+ * Master `index`; the first takes the topology's own VIP when one is given,
+ * and the others count up from it in its family: 198.18.0.100 + i, or for an
+ * IPv6 lab fd00::100 + i (the last group, in hex), each with the first's prefix.
  */
-export function labMaster(index: number, first?: { vip: string; vipCidr: string }): LabMaster {
-  if (index === 0 && first) return { index, name: LAB_MASTER_NAME, port: REDIS_PORT, vip: first.vip, vipCidr: first.vipCidr };
-  const base = LAB_VIP.split('.').map(Number);
-  const vip = [...base.slice(0, 3), base[3]! + index].join('.');
-  return { index, name: index === 0 ? LAB_MASTER_NAME : `m${index + 1}`, port: REDIS_PORT + index, vip, vipCidr: `${vip}/${LAB_SUBNET_PREFIX}` };
+export function labMaster(index: number, first: { vip: string; vipCidr: string } = { vip: LAB_VIP, vipCidr: `${LAB_VIP}/${LAB_SUBNET_PREFIX}` }): LabMaster {
+  const prefix = first.vipCidr.slice(first.vipCidr.indexOf('/'));
+  const v6 = first.vip.includes(':');
+  const cut = v6 ? first.vip.lastIndexOf(':') + 1 : first.vip.lastIndexOf('.') + 1;
+  const last = Number.parseInt(first.vip.slice(cut), v6 ? 16 : 10) + index;
+  const vip = index === 0 ? first.vip : `${first.vip.slice(0, cut)}${v6 ? last.toString(16) : last}`;
+  return { index, name: index === 0 ? LAB_MASTER_NAME : `m${index + 1}`, port: REDIS_PORT + index, vip, vipCidr: `${vip}${prefix}` };
 }
 
 export function labMasters(count: number, first?: { vip: string; vipCidr: string }): LabMaster[] {

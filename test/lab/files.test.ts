@@ -68,6 +68,13 @@ describe('lab --masters N', () => {
     expect(() => labMasters(0)).toThrow(/1 to 100/);
     expect(() => labMasters(101)).toThrow(/1 to 100/);
   });
+
+  it('an IPv6 lab counts up from fd00::100 in hex, each VIP in the first one\'s /64', () => {
+    const v6 = labMasters(100, { vip: 'fd00::100', vipCidr: 'fd00::100/64' });
+    expect([0, 1, 15, 16, 99].map((i) => v6[i]!.vipCidr)).toEqual(['fd00::100/64', 'fd00::101/64', 'fd00::10f/64', 'fd00::110/64', 'fd00::163/64']);
+    expect(new Set(v6.map((m) => m.vip)).size).toBe(100);
+    expect(labMasters(100)[99]!.vipCidr).toBe('198.18.0.199/24');
+  });
   it('every Sentinel monitors every master, each on node i mod 3, with the hook for each', () => {
     const conf = sentinelConf(t.nodes, ms, '/d', '/repo/bin/vipctl', DEFAULT_TIMINGS);
     expect(conf).toContain('sentinel monitor mymaster 198.18.0.11 6379 2\n');
