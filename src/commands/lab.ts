@@ -17,10 +17,10 @@ export function say(json: boolean | undefined, started = performance.now()): (li
   return (line) => (json ? process.stderr : process.stdout).write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 }
 
-export async function labUp(o: LabCommandOptions & { mode?: LabMode; tls?: boolean; ipv6?: boolean; masters?: number }): Promise<number> {
+export async function labUp(o: LabCommandOptions & { mode?: LabMode; tls?: boolean; ipv6?: boolean; masters?: number; hostnames?: boolean }): Promise<number> {
   const out = say(o.json);
   await ensureLabPrereqs(out);
-  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', tls: o.tls === true, ...(o.ipv6 ? { ipv6: true } : {}), masters: o.masters ?? 1, progress: out });
+  const lab = await Lab.up({ id: o.id ?? 'demo', baseDir: o.dir ?? DEFAULT_LAB_DIR, mode: o.mode ?? 'watch', tls: o.tls === true, ...(o.ipv6 ? { ipv6: true } : {}), masters: o.masters ?? 1, ...(o.hostnames ? { hostnames: true } : {}), progress: out });
   const t = lab.topo;
   const tls = lab.tlsDir ? ` ${redisCliTlsArgs(lab.tlsDir).join(' ')}` : '';
   const c = t.client.ns;

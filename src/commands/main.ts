@@ -159,10 +159,11 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .option('--tls', 'TLS-only Redis and Sentinels (certificates made with openssl in the lab dir)')
     .option('--ipv6', 'IPv6 throughout: nodes fd00::11-13, client fd00::50, VIP fd00::100/64')
     .option('--masters <n>', 'masters monitored by the Sentinels, each with its own port (6379+i) and VIP (198.18.0.100+i)', masterCount, 1)
+    .option('--hostnames', 'Redis and Sentinel name the nodes n1.vipctl-lab... (resolve-hostnames, announce-hostnames; /etc/netns/<ns>/hosts)')
     .action(async (o) => {
       code = await (await import('./lab')).labUp(o);
     });
-  example(lab.commands.at(-1)!, 'vipctl lab up --id mine --mode none', 'vipctl lab up --id mine --tls', 'vipctl lab up --id mine --masters 5');
+  example(lab.commands.at(-1)!, 'vipctl lab up --id mine --mode none', 'vipctl lab up --id mine --tls', 'vipctl lab up --id mine --masters 5', 'vipctl lab up --id mine --hostnames');
   example(
     labOpts(lab.command('status').description('who holds the VIP on every node, what each Sentinel says, each role (read-only)')).action(async (o) => {
       code = await (await import('./lab')).labStatusCommand(o);

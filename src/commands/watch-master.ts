@@ -8,6 +8,9 @@
 import type { Config, MasterConfig } from '../core/config';
 import { step, IDLE, type FailoverInput, type FailoverOutput, type FailoverState } from '../core/watch/failover';
 import { watchWant, type WatchView } from '../core/watch/want';
+import { eventHostNames } from '../core/watch/events';
+import { isLocalHost } from '../core/desired';
+import type { NameCache } from '../adapters/name-cache';
 import { DEFAULT_FAILOVER_TIMEOUT_MS } from '../core/watch/fence';
 import { masterHost } from '../core/sentinel-view';
 import type { MasterTimings } from '../adapters/sentinel';
@@ -49,6 +52,8 @@ export interface MasterWatchDeps {
   view: (name: string) => Promise<SentinelView>;
   /** Read the links now (shared by the masters' passes of one turn: watch-views.ts JoinNext). */
   readLinks: () => Promise<Link[]>;
+  /** Host names seen from the Sentinels, resolved (shared by every master of the watcher). */
+  names: NameCache;
 }
 
 export class MasterWatch {
@@ -69,6 +74,8 @@ export class MasterWatch {
   private snapshot: { at: number; links: Link[] } | null = null;
   /** Passes started so far. */
   private passes = 0;
+  /** Inputs waiting for a host name to resolve, in order; null when none waits. */
+  private inbox: Promise<void> | null = null;
 
   constructor(readonly master: MasterConfig, private readonly d: MasterWatchDeps) {}
 
@@ -80,11 +87,32 @@ export class MasterWatch {
     return this.d.logger;
   }
 
-  /** Feed the failover state machine; carry out what it says. */
+  /**
+   * Feed the failover state machine; carry out what it says. An event that
+   * names instances by host name (announce-hostnames yes) waits until those
+   * names are resolved (names.ts: at most the resolve deadline, usually
+   * nothing: a name is resolved once per ttl), and every input after it waits
+   * behind it: the machine sees the inputs in the order they came.
+   */
   feed(input: FailoverInput): void {
     if (this.stopped) return;
+    const stale = input.type === 'event' ? this.d.names.stale(eventHostNames(input.event)) : [];
+    if (!this.inbox && stale.length === 0) return this.stepNow(input);
+    const p = (this.inbox ?? Promise.resolve()).then(async () => {
+      await this.d.names.refresh(stale).catch(() => undefined); // unresolved: not this host
+      this.stepNow(input);
+    });
+    this.inbox = p;
+    void p.finally(() => {
+      if (this.inbox === p) this.inbox = null;
+    });
+  }
+
+  private stepNow(input: FailoverInput): void {
+    if (this.stopped) return;
+    const resolved = this.d.names.resolved;
     const r = step(this.state, input, {
-      isLocal: (ip) => this.d.local().has(ip),
+      isLocal: (host) => isLocalHost(host, this.d.local(), resolved),
       failoverTimeoutMs: this.timings?.failoverTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS,
     });
     this.state = r.state;
@@ -229,6 +257,7 @@ export class MasterWatch {
       const v = await this.d.view(this.name);
       // A master named by host name: resolved on every pass that asks (a name's address may change).
       const resolved = await resolveMasterNames([v]);
+      this.d.names.remember(resolved);
       this.view = { master: v.master, agreeing: v.agreeing, total: v.total, ...(resolved.size > 0 ? { resolved } : {}) };
       this.feed({ type: 'view', master: v.master, at: Date.now() });
     } catch (e) {
@@ -252,7 +281,7 @@ export class MasterWatch {
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
         want: (local) => {
           this.d.setLocal(local);
-          return watchWant({ view: this.view, failover: this.state, fenced: this.d.fenced(this) }, local);
+          return watchWant({ view: this.view, failover: this.state, fenced: this.d.fenced(this), names: this.d.names.resolved }, local);
         },
         extraFields: ({ want, decision }) => ({
           desired: want.desired,

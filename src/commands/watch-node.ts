@@ -21,6 +21,11 @@ import { logFailure } from './failure';
 import { MasterWatch } from './watch-master';
 import { SharedViews } from './watch-views';
 import { JoinNext } from './join-next';
+import { NameCache } from '../adapters/name-cache';
+import { RESOLVE_TIMEOUT_MS } from './resolve-masters';
+
+/** How long a host name from the Sentinels is trusted before an event naming it resolves it again. */
+const NAME_TTL_MS = 30_000;
 
 /** How often failover deadlines, ROLE poll ends and the fence are checked. */
 const TICK_MS = 50;
@@ -59,6 +64,7 @@ export class WatchNode {
       },
     });
     const links = new JoinNext(readLinks);
+    const names = new NameCache(NAME_TTL_MS, RESOLVE_TIMEOUT_MS);
     for (const m of cfg.masters.values()) {
       metrics.fenced(m.name, false);
       this.masters.set(
@@ -72,6 +78,7 @@ export class WatchNode {
           fenced: (mw) => this.fencedReason(mw),
           view: (name) => views.view(name),
           readLinks: () => links.get(),
+          names,
         }),
       );
     }

@@ -47,6 +47,16 @@ export function desiredFromAddresses(what: string, addresses: readonly string[] 
     : { desired: 'elsewhere', reason: `${what} resolves to ${addresses.join(', ')}, another host` };
 }
 
+/**
+ * Is `host` (an IP, or a host name with what it resolved to) this host? The
+ * rule of desiredFromMaster: a name not resolved, or resolving to an address
+ * that names no single host (loopback...), is never this host.
+ */
+export function isLocalHost(host: string, local: ReadonlySet<string>, resolved: Resolved): boolean {
+  if (ipFamily(host) !== null) return local.has(normalizeIp(host));
+  return isHostName(host) && desiredFromAddresses(host, resolved.get(host), local).desired === 'here';
+}
+
 export function desiredFromMaster(master: string | null, local: ReadonlySet<string>, resolved: Resolved = new Map()): Want {
   if (master === null) return { desired: 'unknown', reason: 'no master known' };
   const host = masterHost(master);

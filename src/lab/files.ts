@@ -5,10 +5,13 @@ import { bindLine, hostPort, type LabFamily } from './ipv6';
 import { LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, LAB_SENTINEL_USER, LAB_SUBNET_PREFIX, SENTINEL_PORT } from './topology';
 import { initialNode, labMaster, redisFileStem, type LabMaster } from './masters';
 import { tlsConfLines, tlsYaml } from './tls';
+import { labHostName } from './hostnames';
 
-/** `lab up --tls`: the directory of the lab's certificates (src/lab/tls.ts); null: plain TCP. */
 export interface LabFileOptions {
+  /** `lab up --tls`: the directory of the lab's certificates (src/lab/tls.ts); null: plain TCP. */
   tlsDir?: string | null;
+  /** `lab up --hostnames`: nodes named by host name (src/lab/hostnames.ts). */
+  hostnames?: boolean;
 }
 
 const familyOf = (h: LabHost): LabFamily => (h.ip.includes(':') ? 6 : 4);
@@ -36,7 +39,9 @@ export function redisConf(node: LabHost, master: LabHost, dir: string, m: LabMas
     'repl-diskless-sync-delay 0',
     `requirepass ${LAB_REDIS_PASSWORD}`,
     `masterauth ${LAB_REDIS_PASSWORD}`,
-    ...(node === master ? [] : [`replicaof ${master.ip} ${m.port}`]),
+    // --hostnames: a replica gives Sentinel its name, and follows its master by name
+    ...(o.hostnames ? [`replica-announce-ip ${labHostName(node)}`] : []),
+    ...(node === master ? [] : [`replicaof ${o.hostnames ? labHostName(master) : master.ip} ${m.port}`]),
     '',
   ].join('\n');
 }
@@ -55,8 +60,10 @@ export function sentinelConf(nodes: readonly LabHost[], masters: readonly LabMas
     `sentinel sentinel-pass ${LAB_SENTINEL_PASSWORD}`,
     // vipctl's least-privilege user (the line vipctl doctor prints): every lab runs vipctl with it
     aclUserLine(LAB_SENTINEL_USER, `>${LAB_SENTINEL_PASSWORD}`),
+    // --hostnames: names in the config, and in every reply, event and hook argument (before the monitor lines that use them)
+    ...(o.hostnames ? ['sentinel resolve-hostnames yes', 'sentinel announce-hostnames yes'] : []),
     ...masters.flatMap((m) => [
-      `sentinel monitor ${m.name} ${initialNode(m, nodes).ip} ${m.port} 2`,
+      `sentinel monitor ${m.name} ${o.hostnames ? labHostName(initialNode(m, nodes)) : initialNode(m, nodes).ip} ${m.port} 2`,
       `sentinel down-after-milliseconds ${m.name} ${timings.downAfterMs}`,
       `sentinel failover-timeout ${m.name} ${timings.failoverTimeoutMs}`,
       `sentinel parallel-syncs ${m.name} 1`,

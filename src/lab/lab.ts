@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
 import { WATCH_NODE_OPTIONS } from '../core/watch/node-options';
+import { labHostName, NETNS_ETC, removeNetnsEtc, writeNetnsEtc } from './hostnames';
 import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
 import { processState, running, startTime } from '../adapters/proc';
@@ -40,6 +41,8 @@ export interface LabOptions {
   ipv6?: boolean;
   /** How many masters the Sentinels monitor, each with its own VIP (src/lab/masters.ts); default 1. */
   masters?: number;
+  /** Redis and Sentinel name the nodes by host name (src/lab/hostnames.ts). */
+  hostnames?: boolean;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
 }
@@ -147,7 +150,7 @@ export class Lab {
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
     const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
-    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), masters: labMasters(options.masters ?? 1).length, createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), masters: labMasters(options.masters ?? 1).length, ...(options.hostnames ? { hostnames: true } : {}), createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
       await lab.build(options.timings ?? DEFAULT_TIMINGS);
@@ -186,9 +189,15 @@ export class Lab {
     return h;
   }
 
+  /** Whether Redis and Sentinel name the nodes by host name (`lab up --hostnames`). */
+  get hostnames(): boolean {
+    return this.state.hostnames === true;
+  }
+
+  /** The node an address or a lab host name (`lab up --hostnames`) stands for. */
   nodeByIp(ip: string): LabHost | undefined {
     const norm = isIp(ip) ? normalizeIp(ip) : ip;
-    return this.topo.nodes.find((n) => n.ip === norm);
+    return this.topo.nodes.find((n) => n.ip === norm || labHostName(n) === ip);
   }
 
   private async build(timings: LabTimings): Promise<void> {
@@ -200,6 +209,12 @@ export class Lab {
       this.state.namespaces.push(ns);
       this.save();
       if (t.family === 6) await must(noDadArgv(ns));
+    }
+    if (this.hostnames) {
+      // before any process starts: `ip netns exec` mounts these files at exec time
+      this.state.madeNetnsEtc = writeNetnsEtc(t);
+      this.save();
+      this.progress(`host names: ${[...t.nodes, t.client].map((h) => `${labHostName(h)}=${h.ip}`).join(' ')} (${NETNS_ETC}/<ns>/hosts)`);
     }
     await must(['ip', '-n', t.switchNs, 'link', 'add', t.bridge, 'type', 'bridge']);
     await must(['ip', '-n', t.switchNs, 'link', 'set', t.bridge, 'up']);
@@ -223,11 +238,12 @@ export class Lab {
     const ms = this.masters;
     // It holds passwords: readable by root only, as vipctl wants it.
     writeFileSync(this.configPath, vipctlYaml(t, ms, { tlsDir }), { mode: 0o600 });
+    const hostnames = this.hostnames;
     for (const n of t.nodes) {
       const d = this.nodeDir(n);
       mkdirSync(join(d, 'run'), { recursive: true, mode: 0o700 });
-      for (const m of ms) writeFileSync(join(d, `${redisFileStem(m)}.conf`), redisConf(n, initialNode(m, t.nodes), d, m, { tlsDir }));
-      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(t.nodes, ms, d, this.reconfigScript(n), timings, { tlsDir, node: n }));
+      for (const m of ms) writeFileSync(join(d, `${redisFileStem(m)}.conf`), redisConf(n, initialNode(m, t.nodes), d, m, { tlsDir, hostnames }));
+      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(t.nodes, ms, d, this.reconfigScript(n), timings, { tlsDir, node: n, hostnames }));
     }
     const instances = t.nodes.flatMap((n) => ms.map((m) => [n, m] as const));
     await Promise.all(instances.map(([n, m]) => this.startRedis(n, m.index)));
@@ -423,7 +439,7 @@ export class Lab {
     return waitFor(`a settled cluster (one master ${m.name} named by every Sentinel, replicas online, the VIP on it)`, async () => {
       const named = await Promise.all(t.nodes.map(async (n) => (await this.redisCli(n.ip, SENTINEL_PORT, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', m.name], 500)).stdout.split('\n')[0]));
       const master = this.nodeByIp(named[0] ?? '');
-      if (!master || named.some((x) => x !== master.ip) || (await this.redisRole(master, index)) !== 'master') return null;
+      if (!master || named.some((x) => this.nodeByIp(x ?? '') !== master) || (await this.redisRole(master, index)) !== 'master') return null;
       const info = (await this.redisCli(master.ip, m.port, ['INFO', 'replication'])).stdout;
       if ((info.match(/state=online/g) ?? []).length !== t.nodes.length - 1) return null;
       const views = await Promise.all(t.nodes.map((n) => this.sentinelMasterInfo(n, index)));
@@ -549,6 +565,7 @@ export class Lab {
     }
     await waitFor('lab processes to exit', async () => [...pids].every((p) => !running(p)), 5000, 20).catch(() => undefined);
     for (const ns of namespaces) if (existing.has(ns)) await run(['ip', 'netns', 'del', ns]);
+    if (this.hostnames) removeNetnsEtc(this.topo, this.state.madeNetnsEtc === true);
     rmSync(this.dir, { recursive: true, force: true });
     try {
       rmdirSync(dirname(this.dir)); // the state folder too, once no lab is left in it

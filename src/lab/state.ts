@@ -44,6 +44,10 @@ export interface LabState {
   ipv6?: boolean;
   /** `lab up --masters N` (1 when absent: state files from before the option). */
   masters?: number;
+  /** `lab up --hostnames` (src/lab/hostnames.ts); absent: false. */
+  hostnames?: boolean;
+  /** `lab up --hostnames` created /etc/netns itself (down removes it when empty). */
+  madeNetnsEtc?: boolean;
   createdAt: string;
   namespaces: string[];
   pids: LabPid[];
@@ -162,6 +166,7 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
   if (s!.tls !== undefined && typeof s!.tls !== 'boolean') bad(`has a bad tls flag ${JSON.stringify(s!.tls).slice(0, 40)}`);
   if (!Array.isArray(s!.pids)) bad('has no pid list');
   if (s!.ipv6 !== undefined && typeof s!.ipv6 !== 'boolean') bad(`has a bad ipv6 flag ${JSON.stringify(s!.ipv6).slice(0, 40)}`);
+  for (const k of ['hostnames', 'madeNetnsEtc'] as const) if (s![k] !== undefined && typeof s![k] !== 'boolean') bad(`has a bad ${k} flag ${JSON.stringify(s![k]).slice(0, 40)}`);
   const pids = s!.pids!.map((p) => {
     const ok =
       typeof p === 'object' && p !== null && typeof p.host === 'string' && LAB_PROCESSES.includes(p.what) && Number.isInteger(p.pid) && p.pid > 1 && (p.startTime === null || p.startTime === undefined || /^\d+$/.test(p.startTime)) &&
@@ -171,7 +176,7 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
   });
   const masters = s!.masters ?? 1;
   if (!Number.isInteger(masters) || masters < 1 || masters > MAX_LAB_MASTERS) bad(`has a bad master count ${JSON.stringify(s!.masters)}`);
-  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), ...(s!.ipv6 ? { ipv6: true } : {}), masters, createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
+  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), ...(s!.ipv6 ? { ipv6: true } : {}), masters, ...(s!.hostnames ? { hostnames: true } : {}), ...(s!.madeNetnsEtc ? { madeNetnsEtc: true } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
 }
 
 export function writeLabState(state: LabState): void {

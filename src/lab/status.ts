@@ -8,6 +8,7 @@ import { formatTable } from '../core/table';
 import { ok } from '../adapters/run';
 import type { Lab } from './lab';
 import { LAB_MASTER_NAME, REDIS_PORT, SENTINEL_PORT } from './topology';
+import { labHostName } from './hostnames';
 
 export interface LabNodeStatus {
   name: string;
@@ -72,7 +73,9 @@ export async function labStatus(lab: Lab): Promise<LabStatus> {
 /** The node whose address a strict majority of the Sentinels give, or null. */
 export function majorityNode(nodes: readonly LabNodeStatus[]): string | null {
   for (const n of nodes) {
-    const votes = nodes.filter((x) => x.sentinelSays !== null && x.sentinelSays.split(':')[0] === n.ip).length;
+    // host:port with the port after the last colon (IPv6 addresses have colons); a host name under --hostnames
+    const says = (x: LabNodeStatus) => x.sentinelSays?.slice(0, x.sentinelSays.lastIndexOf(':'));
+    const votes = nodes.filter((x) => x.sentinelSays !== null && (says(x) === n.ip || says(x) === labHostName(n))).length;
     if (votes * 2 > nodes.length) return n.name;
   }
   return null;

@@ -1,5 +1,5 @@
 /** MasterWatch's scheduling, with converge and the Sentinel query replaced by controllable fakes. */
-import { beforeEach, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../src/core/config';
 
 const calls = vi.hoisted(() => ({ converge: [] as Array<{ trigger: string; release: () => void }>, ask: [] as Array<() => void> }));
@@ -16,14 +16,16 @@ vi.mock('../../src/commands/converge', () => ({
 vi.mock('../../src/adapters/ip', () => ({ readLinks: vi.fn(async () => []) }));
 
 const { MasterWatch, merge } = await import('../../src/commands/watch-master');
+const { NameCache } = await import('../../src/adapters/name-cache');
+const { parseSentinelEvent } = await import('../../src/core/watch/events');
 
 const config = validateConfig({ sentinel: { addresses: ['10.0.0.11:26379', '10.0.0.12:26379', '10.0.0.13:26379'] }, masters: { m: { vip: '10.0.0.100/24' } } });
 const noop = () => undefined;
 const logger = { info: noop, warn: noop, error: noop, debug: noop } as never;
 const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenced: noop, bindLatency: noop, address: null, close: async () => undefined };
 
-function watch(): InstanceType<typeof MasterWatch> {
-  return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, view: askFake, readLinks: async () => [] });
+function watch(names = new NameCache(30_000, 1000, async () => new Map())): InstanceType<typeof MasterWatch> {
+  return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, view: askFake, readLinks: async () => [], names });
 }
 // The Sentinel query (watch-views.ts in the real watcher), answered when the test says so.
 const askFake = () =>
@@ -95,4 +97,46 @@ it.each([
   [{ name: 'timer', at: 10, ask: true }, { name: 'role-master', at: 3, ask: false }, { name: 'timer', at: 3, ask: true }],
 ])('merging triggers %j + %j', (a, b, expected) => {
   expect(merge(a, b)).toEqual(expected);
+});
+
+describe('host names (announce-hostnames yes): the fast paths resolve an event\'s names first', () => {
+  const odown = (host: string) => ({ type: 'event' as const, event: parseSentinelEvent('+odown', `master m ${host} 6379 #quorum 2/3`)!, at: 1 });
+  const resolverOf = (table: Record<string, string[] | null>) => async (ns: Iterable<string>) => new Map([...ns].map((n) => [n, table[n] ?? null] as [string, string[] | null]));
+
+  it.each<[string, string[] | null, boolean]>([
+    ['a name of this host: released at +odown', ['10.0.0.11'], true],
+    ['a name of another host: nothing released', ['10.0.0.12'], false],
+    ['a name that does not resolve: never this host', null, false],
+    ['a name resolving to loopback (Debian\'s 127.0.1.1 line): never this host', ['127.0.1.1'], false],
+  ])('%s', async (_name, addresses, released) => {
+    const w = watch(new NameCache(30_000, 1000, resolverOf({ 'n1.lab': addresses })));
+    w.feed(odown('n1.lab'));
+    await flush();
+    expect(w.state.failover).toMatchObject({ oldMaster: 'n1.lab:6379', released });
+    expect(calls.converge.map((c) => c.trigger)).toEqual(released ? ['+odown'] : []);
+    calls.converge.forEach((c) => c.release());
+    await w.idle();
+  });
+
+  it('the inputs keep their order while a name resolves, and a name is resolved once per ttl', async () => {
+    let answer: (() => void) | null = null;
+    let asked = 0;
+    const slow = async (ns: Iterable<string>) => {
+      asked++;
+      await new Promise<void>((r) => (answer = r));
+      return new Map([...ns].map((n) => [n, ['10.0.0.12']] as [string, string[]]));
+    };
+    const w = watch(new NameCache(30_000, 1000, slow));
+    w.feed(odown('n2.lab'));
+    w.feed(odown('10.0.0.99')); // no name to resolve, but it came second
+    await flush();
+    expect(w.state.failover).toBeNull(); // both wait for the name
+    answer!();
+    await flush();
+    expect(w.state.failover).toMatchObject({ oldMaster: '10.0.0.99:6379' }); // the last one came last
+    w.feed(odown('n2.lab'));
+    await flush();
+    expect(asked).toBe(1);
+    expect(w.state.failover).toMatchObject({ oldMaster: 'n2.lab:6379' });
+  });
 });

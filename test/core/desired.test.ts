@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredFromAddresses, desiredFromMaster } from '../../src/core/desired';
+import { desiredFromAddresses, desiredFromMaster, isLocalHost } from '../../src/core/desired';
 import type { Desired } from '../../src/core/decide';
 
 const LOCAL = new Set(['198.18.0.11', '127.0.0.1', '::1', 'fe80::1', 'fd00::11']);
@@ -52,5 +52,38 @@ describe('desiredFromAddresses (the hook\'s rule for a resolved <to-ip>)', () =>
     [['169.254.1.1'], 'unknown'],
   ])('%j -> %s', (addresses, desired) => {
     expect(desiredFromAddresses('n.lab', addresses, LOCAL).desired).toBe(desired);
+  });
+});
+
+describe('isLocalHost', () => {
+  const local = new Set(['10.0.0.11', 'fd00::11']);
+  it.each<[string, Map<string, string[] | null>, boolean]>([
+    ['10.0.0.11', new Map(), true],
+    ['10.0.0.12', new Map(), false],
+    ['fd00:0::11', new Map(), true],
+    ['n1.example', new Map([['n1.example', ['10.0.0.12', '10.0.0.11']]]), true],
+    ['n2.example', new Map([['n2.example', ['10.0.0.12']]]), false],
+    ['n1.example', new Map(), false],
+    ['n1.example', new Map([['n1.example', null]]), false],
+    ['self.example', new Map([['self.example', ['127.0.1.1']]]), false],
+    ['not a name!', new Map([['not a name!', ['10.0.0.11']]]), false],
+  ])('%s (%o): %s', (host, resolved, expected) => {
+    expect(isLocalHost(host, local, resolved)).toBe(expected);
+  });
+});
+
+describe('desiredFromMaster: what the watcher\'s want falls back on', () => {
+  const local = new Set(['198.18.0.13', 'fd00::13']);
+  it.each([
+    [null, 'unknown'],
+    ['198.18.0.13:6379', 'here'],
+    ['198.18.0.11:6379', 'elsewhere'],
+    ['[fd00::13]:6379', 'here'],
+    ['[fd00:0::13]:6379', 'here'],
+    ['redis-3:6379', 'unknown'], // a host name not resolved: never "elsewhere"
+    ['198.18.0.013:6379', 'unknown'],
+    ['127.0.0.1:6379', 'unknown'],
+  ] as const)('%s -> %s', (master, expected) => {
+    expect(desiredFromMaster(master, local).desired).toBe(expected);
   });
 });

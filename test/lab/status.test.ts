@@ -10,6 +10,9 @@ describe('majorityNode', () => {
     ['all agree', [node('n1', '198.18.0.11', '198.18.0.11:6379', 'master'), node('n2', '198.18.0.12', '198.18.0.11:6379', 'slave'), node('n3', '198.18.0.13', '198.18.0.11:6379', 'slave')], 'n1'],
     ['two of three', [node('n1', '198.18.0.11', null, null), node('n2', '198.18.0.12', '198.18.0.12:6379', 'master'), node('n3', '198.18.0.13', '198.18.0.12:6379', 'slave')], 'n2'],
     ['one of three', [node('n1', '198.18.0.11', '198.18.0.11:6379', null), node('n2', '198.18.0.12', null, null), node('n3', '198.18.0.13', null, null)], null],
+    ['IPv6 (colons in the address)', [node('n1', 'fd00::11', 'fd00::12:6379', 'slave'), node('n2', 'fd00::12', 'fd00::12:6379', 'master'), node('n3', 'fd00::13', 'fd00::13:6379', 'slave')], 'n2'],
+    ['host names (lab up --hostnames)', [node('n1', '198.18.0.11', 'n3.vipctl-lab:6379', 'slave'), node('n2', '198.18.0.12', 'n3.vipctl-lab:6379', 'slave'), node('n3', '198.18.0.13', null, null)], 'n3'],
+    ['a name of no lab node', [node('n1', '198.18.0.11', 'n9.vipctl-lab:6379', 'slave'), node('n2', '198.18.0.12', 'n9.vipctl-lab:6379', 'slave'), node('n3', '198.18.0.13', null, null)], null],
   ])('%s', (_n, nodes, m) => expect(majorityNode(nodes)).toBe(m));
 });
 

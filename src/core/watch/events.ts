@@ -9,8 +9,8 @@
  * Anything else (another shape, a master we do not manage) is null: events
  * only trigger passes, so an event we cannot read costs speed, never safety.
  */
-import { isIp, normalizeIp } from '../address';
-import { joinHostPort } from '../sentinel-view';
+import { isHostName, isIp, normalizeIp } from '../address';
+import { joinHostPort, masterHost } from '../sentinel-view';
 
 export type SentinelEvent =
   /** The channel is about the master instance itself: +odown, -odown, +try-failover, +failover-end, -failover-abort-*, ... */
@@ -45,3 +45,9 @@ export function parseSentinelEvent(channel: string, message: string): SentinelEv
   return null;
 }
 
+
+/** The host names (announce-hostnames yes) among an event's instance addresses: what must be resolved before it can be compared with this host's addresses. */
+export function eventHostNames(e: SentinelEvent): string[] {
+  const addresses = e.kind === 'switch-master' ? [e.from, e.to] : e.kind === 'replica' ? [e.address, e.masterAddress] : [e.address];
+  return [...new Set(addresses.map(masterHost).filter(isHostName))];
+}

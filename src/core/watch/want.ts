@@ -6,11 +6,6 @@ import type { Desired } from '../decide';
 import { desiredFromMaster, type Resolved } from '../desired';
 import type { FailoverState } from './failover';
 
-/** here / elsewhere / unknown from a master address and this host's own addresses (core/desired's rule). */
-export function desiredFor(master: string | null, local: ReadonlySet<string>): Desired {
-  return desiredFromMaster(master, local).desired;
-}
-
 export interface WatchView {
   /** ip:port named by a strict majority of the configured Sentinels, or null. */
   master: string | null;
@@ -26,6 +21,8 @@ export interface WatchWantInput {
   failover: FailoverState;
   /** No Sentinel majority reachable for the fence time: let go (reason given). */
   fenced: string | null;
+  /** Host names from the Sentinels' events, resolved (a replica promoted here may be named by name). */
+  names?: Resolved;
 }
 
 export interface WatchWant {
@@ -41,7 +38,7 @@ export function watchWant(i: WatchWantInput, local: ReadonlySet<string>): WatchW
     return { desired: 'elsewhere', reason: `a failover of ${f.oldMaster} (this host) is running since ${f.firstEvent}: holding the VIP off until it ends` };
   }
   const master = i.view?.master ?? null;
-  if (f?.promotedHere && desiredFor(f.promotedHere, local) === 'here' && (master === null || master === f.oldMaster || master === f.promotedHere)) {
+  if (f?.promotedHere && desiredFromMaster(f.promotedHere, local, i.names).desired === 'here' && (master === null || master === f.oldMaster || master === f.promotedHere)) {
     return { desired: 'here', reason: `the failover of ${f.oldMaster} promoted ${f.promotedHere}, an address of this host (role master; ${master === f.promotedHere ? said : 'sentinel majority not switched yet'})` };
   }
   if (master === null) return { desired: 'unknown', reason: `no majority of sentinels agrees on a master (${said})` };

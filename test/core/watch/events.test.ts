@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSentinelEvent } from '../../../src/core/watch/events';
+import { parseSentinelEvent, eventHostNames } from '../../../src/core/watch/events';
 
 describe('parseSentinelEvent', () => {
   it.each([
@@ -28,5 +28,18 @@ describe('parseSentinelEvent', () => {
 
   it('keeps host names as they are (the watcher treats them as unknown, never elsewhere)', () => {
     expect(parseSentinelEvent('+switch-master', 'm redis-a 6379 redis-b 6379')).toMatchObject({ from: 'redis-a:6379', to: 'redis-b:6379' });
+  });
+});
+
+describe('eventHostNames (announce-hostnames yes)', () => {
+  it.each<[string, string, string, string[]]>([
+    ['a master by address', '+odown', 'master mymaster 10.0.0.11 6379 #quorum 2/3', []],
+    ['a master by name', '+odown', 'master mymaster n1.example 6379 #quorum 2/3', ['n1.example']],
+    ['a replica and its master by name', '+selected-slave', 'slave n2.example:6379 n2.example 6379 @ mymaster n1.example 6379', ['n2.example', 'n1.example']],
+    ['+switch-master, mixed', '+switch-master', 'mymaster n1.example 6379 10.0.0.13 6379', ['n1.example']],
+    ['the same name twice, once', '+switch-master', 'mymaster n1.example 6379 n1.example 6380', ['n1.example']],
+    ['IPv6 addresses are not names', '+odown', 'master mymaster fd00::11 6379', []],
+  ])('%s', (_n, channel, message, names) => {
+    expect(eventHostNames(parseSentinelEvent(channel, message)!)).toEqual(names);
   });
 });

@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { desiredFor, watchWant, type WatchView } from '../../../src/core/watch/want';
+import { watchWant, type WatchView } from '../../../src/core/watch/want';
 import { IDLE, type Failover, type FailoverState } from '../../../src/core/watch/failover';
 
 const LOCAL = new Set(['198.18.0.13', 'fd00::13']);
-
-describe('desiredFor', () => {
-  it.each([
-    [null, 'unknown'],
-    ['198.18.0.13:6379', 'here'],
-    ['198.18.0.11:6379', 'elsewhere'],
-    ['[fd00::13]:6379', 'here'],
-    ['[fd00:0::13]:6379', 'here'],
-    ['redis-3:6379', 'unknown'], // a host name: never "elsewhere"
-    ['198.18.0.013:6379', 'unknown'],
-    ['127.0.0.1:6379', 'unknown'],
-  ] as const)('%s -> %s', (master, expected) => {
-    expect(desiredFor(master, LOCAL)).toBe(expected);
-  });
-});
 
 const view = (master: string | null): WatchView => ({ master, agreeing: master ? 2 : 0, total: 3 });
 const failover = (f: Partial<Failover>): FailoverState => ({
@@ -57,5 +42,16 @@ describe('watchWant with a master named by host name (announce-hostnames yes)', 
     const w = watchWant({ view: v, failover: IDLE, fenced: null }, LOCAL);
     expect(w.desired).toBe(desired);
     expect(w.reason).toMatch(reason);
+  });
+
+  it.each<[string, Map<string, string[] | null> | undefined, string]>([
+    ['a replica promoted here, named by name: bound before the majority switches', new Map([['n3.lab', ['198.18.0.13']]]), 'here'],
+    ['the promoted name resolves elsewhere', new Map([['n3.lab', ['198.18.0.12']]]), 'elsewhere'],
+    ['the promoted name is not resolved: the majority decides', undefined, 'elsewhere'],
+  ])('%s', (_n, names, desired) => {
+    const old = new Map([['n1.lab', ['198.18.0.11']]]);
+    const v: WatchView = { master: 'n1.lab:6379', agreeing: 3, total: 3, resolved: old };
+    const w = watchWant({ view: v, failover: failover({ oldMaster: 'n1.lab:6379', selected: 'n3.lab:6379', promotedHere: 'n3.lab:6379' }), fenced: null, ...(names ? { names } : {}) }, LOCAL);
+    expect(w.desired).toBe(desired);
   });
 });
