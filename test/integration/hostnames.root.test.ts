@@ -1,85 +1,116 @@
 /**
- * The hook given a host name as <to-ip> (Sentinel with announce-hostnames
- * yes). Names are served to each lab namespace by /etc/netns/<ns>/hosts,
- * which `ip netns exec` bind-mounts over /etc/hosts (and an empty
- * resolv.conf: no DNS server is ever asked). The files are this test's own,
- * under its lab's namespaces only, and removed afterwards.
+ * Host names end to end, in one `lab up --hostnames` lab in hook mode:
+ * Sentinels with resolve-hostnames/announce-hostnames monitor the master by
+ * name and replicas announce their names, so SENTINEL's replies, the events
+ * and the hook's arguments carry names (n1.vipctl-lab ...), which each lab
+ * namespace resolves through /etc/netns/<ns>/hosts (the lab writes them and
+ * removes them on down). The hook by hand first, then reconcile and status,
+ * then a planned failover with `vipctl watch` on every node and Sentinel's
+ * own hook runs.
  */
-import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
-import type { Lab } from '../../src/lab/lab';
+import { waitFor, type Lab } from '../../src/lab/lab';
+import { LAB_LOOPBACK_NAME, labHostName, NETNS_ETC } from '../../src/lab/hostnames';
 import { describeLab, parseLog, upLab } from './support';
+import { AddrMonitor, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn } from './watch-support';
 
-const NETNS_ETC = '/etc/netns';
-
-describeLab('hook with host names (root)', () => {
+describeLab('host names: Sentinels announcing names (root)', () => {
   let lab: Lab;
-  const made: string[] = [];
-  let madeRoot = false;
+  let mon: AddrMonitor;
   beforeAll(async () => {
-    lab = await upLab({ mode: 'none' });
-    const hosts = ['127.0.0.1 localhost', ...lab.topo.nodes.map((n) => `${n.ip} ${n.name}.lab`), '127.0.1.1 self.lab', ''].join('\n');
-    madeRoot = !existsSync(NETNS_ETC);
-    mkdirSync(NETNS_ETC, { recursive: true, mode: 0o755 });
-    for (const n of lab.topo.nodes) {
-      const dir = join(NETNS_ETC, n.ns);
-      mkdirSync(dir, { mode: 0o755 });
-      made.push(dir);
-      writeFileSync(join(dir, 'hosts'), hosts, { mode: 0o644 });
-      writeFileSync(join(dir, 'resolv.conf'), '# vipctl lab: no DNS\nnameserver 127.0.0.1\noptions timeout:1 attempts:1\n', { mode: 0o644 });
-    }
+    lab = await upLab({ mode: 'hook', hostnames: true });
+    mon = await AddrMonitor.start(lab);
   });
   afterAll(async () => {
-    for (const d of made) rmSync(d, { recursive: true, force: true });
-    if (madeRoot) {
-      try {
-        rmdirSync(NETNS_ETC);
-      } catch {
-        /* another lab uses it now */
-      }
-    }
+    mon?.stop();
     await lab?.down();
   });
 
   const vip = () => lab.topo.vip;
   const holders = async () => (await lab.vipHolders()).map((n) => n.name);
-  const hook = (node: string, to: string) => lab.vipctl(lab.host(node), ['mymaster', 'leader', 'start', 'n1.lab', '6379', to, '6379']);
+  const name = (node: string) => labHostName(lab.host(node));
+  const hook = (node: string, to: string) => lab.vipctl(lab.host(node), ['mymaster', 'leader', 'start', name('n1'), '6379', to, '6379']);
+  const addrs = () => Promise.all(lab.topo.nodes.map(async (n) => (await run(['ip', '-n', n.ns, '-br', 'addr'])).stdout));
 
-  it('binds on the host the name resolves to, and only there', async () => {
-    expect(await holders()).toEqual([]);
+  it('the Sentinels name the master and the replicas by host name; each namespace resolves them from its own hosts file', async () => {
+    const said = await lab.redisCli(lab.host('n2').ip, 26379, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster']);
+    expect(said.stdout.split('\n')).toEqual([name('n1'), '6379']);
+    const replicas = await lab.redisCli(lab.host('n1').ip, 26379, ['SENTINEL', 'REPLICAS', 'mymaster']);
+    expect(replicas.stdout.split('\n').filter((l) => l.endsWith('.vipctl-lab:6379')).sort()).toEqual([`${name('n2')}:6379`, `${name('n3')}:6379`]);
+    for (const n of [...lab.topo.nodes, lab.topo.client]) expect(existsSync(join(NETNS_ETC, n.ns, 'hosts')), n.ns).toBe(true);
+    const r = await lab.exec(lab.host('n3'), ['getent', 'hosts', name('n2')]);
+    expect(r.stdout.trim().split(/\s+/)).toEqual([lab.host('n2').ip, name('n2')]);
+    expect(await holders()).toEqual(['n1']); // reconcile's first bind, from a master named by name
+  });
+
+  it('the hook binds on the host a name resolves to, and only there', async () => {
     for (const n of ['n1', 'n2', 'n3']) {
-      const r = await hook(n, 'n2.lab');
+      const r = await hook(n, name('n2'));
       expect(r.exitCode, r.stderr).toBe(0);
     }
     expect(await holders()).toEqual(['n2']);
-    const line = parseLog(String((await run(['cat', lab.logFile(lab.host('n2'))])).stdout)).find((l) => l.event === 'bind')!;
-    expect(line).toMatchObject({ cmd: 'hook', to: 'n2.lab:6379', vip: `${vip()}/24` });
-    expect(String(line.reason)).toContain('(198.18.0.12), an address of this host');
-  });
-
-  it('moves when the name of another host comes: unbinds there, binds on it', async () => {
-    for (const n of ['n2', 'n3', 'n1']) expect((await hook(n, 'n3.lab')).exitCode).toBe(0);
-    expect(await holders()).toEqual(['n3']);
+    const line = parseLog(readFileSync(lab.logFile(lab.host('n2')), 'utf8')).filter((l) => l.event === 'bind').at(-1)!;
+    expect(line).toMatchObject({ cmd: 'hook', to: `${name('n2')}:6379`, vip: `${vip()}/24` });
+    expect(String(line.reason)).toContain(`(${lab.host('n2').ip}), an address of this host`);
   });
 
   it('a name that does not resolve: exit 1 (Sentinel retries), nothing changed anywhere', async () => {
-    const before = await Promise.all(lab.topo.nodes.map(async (n) => (await run(['ip', '-n', n.ns, '-br', 'addr'])).stdout));
+    const before = await addrs();
     for (const n of ['n1', 'n2', 'n3']) {
-      const r = await hook(n, 'nowhere.lab');
+      const r = await hook(n, 'nowhere.vipctl-lab');
       expect(r.exitCode, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/host name nowhere\.lab does not resolve/);
+      expect(r.stderr).toMatch(/host name nowhere\.vipctl-lab does not resolve/);
     }
-    const after = await Promise.all(lab.topo.nodes.map(async (n) => (await run(['ip', '-n', n.ns, '-br', 'addr'])).stdout));
-    expect(after).toEqual(before);
-    expect(await holders()).toEqual(['n3']);
+    expect(await addrs()).toEqual(before);
   });
 
   it('a name resolving to loopback (Debian\'s 127.0.1.1) is refused: exit 2, nothing changed', async () => {
-    const r = await hook('n3', 'self.lab');
+    const r = await hook('n2', LAB_LOOPBACK_NAME);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/resolves to 127\.0\.1\.1, a loopback address/);
-    expect(await holders()).toEqual(['n3']);
+    expect(await holders()).toEqual(['n2']);
+  });
+
+  it('reconcile, from the names Sentinel gives, takes the VIP off n2 and puts it back on the master n1; status says so', async () => {
+    for (const n of ['n2', 'n1', 'n3']) {
+      const r = await lab.vipctl(lab.host(n), ['reconcile']);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    expect(await holders()).toEqual(['n1']);
+    const unbind = parseLog(readFileSync(lab.logFile(lab.host('n2')), 'utf8')).filter((l) => l.event === 'unbind' && l.cmd === 'reconcile').at(-1);
+    expect(String(unbind?.reason)).toMatch(new RegExp(`master ${name('n1')}:6379 resolves to ${lab.host('n1').ip.replaceAll('.', '\\.')}, another host`));
+    for (const [n, boundHere] of [['n1', true], ['n3', false]] as const) {
+      const s = await lab.vipctl(lab.host(n), ['status', '--json']);
+      expect(s.exitCode, s.stderr).toBe(0);
+      expect(JSON.parse(s.stdout).masters[0]).toMatchObject({ sentinelMaster: `${name('n1')}:6379`, sentinelsAgreeing: 3, boundHere, localIsMaster: n === 'n1', verdict: 'ok' });
+    }
+  });
+
+  it('SENTINEL FAILOVER with watch on every node: the fast paths fire for names (old host releases first, the new one binds on ROLE), one holder; Sentinel\'s hook gets names too', async () => {
+    const pids = await Promise.all(lab.topo.nodes.map((n) => lab.startWatch(n)));
+    try {
+      const old = await settledOn(lab);
+      await replicasInSync(lab, old);
+      await lab.waitSettled(30_000);
+      const since = Date.now();
+      await lab.failover('sentinel');
+      const next = await newMasterWithVip(lab, old);
+      expectReleasedBeforeBound(mon, vip(), old, next, since - 5);
+      const after = (n: typeof old) => nodeLog(lab, n).filter((l) => Date.parse(String(l.time)) >= since);
+      // the old host: released by the fast path, on an event naming its master by name
+      expect(after(old).find((l) => l.event === 'fast-path' && l.action === 'release')).toMatchObject({ cmd: 'watch', reason: expect.stringContaining(`the master ${labHostName(old)}:6379 is this host`) });
+      // the new host: ROLE polled by name, bound by the fast path before the Sentinels' majority switched
+      expect(after(next).find((l) => l.event === 'poll-role')).toMatchObject({ address: `${labHostName(next)}:6379` });
+      expect(after(next).find((l) => l.event === 'bind')).toMatchObject({ cmd: 'watch', trigger: 'role-master', desired: 'here' });
+      // Sentinel ran vipctl as its client-reconfig-script with names as <from-ip>/<to-ip>
+      const hooked = await waitFor('Sentinel to run the hook on the new master', async () => after(next).find((l) => l.cmd === 'hook' && typeof l.to === 'string'), 20_000, 100);
+      expect(hooked).toMatchObject({ to: `${labHostName(next)}:6379`, from: `${labHostName(old)}:6379` });
+      expect(await lab.vipHolders()).toEqual([next]);
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGTERM');
+    }
   });
 });
