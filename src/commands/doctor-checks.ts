@@ -39,6 +39,7 @@ import { judgeAcl } from '../core/acl';
 import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import { watchPid } from '../adapters/watch-pid';
+import { checkHostNames } from './doctor-names';
 
 export interface DoctorContext {
   configPath: string;
@@ -275,4 +276,4 @@ export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult
 }
 
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkWritable];

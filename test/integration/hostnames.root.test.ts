@@ -89,6 +89,11 @@ describeLab('host names: Sentinels announcing names (root)', () => {
     }
   });
 
+  it('doctor checks the name the Sentinels give for the master: it resolves here, to one host', async () => {
+    const r = await lab.vipctl(lab.host('n2'), ['doctor']);
+    expect(r.stdout).toMatch(new RegExp(`PASS +host name ${name('n1').replaceAll('.', '\\.')} \\(mymaster\\) +resolves to ${lab.host('n1').ip.replaceAll('.', '\\.')} \\(another host\\)`));
+  });
+
   it('SENTINEL FAILOVER with watch on every node: the fast paths fire for names (old host releases first, the new one binds on ROLE), one holder; Sentinel\'s hook gets names too', async () => {
     const pids = await Promise.all(lab.topo.nodes.map((n) => lab.startWatch(n)));
     try {
