@@ -25,9 +25,39 @@ export function isIp(text: string): boolean {
   return ipFamily(text) !== null;
 }
 
+/**
+ * Parsed addresses and canonical texts, remembered: every pass of reconcile and
+ * watch meets the same few addresses again (each master's VIP against every
+ * other VIP and local address: with 50 masters, thousands of parses a pass,
+ * the pass's largest CPU cost before this). Bounded: emptied at 4096 entries.
+ * Parsed objects are shared, so only ever read (kind, match, toString).
+ */
+const MEMO_MAX = 4096;
+const parsed = new Map<string, ipaddr.IPv4 | ipaddr.IPv6>();
+const canonical = new Map<string, string>();
+
+function remember<V>(memo: Map<string, V>, text: string, make: (t: string) => V): V {
+  let v = memo.get(text);
+  if (v === undefined) {
+    v = make(text); // throws for a text that is no address: nothing is remembered then
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(text, v);
+  }
+  return v;
+}
+
+function parse(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  return remember(parsed, text, (t) => ipaddr.parse(t));
+}
+
 /** Canonical text of an IP so that `::1` and `0:0::1` compare equal. */
 export function normalizeIp(text: string): string {
-  return ipaddr.parse(text).toString();
+  return remember(canonical, text, (t) => parse(t).toString());
+}
+
+/** How many parsed addresses and canonical texts are remembered (for the tests). */
+export function addressMemoSizes(): { parsed: number; canonical: number } {
+  return { parsed: parsed.size, canonical: canonical.size };
 }
 
 export function parseCidr(text: string): Cidr | null {
@@ -45,8 +75,8 @@ export function parseCidr(text: string): Cidr | null {
 
 /** Is `ip` inside `network/prefix`? Different families are never inside each other. */
 export function inSubnet(ip: string, network: string, prefix: number): boolean {
-  const a = ipaddr.parse(ip);
-  const n = ipaddr.parse(network);
+  const a = parse(ip);
+  const n = parse(network);
   if (a.kind() !== n.kind()) return false;
   return a.match(n, prefix);
 }
@@ -103,7 +133,7 @@ export function parseHostPort(text: string): HostPort | null {
  * and IPv4 inside IPv6) are "this host" on every host, or on none.
  */
 export function nonHostAddressKind(ip: string): string | null {
-  let a: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(ip);
+  let a: ipaddr.IPv4 | ipaddr.IPv6 = parse(ip);
   if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
   const range = a.range();
   const kinds: Record<string, string> = {

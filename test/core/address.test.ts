@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addressMemoSizes,
   inSubnet,
   ipFamily,
   isIp,
   isNetworkOrBroadcast,
   isPort,
+  nonHostAddressKind,
   normalizeIp,
   parseCidr,
   parseHostPort,
@@ -59,6 +61,28 @@ describe('normalizeIp', () => {
     ['fd00:0:0:0:0:0:0:2', 'fd00::2'],
   ])('%s -> %s', (text, norm) => {
     expect(normalizeIp(text)).toBe(norm);
+  });
+  // Remembered (every pass meets the same addresses again): the same answers
+  // from memory, for every spelling, and a bounded memory.
+  it('answers the same the second time, for each spelling on its own', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(normalizeIp('FD00:0000::0003')).toBe('fd00::3');
+      expect(normalizeIp('fd00::3')).toBe('fd00::3');
+      expect(inSubnet('fd00::3', 'FD00:0000::0001', 64)).toBe(true);
+      expect(nonHostAddressKind('::ffff:127.0.0.1')).toBe('a loopback address');
+      expect(inSubnet('::ffff:10.0.0.100', '10.0.0.5', 8)).toBe(false);
+    }
+  });
+  it('remembers no invalid text: it throws every time', () => {
+    for (let i = 0; i < 2; i++) expect(() => normalizeIp('10.0.0.300')).toThrow();
+  });
+  it('forgets everything past 4096 addresses, and stays right', () => {
+    for (let i = 1; i <= 5000; i++) expect(normalizeIp(`fd00:0::${i.toString(16)}`)).toBe(`fd00::${i.toString(16)}`);
+    const sizes = addressMemoSizes();
+    expect(sizes.canonical).toBeLessThanOrEqual(4096);
+    expect(sizes.parsed).toBeLessThanOrEqual(4096);
+    expect(sizes.canonical).toBeGreaterThan(0);
+    expect(normalizeIp('fd00:0::1')).toBe('fd00::1');
   });
 });
 
