@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmdirSync, rm
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
-import { WATCH_NODE_OPTIONS } from '../core/watch/node-options';
+import { WATCH_NODE_FLAGS, WATCH_NODE_OPTIONS } from '../core/watch/node-options';
 import { labHostName, NETNS_ETC, removeNetnsEtc, writeNetnsEtc } from './hostnames';
 import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
@@ -362,8 +362,8 @@ export class Lab {
 
   /** `vipctl watch` on a node, with the node's environment (its log file and run dir). */
   async startWatch(n: LabHost, args: string[] = []): Promise<number> {
-    // The V8 options of deploy/vipctl-watch.service: the lab runs the watcher as it is deployed.
-    return this.spawnIn(n, 'watch', [process.execPath, this.hookPath, 'watch', ...args], { ...this.nodeEnv(n), NODE_OPTIONS: WATCH_NODE_OPTIONS });
+    // The V8 flags and options of deploy/vipctl-watch.service: the lab runs the watcher as it is deployed.
+    return this.spawnIn(n, 'watch', [process.execPath, ...WATCH_NODE_FLAGS, this.hookPath, 'watch', ...args], { ...this.nodeEnv(n), NODE_OPTIONS: WATCH_NODE_OPTIONS });
   }
 
   /** Every process the lab started (redis-server, redis-sentinel), as recorded in its state file. */

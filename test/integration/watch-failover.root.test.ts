@@ -12,7 +12,7 @@ import { run } from '../../src/adapters/run';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
-import { WATCH_NODE_OPTIONS } from '../../src/core/watch/node-options';
+import { WATCH_NODE_FLAGS, WATCH_NODE_OPTIONS } from '../../src/core/watch/node-options';
 import { LAB_REDIS_PASSWORD } from '../../src/lab/topology';
 import { AddrMonitor, INCR_CLIENT, killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, waitExit, expectReleasedBeforeBound } from './watch-support';
 
@@ -36,6 +36,7 @@ describeLab('watch in the lab (root)', () => {
     expect(await settledOn(lab, 15_000)).toBe(n1);
     // the lab runs its watchers as deploy/vipctl-watch.service does, with its V8 options
     expect(readFileSync(`/proc/${lab.pidOf(n1, 'watch')!}/environ`, 'utf8').split('\0')).toContain(`NODE_OPTIONS=${WATCH_NODE_OPTIONS}`);
+    expect(readFileSync(`/proc/${lab.pidOf(n1, 'watch')!}/cmdline`, 'utf8').split('\0').slice(1, 1 + WATCH_NODE_FLAGS.length)).toEqual(WATCH_NODE_FLAGS);
     // measured from each watcher's own start line (node start-up is not the watcher's doing)
     const started = (n: LabHost) => Date.parse(String(nodeLog(lab, n).find((l) => l.event === 'watch-start')!.time));
     const bind = nodeLog(lab, n1).find((l) => l.event === 'bind')!;
