@@ -9,11 +9,12 @@
  * own hook runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
-import { LAB_LOOPBACK_NAME, labHostName, NETNS_ETC } from '../../src/lab/hostnames';
+import { LAB_LOOPBACK_NAME, labHostName, NETNS_ETC, netnsEtcDirs } from '../../src/lab/hostnames';
+import { readLabState } from '../../src/lab/state';
 import { describeLab, parseLog, upLab } from './support';
 import { AddrMonitor, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn } from './watch-support';
 
@@ -41,6 +42,7 @@ describeLab('host names: Sentinels announcing names (root)', () => {
     const replicas = await lab.redisCli(lab.host('n1').ip, 26379, ['SENTINEL', 'REPLICAS', 'mymaster']);
     expect(replicas.stdout.split('\n').filter((l) => l.endsWith('.vipctl-lab:6379')).sort()).toEqual([`${name('n2')}:6379`, `${name('n3')}:6379`]);
     for (const n of [...lab.topo.nodes, lab.topo.client]) expect(existsSync(join(NETNS_ETC, n.ns, 'hosts')), n.ns).toBe(true);
+    expect(readLabState(dirname(lab.dir), lab.id).netnsEtc).toEqual(netnsEtcDirs(lab.topo)); // what down removes
     const r = await lab.exec(lab.host('n3'), ['getent', 'hosts', name('n2')]);
     expect(r.stdout.trim().split(/\s+/)).toEqual([lab.host('n2').ip, name('n2')]);
     expect(await holders()).toEqual(['n1']); // reconcile's first bind, from a master named by name
@@ -117,5 +119,12 @@ describeLab('host names: Sentinels announcing names (root)', () => {
     } finally {
       for (const pid of pids) process.kill(pid, 'SIGTERM');
     }
+  });
+
+  it('lab down removes the /etc/netns directories its state recorded', async () => {
+    const dirs = readLabState(dirname(lab.dir), lab.id).netnsEtc!;
+    mon.stop();
+    await lab.down();
+    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
   });
 });
