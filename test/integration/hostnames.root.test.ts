@@ -109,8 +109,8 @@ describeLab('host names: Sentinels announcing names (root)', () => {
       const after = (n: typeof old) => nodeLog(lab, n).filter((l) => Date.parse(String(l.time)) >= since);
       // the old host: released by the fast path, on an event naming its master by name
       expect(after(old).find((l) => l.event === 'fast-path' && l.action === 'release')).toMatchObject({ cmd: 'watch', reason: expect.stringContaining(`the master ${labHostName(old)}:6379 is this host`) });
-      // the new host: ROLE polled by name, bound by the fast path before the Sentinels' majority switched
-      expect(after(next).find((l) => l.event === 'poll-role')).toMatchObject({ address: `${labHostName(next)}:6379` });
+      // the new host: ROLE polled for the name, at the address it resolved to here; bound by the fast path before the Sentinels' majority switched
+      expect(after(next).find((l) => l.event === 'poll-role')).toMatchObject({ address: `${labHostName(next)}:6379`, connectTo: next.ip });
       expect(after(next).find((l) => l.event === 'bind')).toMatchObject({ cmd: 'watch', trigger: 'role-master', desired: 'here' });
       // Sentinel ran vipctl as its client-reconfig-script with names as <from-ip>/<to-ip>
       const hooked = await waitFor('Sentinel to run the hook on the new master', async () => after(next).find((l) => l.cmd === 'hook' && typeof l.to === 'string'), 20_000, 100);
