@@ -16,7 +16,7 @@ import { waitFor, type Lab } from '../../src/lab/lab';
 import { LAB_LOOPBACK_NAME, labHostName, NETNS_ETC, netnsEtcDirs } from '../../src/lab/hostnames';
 import { readLabState } from '../../src/lab/state';
 import { describeLab, parseLog, upLab } from './support';
-import { AddrMonitor, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn } from './watch-support';
+import { AddrMonitor, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn, watchersSubscribed } from './watch-support';
 
 describeLab('host names: Sentinels announcing names (root)', () => {
   let lab: Lab;
@@ -102,6 +102,7 @@ describeLab('host names: Sentinels announcing names (root)', () => {
       const old = await settledOn(lab);
       await replicasInSync(lab, old);
       await lab.waitSettled(30_000);
+      await watchersSubscribed(lab); // else a watcher may miss the failover's first events and act on its subscribing pass
       const since = Date.now();
       await lab.failover('sentinel');
       const next = await newMasterWithVip(lab, old);
