@@ -59,13 +59,14 @@ function file(path: string, key: string): Buffer {
 }
 
 /** Node's tls.connect options for one side's `tls` section. */
-function tlsOptions(side: Side, tls: TlsConfig): NonNullable<RedisOptions['tls']> {
+function tlsOptions(side: Side, tls: TlsConfig, name: string | undefined): NonNullable<RedisOptions['tls']> {
   return {
     ...(tls.ca ? { ca: file(tls.ca, `${side}.tls.ca`) } : {}),
     ...(tls.cert ? { cert: file(tls.cert, `${side}.tls.cert`) } : {}),
     ...(tls.key ? { key: file(tls.key, `${side}.tls.key`) } : {}),
-    // checked against the certificate instead of the address connected to (and sent as SNI)
-    ...(tls.serverName ? { servername: tls.serverName } : {}),
+    // checked against the certificate instead of the address connected to (and sent as SNI);
+    // else the host name the address was resolved from, when there is one
+    ...(tls.serverName ? { servername: tls.serverName } : name ? { servername: name } : {}),
     rejectUnauthorized: true,
   };
 }
@@ -74,16 +75,17 @@ function tlsOptions(side: Side, tls: TlsConfig): NonNullable<RedisOptions['tls']
  * Options for one connection to `at` on `side`: address, credentials, TLS,
  * and no extra round trips (no INFO ready check, no CLIENT SETINFO: a
  * least-privilege ACL user may run neither). Callers add their timeouts and
- * retry strategy.
+ * retry strategy. `at.name`: the host name `at.host` was resolved from (the
+ * certificate is checked against it unless `tls.serverName` says otherwise).
  */
-export function clientOptions(config: Config, side: Side, at: { host: string; port: number }): RedisOptions {
+export function clientOptions(config: Config, side: Side, at: { host: string; port: number; name?: string }): RedisOptions {
   const c = sideOf(config, side);
   return {
     host: at.host,
     port: at.port,
     ...(c.username ? { username: c.username } : {}),
     ...(c.password ? { password: c.password } : {}),
-    ...(c.tls ? { tls: tlsOptions(side, c.tls) } : {}),
+    ...(c.tls ? { tls: tlsOptions(side, c.tls, at.name) } : {}),
     lazyConnect: true,
     enableReadyCheck: false,
     disableClientInfo: true,

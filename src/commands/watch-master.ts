@@ -9,7 +9,7 @@ import type { Config, MasterConfig } from '../core/config';
 import { step, IDLE, type FailoverInput, type FailoverOutput, type FailoverState } from '../core/watch/failover';
 import { watchWant, type WatchView } from '../core/watch/want';
 import { eventHostNames } from '../core/watch/events';
-import { isLocalHost } from '../core/desired';
+import { isLocalHost, localAddressOf } from '../core/desired';
 import type { NameCache } from '../adapters/name-cache';
 import { DEFAULT_FAILOVER_TIMEOUT_MS } from '../core/watch/fence';
 import { masterHost } from '../core/sentinel-view';
@@ -184,12 +184,15 @@ export class MasterWatch {
     // ~60 ms after +selected-slave).
     if (!this.snapshot || Date.now() - this.snapshot.at > this.d.config.watch.intervalMs) this.takeSnapshot();
     const port = Number(address.slice(address.lastIndexOf(':') + 1));
-    this.log().info({ event: 'poll-role', master: this.name, address, trigger: why, sinceEventMs: Date.now() - at }, `${why}: polling ROLE of ${address} (a replica on this host) until it reports master`);
     const cfg = this.d.config;
+    // A name (announce-hostnames): connect to the address of this host it resolved to, not the name (no resolver on each reconnect)
+    const host = masterHost(address);
+    const connectTo = localAddressOf(host, this.d.local(), this.d.names.resolved) ?? host;
+    this.log().info({ event: 'poll-role', master: this.name, address, ...(connectTo !== host ? { connectTo } : {}), trigger: why, sinceEventMs: Date.now() - at }, `${why}: polling ROLE of ${address} (a replica on this host) until it reports master`);
     this.poller = pollRole(
-      { host: masterHost(address), port },
+      { host: connectTo, port },
       {
-        connection: clientOptions(cfg, 'redis', { host: masterHost(address), port }),
+        connection: clientOptions(cfg, 'redis', { host: connectTo, port, ...(connectTo !== host ? { name: host } : {}) }),
         everyMs: cfg.watch.rolePollMs,
         until,
         onMaster: (t, connections) => {

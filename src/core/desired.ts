@@ -57,6 +57,18 @@ export function isLocalHost(host: string, local: ReadonlySet<string>, resolved: 
   return isHostName(host) && desiredFromAddresses(host, resolved.get(host), local).desired === 'here';
 }
 
+/**
+ * The address to reach `host` on this host by: an IP literal as it is; a
+ * name, the first of its resolved addresses that is this host's (what made
+ * isLocalHost true), so a connection does not ask the resolver again (no
+ * deadline there). null when `host` is not this host.
+ */
+export function localAddressOf(host: string, local: ReadonlySet<string>, resolved: Resolved): string | null {
+  if (!isLocalHost(host, local, resolved)) return null;
+  if (ipFamily(host) !== null) return host;
+  return resolved.get(host)!.find((a) => local.has(normalizeIp(a))) ?? null;
+}
+
 export function desiredFromMaster(master: string | null, local: ReadonlySet<string>, resolved: Resolved = new Map()): Want {
   if (master === null) return { desired: 'unknown', reason: 'no master known' };
   const host = masterHost(master);

@@ -9,8 +9,9 @@
  * `/etc/netns/<ns>/hosts`, which `ip netns exec` bind-mounts over /etc/hosts
  * (with a resolv.conf that names no server but the namespace's own loopback:
  * no DNS query ever leaves the lab). The lab creates `/etc/netns/<ns>` for
- * its own namespaces only, refuses one that exists already, and `lab down`
- * removes them (and /etc/netns itself when the lab created it and it is empty).
+ * its own namespaces only, refuses one that exists already, records each in
+ * its state before writing into it, and `lab down` removes exactly those (and
+ * /etc/netns itself when the lab created it and it is empty).
  */
 import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,26 +47,43 @@ export function netnsEtcDirs(t: Topology): string[] {
   return allNamespaces(t).map((ns) => join(NETNS_ETC, ns));
 }
 
-/** Write every namespace's hosts and resolv.conf; returns whether /etc/netns itself was created. Throws when a directory is already there. */
-export function writeNetnsEtc(t: Topology): boolean {
-  const madeRoot = !existsSync(NETNS_ETC);
+/** Create /etc/netns when missing; returns whether it was created here (recorded before any directory under it is made). */
+export function ensureNetnsEtc(): boolean {
+  if (existsSync(NETNS_ETC)) return false;
   mkdirSync(NETNS_ETC, { recursive: true, mode: 0o755 });
-  const hosts = labHostsFile(t);
-  for (const dir of netnsEtcDirs(t)) {
-    try {
-      mkdirSync(dir, { mode: 0o755 }); // exclusive: never write into a directory the lab did not make
-    } catch (e) {
-      throw new VipctlError('LAB', `lab up --hostnames: cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    writeFileSync(join(dir, 'hosts'), hosts, { mode: 0o644, flag: 'wx' });
-    writeFileSync(join(dir, 'resolv.conf'), LAB_RESOLV_CONF, { mode: 0o644, flag: 'wx' });
-  }
-  return madeRoot;
+  return true;
 }
 
-/** Remove what writeNetnsEtc made. Safe to call twice. */
-export function removeNetnsEtc(t: Topology, madeRoot: boolean): void {
-  for (const dir of netnsEtcDirs(t)) rmSync(dir, { recursive: true, force: true });
+/**
+ * Make one namespace's directory, exclusively (never write into a directory
+ * the lab did not make: it throws when `dir` is there already), and call
+ * `made` before writing its hosts and resolv.conf, so the lab's state names
+ * the directory before anything is in it.
+ */
+export function writeNetnsEtcDir(dir: string, hosts: string, made: (dir: string) => void): void {
+  try {
+    mkdirSync(dir, { mode: 0o755 });
+  } catch (e) {
+    throw new VipctlError('LAB', `lab up --hostnames: cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  made(dir);
+  writeFileSync(join(dir, 'hosts'), hosts, { mode: 0o644, flag: 'wx' });
+  writeFileSync(join(dir, 'resolv.conf'), LAB_RESOLV_CONF, { mode: 0o644, flag: 'wx' });
+}
+
+/**
+ * The directories a lab's state says it made, checked: each must be
+ * /etc/netns/<one of the lab's namespaces> (state files are root's, but
+ * `lab down` deletes what this returns). Pure.
+ */
+export function ownNetnsEtcDirs(recorded: readonly string[], namespaces: readonly string[]): string[] {
+  const allowed = new Set(namespaces.map((ns) => join(NETNS_ETC, ns)));
+  return recorded.filter((d) => allowed.has(d));
+}
+
+/** Remove exactly the directories given (what the lab made), and /etc/netns when the lab made it and it is empty now. Safe to call twice. */
+export function removeNetnsEtc(dirs: readonly string[], madeRoot: boolean): void {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   if (!madeRoot) return;
   try {
     rmdirSync(NETNS_ETC);

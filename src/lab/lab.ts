@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
 import { WATCH_NODE_FLAGS, WATCH_NODE_OPTIONS } from '../core/watch/node-options';
-import { labHostName, NETNS_ETC, removeNetnsEtc, writeNetnsEtc } from './hostnames';
+import { ensureNetnsEtc, labHostName, labHostsFile, NETNS_ETC, netnsEtcDirs, ownNetnsEtcDirs, removeNetnsEtc, writeNetnsEtcDir } from './hostnames';
 import { run, ok, describeFailure, type RunResult } from '../adapters/run';
 import { parseIpJson } from '../adapters/ip';
 import { processState, running, startTime } from '../adapters/proc';
@@ -212,8 +212,16 @@ export class Lab {
     }
     if (this.hostnames) {
       // before any process starts: `ip netns exec` mounts these files at exec time
-      this.state.madeNetnsEtc = writeNetnsEtc(t);
+      this.state.madeNetnsEtc = ensureNetnsEtc();
+      this.state.netnsEtc = [];
       this.save();
+      const hostsFile = labHostsFile(t);
+      for (const dir of netnsEtcDirs(t)) {
+        writeNetnsEtcDir(dir, hostsFile, (made) => {
+          this.state.netnsEtc!.push(made);
+          this.save();
+        });
+      }
       this.progress(`host names: ${[...t.nodes, t.client].map((h) => `${labHostName(h)}=${h.ip}`).join(' ')} (${NETNS_ETC}/<ns>/hosts)`);
     }
     await must(['ip', '-n', t.switchNs, 'link', 'add', t.bridge, 'type', 'bridge']);
@@ -565,7 +573,8 @@ export class Lab {
     }
     await waitFor('lab processes to exit', async () => [...pids].every((p) => !running(p)), 5000, 20).catch(() => undefined);
     for (const ns of namespaces) if (existing.has(ns)) await run(['ip', 'netns', 'del', ns]);
-    if (this.hostnames) removeNetnsEtc(this.topo, this.state.madeNetnsEtc === true);
+    // exactly the directories the state says this lab made (a state file from before the list: the lab's own, by name)
+    if (this.hostnames) removeNetnsEtc(ownNetnsEtcDirs(this.state.netnsEtc ?? netnsEtcDirs(this.topo), namespaces), this.state.madeNetnsEtc === true);
     rmSync(this.dir, { recursive: true, force: true });
     try {
       rmdirSync(dirname(this.dir)); // the state folder too, once no lab is left in it

@@ -48,6 +48,8 @@ export interface LabState {
   hostnames?: boolean;
   /** `lab up --hostnames` created /etc/netns itself (down removes it when empty). */
   madeNetnsEtc?: boolean;
+  /** `lab up --hostnames`: the /etc/netns/<ns> directories it made, each recorded before anything is written into it; `lab down` removes exactly these. */
+  netnsEtc?: string[];
   createdAt: string;
   namespaces: string[];
   pids: LabPid[];
@@ -174,9 +176,10 @@ export function parseLabState(raw: unknown, id: string, dir: string): LabState {
     if (!ok) bad(`has a bad pid entry ${JSON.stringify(p).slice(0, 80)}`);
     return { host: p.host, what: p.what, pid: p.pid, startTime: p.startTime ?? null, ...(p.index ? { index: p.index } : {}) };
   });
+  if (s!.netnsEtc !== undefined && (!Array.isArray(s!.netnsEtc) || !s!.netnsEtc.every((d) => typeof d === 'string' && /^\/etc\/netns\/[a-z0-9-]{1,40}$/.test(d)))) bad(`has a bad netnsEtc list ${JSON.stringify(s!.netnsEtc).slice(0, 80)}`);
   const masters = s!.masters ?? 1;
   if (!Number.isInteger(masters) || masters < 1 || masters > MAX_LAB_MASTERS) bad(`has a bad master count ${JSON.stringify(s!.masters)}`);
-  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), ...(s!.ipv6 ? { ipv6: true } : {}), masters, ...(s!.hostnames ? { hostnames: true } : {}), ...(s!.madeNetnsEtc ? { madeNetnsEtc: true } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
+  return { id, dir, mode: s!.mode as LabMode, ...(s!.tls === true ? { tls: true } : {}), ...(s!.ipv6 ? { ipv6: true } : {}), masters, ...(s!.hostnames ? { hostnames: true } : {}), ...(s!.madeNetnsEtc ? { madeNetnsEtc: true } : {}), ...(s!.netnsEtc ? { netnsEtc: [...s!.netnsEtc] } : {}), createdAt: String(s!.createdAt ?? ''), namespaces: Array.isArray(s!.namespaces) ? s!.namespaces.filter((n) => typeof n === 'string') : [], pids };
 }
 
 export function writeLabState(state: LabState): void {

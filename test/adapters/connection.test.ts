@@ -32,6 +32,11 @@ it('one place for credentials and TLS: each side gets its own, and never an INFO
   expect(String(r.tls!.ca)).toContain('rca.pem');
   expect(r.tls!.cert).toBeUndefined();
   expect(clientOptions(config({}), 'sentinel', { host: '10.0.0.11', port: 26379 }).tls).toBeUndefined();
+  // an address resolved from a host name: the certificate is checked against the name, unless serverName says otherwise
+  expect(r.tls).not.toHaveProperty('servername');
+  expect(clientOptions(c, 'redis', { host: '10.0.0.12', port: 6379, name: 'n2.example' })).toMatchObject({ host: '10.0.0.12', tls: { servername: 'n2.example' } });
+  expect(clientOptions(c, 'sentinel', { host: '10.0.0.11', port: 26379, name: 'n1.example' }).tls).toMatchObject({ servername: 'sentinel.lab' });
+  expect(clientOptions(config({}), 'redis', { host: '10.0.0.12', port: 6379, name: 'n2.example' }).tls).toBeUndefined();
 });
 
 it('a missing or non-PEM file is a CONFIG error (exit 2) naming the key', () => {

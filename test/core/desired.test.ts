@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredFromAddresses, desiredFromMaster, isLocalHost } from '../../src/core/desired';
+import { desiredFromAddresses, desiredFromMaster, isLocalHost, localAddressOf } from '../../src/core/desired';
 import type { Desired } from '../../src/core/decide';
 
 const LOCAL = new Set(['198.18.0.11', '127.0.0.1', '::1', 'fe80::1', 'fd00::11']);
@@ -69,6 +69,23 @@ describe('isLocalHost', () => {
     ['not a name!', new Map([['not a name!', ['10.0.0.11']]]), false],
   ])('%s (%o): %s', (host, resolved, expected) => {
     expect(isLocalHost(host, local, resolved)).toBe(expected);
+  });
+});
+
+describe('localAddressOf: where the ROLE poller connects for a replica on this host', () => {
+  const local = new Set(['10.0.0.11', 'fd00::11']);
+  it.each<[string, Map<string, string[] | null>, string | null]>([
+    ['10.0.0.11', new Map(), '10.0.0.11'],
+    ['fd00:0::11', new Map(), 'fd00:0::11'],
+    ['10.0.0.12', new Map(), null],
+    ['n1.example', new Map([['n1.example', ['10.0.0.12', '10.0.0.11']]]), '10.0.0.11'], // the address that is ours, not the first
+    ['n1.example', new Map([['n1.example', ['fd00:0::11']]]), 'fd00:0::11'],
+    ['n2.example', new Map([['n2.example', ['10.0.0.12']]]), null],
+    ['n1.example', new Map(), null], // not resolved: never this host
+    ['n1.example', new Map([['n1.example', null]]), null],
+    ['self.example', new Map([['self.example', ['127.0.1.1', '10.0.0.11']]]), null],
+  ])('%s (%o): %s', (host, resolved, expected) => {
+    expect(localAddressOf(host, local, resolved)).toBe(expected);
   });
 });
 

@@ -9,13 +9,14 @@
  * own hook runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
-import { LAB_LOOPBACK_NAME, labHostName, NETNS_ETC } from '../../src/lab/hostnames';
+import { LAB_LOOPBACK_NAME, labHostName, NETNS_ETC, netnsEtcDirs } from '../../src/lab/hostnames';
+import { readLabState } from '../../src/lab/state';
 import { describeLab, parseLog, upLab } from './support';
-import { AddrMonitor, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn } from './watch-support';
+import { AddrMonitor, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn, watchersSubscribed } from './watch-support';
 
 describeLab('host names: Sentinels announcing names (root)', () => {
   let lab: Lab;
@@ -41,6 +42,7 @@ describeLab('host names: Sentinels announcing names (root)', () => {
     const replicas = await lab.redisCli(lab.host('n1').ip, 26379, ['SENTINEL', 'REPLICAS', 'mymaster']);
     expect(replicas.stdout.split('\n').filter((l) => l.endsWith('.vipctl-lab:6379')).sort()).toEqual([`${name('n2')}:6379`, `${name('n3')}:6379`]);
     for (const n of [...lab.topo.nodes, lab.topo.client]) expect(existsSync(join(NETNS_ETC, n.ns, 'hosts')), n.ns).toBe(true);
+    expect(readLabState(dirname(lab.dir), lab.id).netnsEtc).toEqual(netnsEtcDirs(lab.topo)); // what down removes
     const r = await lab.exec(lab.host('n3'), ['getent', 'hosts', name('n2')]);
     expect(r.stdout.trim().split(/\s+/)).toEqual([lab.host('n2').ip, name('n2')]);
     expect(await holders()).toEqual(['n1']); // reconcile's first bind, from a master named by name
@@ -100,6 +102,7 @@ describeLab('host names: Sentinels announcing names (root)', () => {
       const old = await settledOn(lab);
       await replicasInSync(lab, old);
       await lab.waitSettled(30_000);
+      await watchersSubscribed(lab); // else a watcher may miss the failover's first events and act on its subscribing pass
       const since = Date.now();
       await lab.failover('sentinel');
       const next = await newMasterWithVip(lab, old);
@@ -107,8 +110,8 @@ describeLab('host names: Sentinels announcing names (root)', () => {
       const after = (n: typeof old) => nodeLog(lab, n).filter((l) => Date.parse(String(l.time)) >= since);
       // the old host: released by the fast path, on an event naming its master by name
       expect(after(old).find((l) => l.event === 'fast-path' && l.action === 'release')).toMatchObject({ cmd: 'watch', reason: expect.stringContaining(`the master ${labHostName(old)}:6379 is this host`) });
-      // the new host: ROLE polled by name, bound by the fast path before the Sentinels' majority switched
-      expect(after(next).find((l) => l.event === 'poll-role')).toMatchObject({ address: `${labHostName(next)}:6379` });
+      // the new host: ROLE polled for the name, at the address it resolved to here; bound by the fast path before the Sentinels' majority switched
+      expect(after(next).find((l) => l.event === 'poll-role')).toMatchObject({ address: `${labHostName(next)}:6379`, connectTo: next.ip });
       expect(after(next).find((l) => l.event === 'bind')).toMatchObject({ cmd: 'watch', trigger: 'role-master', desired: 'here' });
       // Sentinel ran vipctl as its client-reconfig-script with names as <from-ip>/<to-ip>
       const hooked = await waitFor('Sentinel to run the hook on the new master', async () => after(next).find((l) => l.cmd === 'hook' && typeof l.to === 'string'), 20_000, 100);
@@ -117,5 +120,12 @@ describeLab('host names: Sentinels announcing names (root)', () => {
     } finally {
       for (const pid of pids) process.kill(pid, 'SIGTERM');
     }
+  });
+
+  it('lab down removes the /etc/netns directories its state recorded', async () => {
+    const dirs = readLabState(dirname(lab.dir), lab.id).netnsEtc!;
+    mon.stop();
+    await lab.down();
+    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 /** The lab itself (root): it leaves nothing behind, whatever happens; the demo's timeline is in causal order. */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
 import { Lab, repoRoot, waitFor } from '../../src/lab/lab';
 import { allNamespaces, topology } from '../../src/lab/topology';
+import { NETNS_ETC, netnsEtcDirs } from '../../src/lab/hostnames';
 import type { Timeline } from '../../src/lab/timeline';
 import { describeLab, TEST_LAB_DIR } from './support';
 import { running } from '../../src/adapters/proc';
@@ -46,6 +47,30 @@ describeLab('lab up/down (root)', () => {
     expect(await namespacesOf('tmidway')).toEqual([]);
     await waitFor('redis processes gone', async () => seen.every((p) => !running(p)), 5000);
     expect(existsSync(join(TEST_LAB_DIR, 'tmidway'))).toBe(false);
+  });
+
+  it('--hostnames: an /etc/netns directory already there is refused and left as it was; the ones up made are removed', async () => {
+    const id = `thn${process.pid}`.slice(0, 12);
+    const t = topology(id);
+    const madeRoot = !existsSync(NETNS_ETC);
+    const theirs = join(NETNS_ETC, t.client.ns); // the last one up would make
+    mkdirSync(theirs, { recursive: true });
+    writeFileSync(join(theirs, 'hosts'), 'theirs');
+    try {
+      await expect(Lab.up({ id, baseDir: TEST_LAB_DIR, mode: 'none', hostnames: true })).rejects.toThrow(/cannot create .*EEXIST/);
+      expect(readFileSync(join(theirs, 'hosts'), 'utf8')).toBe('theirs');
+      expect(netnsEtcDirs(t).filter((d) => d !== theirs && existsSync(d))).toEqual([]);
+      expect(await namespacesOf(id)).toEqual([]);
+    } finally {
+      rmSync(theirs, { recursive: true, force: true });
+      if (madeRoot) {
+        try {
+          rmdirSync(NETNS_ETC);
+        } catch {
+          /* a lab made something there meanwhile */
+        }
+      }
+    }
   });
 
   it('after the building process is killed, down from the state file cleans up', async () => {

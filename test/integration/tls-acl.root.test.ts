@@ -15,7 +15,7 @@ import { LAB_MASTER_NAME, SENTINEL_PORT, type LabHost } from '../../src/lab/topo
 import { aclUserLine } from '../../src/core/acl';
 import { WATCH_CHANNELS } from '../../src/core/watch/channels';
 import { describeLab, parseLog, upLab } from './support';
-import { killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, waitExit } from './watch-support';
+import { killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, waitExit, watchersSubscribed } from './watch-support';
 
 /** A variant of the lab's vipctl.yaml (0600 in the lab dir), with `edit` applied to its text. */
 function variant(lab: Lab, name: string, edit: (yaml: string) => string): string {
@@ -82,7 +82,7 @@ describeLab('TLS Sentinels and Redis, and the least-privilege ACL user (root)', 
     await replicasInSync(lab, old);
     const pids = await Promise.all(lab.topo.nodes.map((n) => lab.startWatch(n)));
     try {
-      await waitFor('every watcher subscribed to the 3 Sentinels', async () => lab.topo.nodes.every((n) => nodeLog(lab, n).filter((l) => l.event === 'sentinel-up').length >= 3), 20_000, 100);
+      await watchersSubscribed(lab);
       const since = Date.now();
       await lab.failover('sentinel');
       const next = await newMasterWithVip(lab, old, 40_000);

@@ -44,6 +44,12 @@ export function nodeLog(lab: Lab, n: LabHost): Array<Record<string, unknown>> {
   return existsSync(f) ? parseLog(readFileSync(f, 'utf8')) : [];
 }
 
+/** Wait until every node's watcher has subscribed to all the Sentinels (before a failover whose events it must hear). */
+export async function watchersSubscribed(lab: Lab, timeoutMs = 20_000): Promise<void> {
+  const sentinels = lab.topo.nodes.length;
+  await waitFor(`every watcher subscribed to the ${sentinels} Sentinels`, async () => lab.topo.nodes.every((n) => nodeLog(lab, n).filter((l) => l.event === 'sentinel-up').length >= sentinels), timeoutMs, 100);
+}
+
 /** Wait until every replica of the master is linked and in sync (a planned failover needs one). */
 export async function replicasInSync(lab: Lab, master: LabHost, count = lab.topo.nodes.length - 1, timeoutMs = 40_000): Promise<void> {
   await waitFor(`${count} replica(s) linked and online`, async () => {

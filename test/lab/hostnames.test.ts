@@ -1,5 +1,8 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labHostName, labHostsFile, LAB_LOOPBACK_NAME, netnsEtcDirs } from '../../src/lab/hostnames';
+import { LAB_RESOLV_CONF, labHostName, labHostsFile, LAB_LOOPBACK_NAME, netnsEtcDirs, ownNetnsEtcDirs, removeNetnsEtc, writeNetnsEtcDir } from '../../src/lab/hostnames';
 import { redisConf, sentinelConf, DEFAULT_TIMINGS } from '../../src/lab/files';
 import { labMaster, labMasters } from '../../src/lab/masters';
 import { topology } from '../../src/lab/topology';
@@ -43,5 +46,33 @@ describe('lab --hostnames', () => {
     expect(at('sentinel monitor mymaster n1.vipctl-lab 6379 2\n')).toBeGreaterThan(at('sentinel resolve-hostnames yes\n'));
     expect(conf).toContain('sentinel monitor m2 n2.vipctl-lab 6380 2\n');
     expect(sentinelConf(t.nodes, labMasters(1), '/d', null, DEFAULT_TIMINGS)).not.toContain('hostnames');
+  });
+
+  it('a namespace directory is made exclusively and recorded before anything is written into it; down removes exactly the recorded ones', () => {
+    const base = mkdtempSync(join(tmpdir(), 'vipctl-netns-'));
+    const ours = join(base, 'vl-h1-n1');
+    const recorded: string[] = [];
+    writeNetnsEtcDir(ours, 'HOSTS\n', (d) => {
+      expect(existsSync(join(d, 'hosts'))).toBe(false); // recorded first
+      recorded.push(d);
+    });
+    expect(recorded).toEqual([ours]);
+    expect(readFileSync(join(ours, 'hosts'), 'utf8')).toBe('HOSTS\n');
+    expect(readFileSync(join(ours, 'resolv.conf'), 'utf8')).toBe(LAB_RESOLV_CONF);
+    // someone else's directory: refused, not recorded, left as it was
+    const theirs = join(base, 'vl-h1-n2');
+    mkdirSync(theirs);
+    writeFileSync(join(theirs, 'hosts'), 'theirs');
+    expect(() => writeNetnsEtcDir(theirs, 'HOSTS\n', (d) => recorded.push(d))).toThrow(/lab up --hostnames: cannot create .*vl-h1-n2: EEXIST/);
+    expect(recorded).toEqual([ours]);
+    removeNetnsEtc(recorded, false);
+    expect(existsSync(ours)).toBe(false);
+    expect(readFileSync(join(theirs, 'hosts'), 'utf8')).toBe('theirs');
+    removeNetnsEtc(recorded, false); // twice is fine
+  });
+
+  it('down trusts only recorded directories that are /etc/netns/<one of the lab\'s namespaces>', () => {
+    expect(ownNetnsEtcDirs(['/etc/netns/vl-h1-n1', '/etc/netns/vl-zz-n1', '/etc/netns', '/etc/netns/vl-h1-cl'], ['vl-h1-sw', 'vl-h1-n1', 'vl-h1-cl'])).toEqual(['/etc/netns/vl-h1-n1', '/etc/netns/vl-h1-cl']);
+    expect(ownNetnsEtcDirs([], ['vl-h1-n1'])).toEqual([]);
   });
 });

@@ -85,6 +85,9 @@ describe('parseLabState: the content must describe exactly this lab', () => {
     ['master count not a number', { ...state(dir), masters: '5' }, /bad master count "5"/],
     ['master count too large', { ...state(dir), masters: 101 }, /bad master count 101/],
     ['master index not a number', { ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: 77, startTime: '5', index: 'x' }] }, /bad pid entry/],
+    ['netnsEtc not a list', { ...state(dir), netnsEtc: '/etc' }, /bad netnsEtc list "\/etc"/],
+    ['netnsEtc outside /etc/netns', { ...state(dir), netnsEtc: ['/etc/netns/../..'] }, /bad netnsEtc list/],
+    ['netnsEtc naming /etc itself', { ...state(dir), netnsEtc: ['/etc'] }, /bad netnsEtc list/],
     ['negative master index', { ...state(dir), pids: [{ host: 'n1', what: 'redis', pid: 77, startTime: '5', index: -1 }] }, /bad pid entry/],
   ])('refuses %s', (_name, raw, why) => {
     expect(() => parseLabState(raw, 'x1', dir)).toThrow(expect.objectContaining({ code: 'UNSAFE', exitCode: 2, message: expect.stringMatching(why) }));
@@ -101,6 +104,12 @@ describe('parseLabState: the content must describe exactly this lab', () => {
     expect(s.masters).toBe(5);
     expect(s.pids).toEqual([{ host: 'n1', what: 'redis', pid: 77, startTime: '5', index: 4 }]);
     expect(parseLabState({ ...state(dir), masters: undefined }, 'x1', dir).masters).toBe(1);
+  });
+
+  it('keeps the /etc/netns directories lab up --hostnames made; a file without the list has none', () => {
+    const dirs = ['/etc/netns/vl-x1-sw', '/etc/netns/vl-x1-n1'];
+    expect(parseLabState({ ...state(dir), hostnames: true, netnsEtc: dirs }, 'x1', dir)).toMatchObject({ hostnames: true, netnsEtc: dirs });
+    expect(parseLabState(state(dir), 'x1', dir)).not.toHaveProperty('netnsEtc');
   });
 
   it('accepts an older entry without a start time (it is then never killed by pid)', () => {
