@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, nodeLog, newMasterWithVip, settledOn } from './watch-support';
+import { AddrMonitor, nodeLog, newMasterWithVip, sentinelHistory, settledOn } from './watch-support';
 
 const ACTIONS = new Set(['bind', 'unbind', 'announce', 'stop-announce', 'noop']);
 
@@ -31,7 +31,7 @@ describeLab('hook and watch together (root)', () => {
     // the hooks run on every node after +switch-master: wait until each has logged
     await waitFor('the hook to run on every node', async () => lab.topo.nodes.every((n) => nodeLog(lab, n).some((l) => l.cmd === 'hook' && Date.parse(String(l.time)) >= since)), 20_000);
     await sleep(1500);
-    expect(await lab.vipHolders()).toEqual([next]);
+    expect(await lab.vipHolders(), sentinelHistory(lab)).toEqual([next]);
     expect(mon.maxHolders(lab.topo.vip, [old.name], since)).toBe(1);
 
     for (const n of lab.topo.nodes) {

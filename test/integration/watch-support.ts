@@ -59,3 +59,15 @@ export async function replicasInSync(lab: Lab, master: LabHost, count = lab.topo
 }
 
 export const INCR_CLIENT = fileURLToPath(new URL('./incr-client.mjs', import.meta.url));
+
+const FAILOVER_LINE = /[+-](?:sdown|odown|try-failover|elected-leader|selected-slave|promoted-slave|switch-master|failover-end|failover-abort[\w-]*|new-epoch|tilt|convert-to-slave)\b/;
+
+/** Every Sentinel's failover lines (from its own log file), each prefixed with the node: the history an assertion message needs. */
+export function sentinelHistory(lab: Lab): string {
+  return lab.topo.nodes
+    .flatMap((n) => {
+      const f = `${lab.nodeDir(n)}/sentinel.log`;
+      return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => FAILOVER_LINE.test(l)).map((l) => `${n.name} ${l}`) : [];
+    })
+    .join('\n');
+}
