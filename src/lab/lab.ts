@@ -6,24 +6,30 @@
  * it goes, so `down` removes it all even after a crash half-way through.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
-import { WATCH_NODE_FLAGS, WATCH_NODE_OPTIONS } from '../core/watch/node-options';
-import { ensureNetnsEtc, labHostName, labHostsFile, NETNS_ETC, netnsEtcDirs, ownNetnsEtcDirs, removeNetnsEtc, writeNetnsEtcDir } from './hostnames';
-import { run, ok, describeFailure, type RunResult } from '../adapters/run';
-import { parseIpJson } from '../adapters/ip';
-import { processState, running, startTime } from '../adapters/proc';
-import { bashHookScript, DEFAULT_TIMINGS, redisConf, sentinelConf, vipctlYaml, type LabTimings } from './files';
-import { makeLabCerts, redisCliTlsArgs } from './tls';
-import { hostAddrArgv, noDadArgv } from './ipv6';
 import { isIp, normalizeIp } from '../core/address';
+import { WATCH_NODE_FLAGS, WATCH_NODE_OPTIONS } from '../core/watch/node-options';
+import { parseIpJson } from '../adapters/ip';
+import { running, startTime } from '../adapters/proc';
+import { ok, run, type RunResult } from '../adapters/run';
+import { buildLab } from './build';
+import { failoverLab, healAll, healNode, type FailoverHit } from './disrupt';
+import { must, namespacePids } from './exec';
+import { DEFAULT_TIMINGS, type LabTimings } from './files';
+import { labHostName, netnsEtcDirs, ownNetnsEtcDirs, removeNetnsEtc } from './hostnames';
+import { labMasters, redisFileStem, type LabMaster } from './masters';
 import { createLabDir, listLabIds, readLabState, writeLabState, type LabProcess, type LabState } from './state';
-import { initialNode, labMasters, redisFileStem, type LabMaster } from './masters';
-import { allNamespaces, LAB_MASTER_NAME, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, REDIS_PORT, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
+import { redisCliTlsArgs } from './tls';
+import { allNamespaces, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
+import { waitFor } from './wait';
 
 export type { FailoverKind, LabMode };
+export { sleep, waitFor } from './wait';
+export { namespacePids } from './exec';
+export type { FailoverHit } from './disrupt';
 
 export const DEFAULT_LAB_DIR = '/run/vipctl-lab';
 
@@ -47,11 +53,6 @@ export interface LabOptions {
   progress?: (step: string) => void;
 }
 
-/** Every process running in a network namespace (`ip netns pids`). */
-export async function namespacePids(ns: string): Promise<number[]> {
-  return (await run(['ip', 'netns', 'pids', ns])).stdout.split('\n').filter((p) => /^\d+$/.test(p)).map(Number);
-}
-
 /** The repository root (where bin/vipctl is), from wherever this module was bundled or loaded. */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -66,40 +67,6 @@ export function repoRoot(): string {
 
 export function randomLabId(): string {
   return Math.random().toString(36).slice(2, 10).replace(/[^a-z0-9]/g, 'x').padEnd(8, '0');
-}
-
-export async function sleep(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new VipctlError('LAB', `timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-/** Wait until `check` holds for every item, probing at most `limit` at a time (each probe is a process). */
-async function waitEach<T>(items: readonly T[], what: (x: T) => string, check: (x: T) => Promise<boolean>, timeoutMs: number, limit = 8): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let pending = [...items];
-  while (pending.length > 0) {
-    const batch = pending.slice(0, limit);
-    const done = await Promise.all(batch.map(check));
-    pending = [...batch.filter((_, i) => !done[i]), ...pending.slice(limit)];
-    if (pending.length === 0) return;
-    if (Date.now() > deadline) throw new VipctlError('LAB', `timed out after ${timeoutMs} ms waiting for ${what(pending[0]!)}`);
-    if (done.every((d) => !d)) await sleep(50);
-  }
-}
-
-async function must(argv: string[], timeoutMs = 10_000): Promise<RunResult> {
-  const r = await run(argv, { timeoutMs });
-  if (!ok(r)) throw new VipctlError('LAB', describeFailure(r));
-  return r;
 }
 
 export class Lab {
@@ -153,7 +120,7 @@ export class Lab {
     const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), masters: labMasters(options.masters ?? 1).length, ...(options.hostnames ? { hostnames: true } : {}), createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
     lab.save();
     try {
-      await lab.build(options.timings ?? DEFAULT_TIMINGS);
+      await buildLab(lab, { record: (change) => lab.record(change), progress: lab.progress }, options.timings ?? DEFAULT_TIMINGS);
       return lab;
     } catch (e) {
       lab.progress(`lab up failed (${(e as Error).message}); tearing down`);
@@ -164,6 +131,12 @@ export class Lab {
 
   private save(): void {
     writeLabState(this.state);
+  }
+
+  /** Change the state and write it at once (the build records each thing before it makes it). */
+  private record(change: (state: LabState) => void): void {
+    change(this.state);
+    this.save();
   }
 
   nodeDir(host: LabHost): string {
@@ -198,136 +171,6 @@ export class Lab {
   nodeByIp(ip: string): LabHost | undefined {
     const norm = isIp(ip) ? normalizeIp(ip) : ip;
     return this.topo.nodes.find((n) => n.ip === norm || labHostName(n) === ip);
-  }
-
-  private async build(timings: LabTimings): Promise<void> {
-    const t = this.topo;
-    const hosts = [...t.nodes, t.client];
-    this.progress(`creating namespaces ${allNamespaces(t).join(', ')}`);
-    for (const ns of allNamespaces(t)) {
-      await must(['ip', 'netns', 'add', ns]);
-      this.state.namespaces.push(ns);
-      this.save();
-      if (t.family === 6) await must(noDadArgv(ns));
-    }
-    if (this.hostnames) {
-      // before any process starts: `ip netns exec` mounts these files at exec time
-      this.state.madeNetnsEtc = ensureNetnsEtc();
-      this.state.netnsEtc = [];
-      this.save();
-      const hostsFile = labHostsFile(t);
-      for (const dir of netnsEtcDirs(t)) {
-        writeNetnsEtcDir(dir, hostsFile, (made) => {
-          this.state.netnsEtc!.push(made);
-          this.save();
-        });
-      }
-      this.progress(`host names: ${[...t.nodes, t.client].map((h) => `${labHostName(h)}=${h.ip}`).join(' ')} (${NETNS_ETC}/<ns>/hosts)`);
-    }
-    await must(['ip', '-n', t.switchNs, 'link', 'add', t.bridge, 'type', 'bridge']);
-    await must(['ip', '-n', t.switchNs, 'link', 'set', t.bridge, 'up']);
-    await Promise.all(
-      hosts.map(async (h) => {
-        await must(['ip', '-n', t.switchNs, 'link', 'add', h.name, 'type', 'veth', 'peer', 'name', h.ifname, 'netns', h.ns]);
-        await must(['ip', '-n', t.switchNs, 'link', 'set', h.name, 'master', t.bridge, 'up']);
-        await must(hostAddrArgv(h.ns, h.ip, t.prefix, h.ifname));
-        await must(['ip', '-n', h.ns, 'link', 'set', h.ifname, 'up']);
-        await must(['ip', '-n', h.ns, 'link', 'set', 'lo', 'up']);
-      }),
-    );
-    this.progress(`bridge ${t.bridge} up; hosts ${hosts.map((h) => `${h.name}=${h.ip}`).join(' ')}`);
-
-    const master = t.nodes[0]!;
-    const tlsDir = this.tlsDir;
-    if (tlsDir) {
-      await makeLabCerts(tlsDir, t.nodes, t.vip);
-      this.progress(`TLS: a CA, a certificate per node and a client certificate in ${tlsDir}`);
-    }
-    const ms = this.masters;
-    // It holds passwords: readable by root only, as vipctl wants it.
-    writeFileSync(this.configPath, vipctlYaml(t, ms, { tlsDir }), { mode: 0o600 });
-    const hostnames = this.hostnames;
-    for (const n of t.nodes) {
-      const d = this.nodeDir(n);
-      mkdirSync(join(d, 'run'), { recursive: true, mode: 0o700 });
-      for (const m of ms) writeFileSync(join(d, `${redisFileStem(m)}.conf`), redisConf(n, initialNode(m, t.nodes), d, m, { tlsDir, hostnames }));
-      writeFileSync(join(d, 'sentinel.conf'), sentinelConf(t.nodes, ms, d, this.reconfigScript(n), timings, { tlsDir, node: n, hostnames }));
-    }
-    const instances = t.nodes.flatMap((n) => ms.map((m) => [n, m] as const));
-    await Promise.all(instances.map(([n, m]) => this.startRedis(n, m.index)));
-    // At most 8 probes at a time: with --masters 50 that is 150 instances, and every probe is a process.
-    await waitEach(instances, ([n, m]) => `redis ${m.port} on ${n.name}`, async ([n, m]) => (await this.redisCli(n.ip, m.port, ['PING'])).stdout === 'PONG', 20_000 + 400 * instances.length);
-    // Replicas linked before the Sentinels start: Sentinel learns them from the
-    // master's INFO, which it refreshes only every 10 s once it has looked.
-    await waitEach(ms, (m) => `both replicas linked to master ${m.name}`, async (m) => {
-      const r = await this.redisCli(initialNode(m, t.nodes).ip, m.port, ['INFO', 'replication']);
-      return new RegExp(`connected_slaves:${t.nodes.length - 1}\\b`).test(r.stdout) && (r.stdout.match(/state=online/g) ?? []).length === t.nodes.length - 1;
-    }, 15_000 + 400 * ms.length);
-    this.progress(ms.length === 1 ? `redis-server up on ${t.nodes.map((n) => n.name).join(', ')} (master ${master.name} ${master.ip}, ${t.nodes.length - 1} replicas linked)` : `${ms.length} masters up, spread over ${t.nodes.map((n) => n.name).join(', ')} (ports ${ms[0]!.port}-${ms[ms.length - 1]!.port}), ${t.nodes.length - 1} replicas linked to each`);
-    await Promise.all(t.nodes.map((n) => this.startSentinel(n)));
-    await waitFor('sentinels to see each other and every replica', async () => {
-      const views = await Promise.all(t.nodes.map((n) => this.sentinelMastersInfo(n)));
-      return views.every((v) => v.length === ms.length && v.every((e) => e['num-other-sentinels'] === String(t.nodes.length - 1) && e['num-slaves'] === String(t.nodes.length - 1)));
-    }, 60_000, 100);
-    this.progress(`redis-sentinel up on every node; quorum 2 of ${t.nodes.length}`);
-    await this.firstBind();
-  }
-
-  /** What Sentinel runs as client-reconfig-script on a node in this lab's mode, if anything. */
-  private reconfigScript(n: LabHost): string | null {
-    if (this.mode === 'hook' || this.mode === 'both') return this.hookPath;
-    if (this.mode !== 'bash') return null;
-    const script = join(this.nodeDir(n), 'classic-hook.sh');
-    writeFileSync(script, bashHookScript(n.ip, this.topo.vip, n.ifname), { mode: 0o755 }); // the first master's VIP only
-    return script;
-  }
-
-  /** The VIP onto the master, the way each mode's users do it; then wait until it is there and only there. */
-  private async firstBind(): Promise<void> {
-    const t = this.topo;
-    const master = t.nodes[0]!;
-    let how: string;
-    switch (this.mode) {
-      case 'none':
-        return;
-      case 'bash':
-        // The classic setup: a manual first bind on the master.
-        await must(['ip', '-n', master.ns, 'addr', 'add', t.vipCidr, 'dev', master.ifname]);
-        how = `manual "ip addr add" on ${master.name} (the classic hook's first bind)`;
-        break;
-      case 'watch':
-        // No first bind at all: each node's watcher decides for itself.
-        await Promise.all(t.nodes.map((n) => this.startWatch(n)));
-        how = 'vipctl watch on every node';
-        break;
-      case 'hook':
-      case 'both':
-        // No manual first bind: the same command on every node, each decides for itself.
-        // exit 1 is transient (say, a Sentinel slow to answer on a loaded machine): run it again
-        await Promise.all(t.nodes.map(async (n) => {
-          let last: RunResult | null = null;
-          await waitFor(`vipctl reconcile on ${n.name} to succeed`, async () => {
-            last = await this.vipctl(n, ['reconcile']);
-            if (last.exitCode !== 0 && last.exitCode !== 1) throw new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(last)}`);
-            return last.exitCode === 0;
-          }, 15_000, 200).catch((e: Error) => {
-            throw last && !ok(last) ? new VipctlError('LAB', `vipctl reconcile on ${n.name}: ${describeFailure(last)}`) : e;
-          });
-        }));
-        if (this.mode === 'both') await Promise.all(t.nodes.map((n) => this.startWatch(n)));
-        how = this.mode === 'both' ? 'vipctl reconcile on every node, then vipctl watch' : 'vipctl reconcile on every node';
-        break;
-    }
-    const ms = this.mode === 'bash' ? [this.masters[0]!] : this.masters;
-    await Promise.all(
-      ms.map((m) =>
-        waitFor(`VIP ${m.vip} on ${initialNode(m, t.nodes).name} only`, async () => {
-          const h = await this.vipHolders(m.index);
-          return h.length === 1 && h[0] === initialNode(m, t.nodes);
-        }, 10_000 + 200 * ms.length),
-      ),
-    );
-    this.progress(ms.length === 1 ? `${how}: VIP ${t.vip} bound on ${master.name}` : `${how}: each of the ${ms.length} VIPs bound on its master`);
   }
 
   private async spawnIn(host: LabHost, what: LabProcess, argv: string[], env: Record<string, string> = {}, index = 0): Promise<number> {
@@ -493,62 +336,19 @@ export class Lab {
     return e?.lladdr ?? null;
   }
 
-  /** Disturb the current master. Returns the node hit and when (epoch ms). */
-  async failover(kind: FailoverKind, index = 0): Promise<{ kind: FailoverKind; node: LabHost; at: number }> {
-    // Each Sentinel has 500 ms to answer: on a loaded machine one may miss that once, so ask again for a while.
-    const node = await waitFor('the Sentinels to agree on a master (nothing to fail over before that)', () => this.sentinelMaster(index), 5000, 100);
-    const at = Date.now();
-    switch (kind) {
-      case 'sigkill':
-      case 'sigstop': {
-        const pid = this.pidOf(node, 'redis', index);
-        if (!pid) throw new VipctlError('LAB', `no redis pid recorded for ${node.name} (master ${this.master(index).name})`);
-        process.kill(pid, kind === 'sigkill' ? 'SIGKILL' : 'SIGSTOP');
-        break;
-      }
-      case 'link':
-        await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'down']);
-        break;
-      case 'sentinel': {
-        const r = await this.redisCli(this.topo.nodes.find((n) => n !== node)!.ip, SENTINEL_PORT, ['SENTINEL', 'FAILOVER', this.master(index).name]);
-        if (!ok(r) || !r.stdout.startsWith('OK')) throw new VipctlError('LAB', `SENTINEL FAILOVER: ${r.stdout || describeFailure(r)}`);
-        break;
-      }
-    }
-    return { kind, node, at };
+  /** Disturb the current master (src/lab/disrupt.ts). Returns the node hit and when (epoch ms). */
+  failover(kind: FailoverKind, index = 0): Promise<FailoverHit> {
+    return failoverLab(this, kind, index);
   }
 
-  /** Undo every failover's damage on every node (see heal). Returns what was done, a line per node that needed it. */
-  async healAll(): Promise<string[]> {
-    const done: string[] = [];
-    for (const n of this.topo.nodes) {
-      const what = await this.heal(n);
-      if (what.length > 0) done.push(`${n.name}: ${what.join(', ')}`);
-    }
-    return done;
+  /** Undo every failover's damage on every node: a line per node that needed it. */
+  healAll(): Promise<string[]> {
+    return healAll(this);
   }
 
-  /** Undo a failover's damage on a node: link up, SIGCONT, restart a killed redis (it rejoins as a replica). Says what it did. */
-  async heal(node: LabHost): Promise<string[]> {
-    const done: string[] = [];
-    const link = await must(['ip', '-n', node.ns, '-json', 'link', 'show', node.ifname]);
-    if (!(JSON.parse(link.stdout) as Array<{ flags?: string[] }>)[0]?.flags?.includes('UP')) {
-      await must(['ip', '-n', node.ns, 'link', 'set', node.ifname, 'up']);
-      done.push('link up');
-    }
-    for (const m of this.masters) {
-      const pid = this.pidOf(node, 'redis', m.index);
-      const which = this.masters.length === 1 ? 'redis' : `redis ${m.port}`;
-      // running() reads /proc: a SIGKILLed redis can linger as a zombie, which kill(0) would call alive.
-      if (pid && running(pid)) {
-        if (processState(pid) === 'T') done.push(`${which} SIGCONT`);
-        process.kill(pid, 'SIGCONT');
-      } else {
-        await this.startRedis(node, m.index);
-        done.push(`${which} restarted`);
-      }
-    }
-    return done;
+  /** Undo a failover's damage on a node (link up, SIGCONT, restart a killed redis). Says what it did. */
+  heal(node: LabHost): Promise<string[]> {
+    return healNode(this, node);
   }
 
   /** Remove every process and namespace this lab made. Safe to call twice, and after a crash. */
