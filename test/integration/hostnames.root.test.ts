@@ -5,8 +5,8 @@
  * and the hook's arguments carry names (n1.vipctl-lab ...), which each lab
  * namespace resolves through /etc/netns/<ns>/hosts (the lab writes them and
  * removes them on down). The hook by hand first, then reconcile and status,
- * then a planned failover with `vipctl watch` on every node and Sentinel's
- * own hook runs.
+ * then a planned failover and a SIGKILL with `vipctl watch` on every node
+ * and Sentinel's own hook runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -116,6 +116,27 @@ describeLab('host names: Sentinels announcing names (root)', () => {
       // Sentinel ran vipctl as its client-reconfig-script with names as <from-ip>/<to-ip>
       const hooked = await waitFor('Sentinel to run the hook on the new master', async () => after(next).find((l) => l.cmd === 'hook' && typeof l.to === 'string'), 20_000, 100);
       expect(hooked).toMatchObject({ to: `${labHostName(next)}:6379`, from: `${labHostName(old)}:6379` });
+      expect(await lab.vipHolders()).toEqual([next]);
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGTERM');
+    }
+  });
+
+  it('SIGKILL of the master with watch on every node: the old host releases on the Sentinels\' events that name it, the new one binds on ROLE, one holder', async () => {
+    const started = Date.now();
+    const pids = await Promise.all(lab.topo.nodes.map((n) => lab.startWatch(n)));
+    try {
+      const old = await lab.waitSettled(30_000);
+      await watchersSubscribed(lab, 20_000, started); // these watchers, not the last test's
+      const since = Date.now();
+      await lab.failover('sigkill');
+      const next = await newMasterWithVip(lab, old);
+      expectReleasedBeforeBound(mon, vip(), old, next, since - 5);
+      const after = (n: typeof old) => nodeLog(lab, n).filter((l) => Date.parse(String(l.time)) >= since && l.cmd === 'watch');
+      // no SENTINEL FAILOVER here: the release comes from +sdown/+odown/+try-failover..., whose <ip> is the dead master's name
+      const released = after(old).find((l) => l.event === 'fast-path' && l.action === 'release');
+      expect(String(released?.reason)).toMatch(new RegExp(`^\\+(odown|try-failover|selected-slave|failover-state-select-slave|elected-leader)[^:]*: the master ${labHostName(old).replaceAll('.', '\\.')}:6379 is this host`));
+      expect(after(next).find((l) => l.event === 'bind')).toMatchObject({ trigger: 'role-master', desired: 'here' });
       expect(await lab.vipHolders()).toEqual([next]);
     } finally {
       for (const pid of pids) process.kill(pid, 'SIGTERM');

@@ -45,9 +45,10 @@ export function nodeLog(lab: Lab, n: LabHost): Array<Record<string, unknown>> {
 }
 
 /** Wait until every node's watcher has subscribed to all the Sentinels (before a failover whose events it must hear). */
-export async function watchersSubscribed(lab: Lab, timeoutMs = 20_000): Promise<void> {
+export async function watchersSubscribed(lab: Lab, timeoutMs = 20_000, since = 0): Promise<void> {
   const sentinels = lab.topo.nodes.length;
-  await waitFor(`every watcher subscribed to the ${sentinels} Sentinels`, async () => lab.topo.nodes.every((n) => nodeLog(lab, n).filter((l) => l.event === 'sentinel-up').length >= sentinels), timeoutMs, 100);
+  const subscribed = (l: Record<string, unknown>) => l.event === 'sentinel-up' && Date.parse(String(l.time)) >= since;
+  await waitFor(`every watcher subscribed to the ${sentinels} Sentinels`, async () => lab.topo.nodes.every((n) => nodeLog(lab, n).filter(subscribed).length >= sentinels), timeoutMs, 100);
 }
 
 /** Wait until every replica of the master is linked and in sync (a planned failover needs one). */
