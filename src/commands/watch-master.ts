@@ -2,8 +2,7 @@
  * One master under `vipctl watch`: its failover state machine
  * (core/watch/failover), its ROLE poller, and its passes. A pass is the same
  * level-based step as `reconcile` (the Sentinels' view, then converge) with the
- * watcher's want (core/watch/want). Passes are coalesced: one at a time; a
- * trigger during a pass schedules exactly one more (see trigger()).
+ * watcher's want (core/watch/want). When passes run is pass-scheduler.ts's job.
  */
 import type { Config, MasterConfig } from '../core/config';
 import { step, IDLE, type FailoverInput, type FailoverOutput, type FailoverState } from '../core/watch/failover';
@@ -22,22 +21,11 @@ import type { Logger } from '../adapters/log';
 import type { Link } from '../core/local';
 import { converge } from './converge';
 import { resolveMasterNames } from './resolve-masters';
+import { PassScheduler, type Trigger } from './pass-scheduler';
+
+export type { Trigger } from './pass-scheduler';
 
 import { logFailure } from './failure';
-
-export interface Trigger {
-  /** What caused the pass: timer, start, a Sentinel channel, role-master, fence, ... */
-  name: string;
-  /** Epoch ms of the triggering event. */
-  at: number;
-  /** Ask the Sentinels first (false for the fast paths: the want needs no fresh view). */
-  ask: boolean;
-}
-
-/** Two triggers as one: named after the first, timed from the earliest, asking if either asks. */
-export function merge(a: Trigger | null, b: Trigger): Trigger {
-  return a ? { name: a.name, at: Math.min(a.at, b.at), ask: a.ask || b.ask } : b;
-}
 
 export interface MasterWatchDeps {
   config: Config;
@@ -60,12 +48,8 @@ export class MasterWatch {
   state: FailoverState = IDLE;
   view: WatchView | null = null;
   timings: MasterTimings | null = null;
-  /** The loop of passes that ask the Sentinels, and the one trigger waiting for it. */
-  private asking: Promise<void> | null = null;
-  private pending: Trigger | null = null;
-  /** The chain of converges, and the trigger of the one waiting in it. */
-  private acting: Promise<void> = Promise.resolve();
-  private queued: Trigger | null = null;
+  /** When the passes run (coalesced asking, serialized converges): pass-scheduler.ts. */
+  private readonly scheduler = new PassScheduler((t) => this.ask(t), (t) => this.pass(t));
   private poller: RolePoller | null = null;
   private stopped = false;
   /** Whether the VIP was bound here after the last pass (for the metrics). */
@@ -204,55 +188,14 @@ export class MasterWatch {
     );
   }
 
-  /**
-   * Ask for a pass. Passes that ask the Sentinels are coalesced (one at a
-   * time; a trigger during one schedules exactly one more). The acting half
-   * of every pass (converge) is serialized too, and a fast-path trigger
-   * (ask: false) goes straight to it: it never waits behind a Sentinel query.
-   */
+  /** Ask for a pass (see PassScheduler: fast-path triggers never wait behind a Sentinel query). */
   trigger(t: Trigger): void {
-    if (this.stopped) return;
-    if (!t.ask) {
-      void this.act(t);
-      return;
-    }
-    if (this.asking) {
-      this.pending = merge(this.pending, t);
-      return;
-    }
-    this.asking = this.askLoop(t);
-  }
-
-  private async askLoop(first: Trigger): Promise<void> {
-    let t: Trigger | null = first;
-    while (t && !this.stopped) {
-      await this.ask(t);
-      await this.act(t);
-      t = this.pending;
-      this.pending = null;
-    }
-    this.asking = null;
-  }
-
-  /** Run converge after the one in progress; triggers that arrive while one waits join it. */
-  private act(t: Trigger): Promise<void> {
-    if (this.queued) {
-      this.queued = merge(this.queued, t);
-      return this.acting;
-    }
-    this.queued = t;
-    this.acting = this.acting.catch(() => undefined).then(() => {
-      const q = this.queued!;
-      this.queued = null;
-      return this.stopped ? undefined : this.pass(q);
-    });
-    return this.acting;
+    if (!this.stopped) this.scheduler.trigger(t);
   }
 
   /** Resolves when no pass is running or queued. */
-  async idle(): Promise<void> {
-    while (this.asking) await this.asking;
-    await this.acting;
+  idle(): Promise<void> {
+    return this.scheduler.idle();
   }
 
   private async ask(t: Trigger): Promise<void> {
@@ -311,6 +254,7 @@ export class MasterWatch {
 
   stop(): void {
     this.stopped = true;
+    this.scheduler.stop();
     this.poller?.stop();
     this.poller = null;
   }

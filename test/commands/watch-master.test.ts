@@ -1,4 +1,4 @@
-/** MasterWatch's scheduling, with converge and the Sentinel query replaced by controllable fakes. */
+/** MasterWatch's wiring (the scheduling itself: pass-scheduler.test.ts), with converge and the Sentinel query replaced by controllable fakes. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../src/core/config';
 
@@ -15,7 +15,7 @@ vi.mock('../../src/commands/converge', () => ({
 }));
 vi.mock('../../src/adapters/ip', () => ({ readLinks: vi.fn(async () => []) }));
 
-const { MasterWatch, merge } = await import('../../src/commands/watch-master');
+const { MasterWatch } = await import('../../src/commands/watch-master');
 const { NameCache } = await import('../../src/adapters/name-cache');
 const { parseSentinelEvent } = await import('../../src/core/watch/events');
 
@@ -39,27 +39,7 @@ beforeEach(() => {
   calls.ask.length = 0;
 });
 
-it('coalesces: triggers during a pass schedule exactly one more pass', async () => {
-  const w = watch();
-  w.trigger({ name: 'start', at: 1, ask: true });
-  await flush();
-  expect(calls.ask).toHaveLength(1);
-  for (let i = 0; i < 5; i++) w.trigger({ name: `timer${i}`, at: 10 + i, ask: true });
-  calls.ask[0]!();
-  await flush();
-  expect(calls.converge.map((c) => c.trigger)).toEqual(['start']);
-  calls.converge[0]!.release();
-  await flush();
-  expect(calls.ask).toHaveLength(2); // one more, for all five
-  calls.ask[1]!();
-  await flush();
-  expect(calls.converge.map((c) => c.trigger)).toEqual(['start', 'timer0']);
-  calls.converge[1]!.release();
-  await w.idle();
-  expect(calls.ask).toHaveLength(2);
-});
-
-it('a fast-path trigger does not wait behind a Sentinel query', async () => {
+it('wires its passes through the scheduler: a fast-path trigger does not wait behind its Sentinel query, whose pass follows', async () => {
   const w = watch();
   w.trigger({ name: 'timer', at: 1, ask: true });
   await flush();
@@ -75,28 +55,14 @@ it('a fast-path trigger does not wait behind a Sentinel query', async () => {
   await w.idle();
 });
 
-it('converges never overlap; fast triggers queued behind one merge into one', async () => {
+it('after stop, a trigger starts nothing', async () => {
   const w = watch();
+  w.stop();
+  w.trigger({ name: 'timer', at: 1, ask: true });
   w.trigger({ name: 'fence', at: 1, ask: false });
-  await flush();
-  w.trigger({ name: '+odown', at: 2, ask: false });
-  w.trigger({ name: '+try-failover', at: 3, ask: false });
-  await flush();
-  expect(calls.converge).toHaveLength(1);
-  calls.converge[0]!.release();
-  await flush();
-  expect(calls.converge.map((c) => c.trigger)).toEqual(['fence', '+odown']);
-  calls.converge[1]!.release();
   await w.idle();
-  expect(calls.converge).toHaveLength(2);
-});
-
-it.each([
-  [null, { name: 'timer', at: 10, ask: true }, { name: 'timer', at: 10, ask: true }],
-  [{ name: '+try-failover', at: 5, ask: false }, { name: 'timer', at: 10, ask: true }, { name: '+try-failover', at: 5, ask: true }],
-  [{ name: 'timer', at: 10, ask: true }, { name: 'role-master', at: 3, ask: false }, { name: 'timer', at: 3, ask: true }],
-])('merging triggers %j + %j', (a, b, expected) => {
-  expect(merge(a, b)).toEqual(expected);
+  expect(calls.ask).toHaveLength(0);
+  expect(calls.converge).toHaveLength(0);
 });
 
 describe('host names (announce-hostnames yes): the fast paths resolve an event\'s names first', () => {
