@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
-import { arpingPids, describeLab, parseLog, settledOn, upLab } from './support';
+import { arpingPids, configVariant, describeLab, longAnnouncer, parseLog, settledOn, upLab } from './support';
 
 async function addrSnapshot(lab: Lab): Promise<string[]> {
   return Promise.all(lab.topo.nodes.map(async (n) => (await run(['ip', '-n', n.ns, '-br', 'addr'])).stdout));
@@ -87,9 +87,10 @@ describeLab('hook in the lab (root)', () => {
     // how fast: under a heavy load 16 queued runs once outlasted the lab's 10 s
     // lock timeout (that run exits 1 and Sentinel would retry it), so the lock
     // may be waited for up to 25 s here (lab.vipctl's own deadline is 30 s).
-    const patient = join(lab.dir, 'vipctl-patient-lock.yaml');
-    writeFileSync(patient, readFileSync(lab.configPath, 'utf8').replace(/^lockTimeoutMs: \d+$/m, 'lockTimeoutMs: 25000'), { mode: 0o600 }); // it holds passwords
+    // patient with the lock; and the last run's announcer must still be there when the test looks for it
+    const patient = configVariant(lab, 'vipctl-patient-lock', (y) => longAnnouncer(y.replace(/^lockTimeoutMs: \d+$/m, 'lockTimeoutMs: 25000')));
     expect(readFileSync(patient, 'utf8')).toMatch(/^lockTimeoutMs: 25000$/m);
+    expect(readFileSync(patient, 'utf8')).toMatch(/^  count: 60$/m);
     const env = { VIPCTL_CONFIG: patient };
     const results = await Promise.all([
       ...Array.from({ length: 16 }, () => lab.vipctl(master, args, env)),
@@ -125,7 +126,6 @@ describeLab('hook in the lab (root)', () => {
   });
 
   it('SIGKILL of the master: the VIP ends on the new master and nowhere else; the neighbour follows without sending', async () => {
-    const client = lab.topo.client;
     const old = (await lab.sentinelMaster())!;
     // the client has talked to the VIP: its ARP cache points at the old master
     expect((await lab.redisCli(lab.topo.vip, 6379, ['PING'])).stdout).toBe('PONG');

@@ -3,11 +3,9 @@
  * Sentinel talk over IPv6, Sentinel runs vipctl as client-reconfig-script with
  * IPv6 <from-ip>/<to-ip>. One lab for the whole file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor, type Lab } from '../../src/lab/lab';
-import { describeLab, parseLog, upLab } from './support';
+import { configVariant, describeLab, longAnnouncer, parseLog, upLab } from './support';
 import { killMasterAndFollow, ndpAnnouncerPids } from './ipv6-support';
 
 describeLab('IPv6 VIP with the hook (root)', () => {
@@ -35,12 +33,8 @@ describeLab('IPv6 VIP with the hook (root)', () => {
     expect(await lab.vipHolders()).toEqual([master]);
     expect(await ndpAnnouncerPids(replica)).toEqual([]);
 
-    // The lab's announcer lasts 2 s (count 3, 1 s apart): on a loaded machine it could be gone before
-    // it is looked for. The forced bind and its unbind use a copy of the config whose announcer outlasts the test.
-    const config = readFileSync(lab.configPath, 'utf8');
-    expect(config).toContain('\n  count: 3\n');
-    const longAnnounce = { VIPCTL_CONFIG: join(lab.dir, 'vipctl-long-announce.yaml') };
-    writeFileSync(longAnnounce.VIPCTL_CONFIG, config.replace('\n  count: 3\n', '\n  count: 60\n'), { mode: 0o600 });
+    // the forced bind and its unbind with an announcer that outlasts the test
+    const longAnnounce = { VIPCTL_CONFIG: configVariant(lab, 'long-announce', longAnnouncer) };
     const forced = await lab.vipctl(replica, ['bind', 'mymaster', '--force'], longAnnounce);
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/^bound fd00::100\/64 on eth0; announcing \(unsolicited NA pid \d+\); forced although [0-9a-f:]+ answers for it$/m);

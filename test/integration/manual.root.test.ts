@@ -9,7 +9,7 @@ import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import type { StatusReport } from '../../src/core/status-report';
-import { arpingPids, describeLab, parseLog, upLab } from './support';
+import { arpingPids, configVariant, describeLab, longAnnouncer, parseLog, upLab } from './support';
 
 function addVip(lab: Lab, n: LabHost): Promise<unknown> {
   return run(['ip', '-n', n.ns, 'addr', 'add', lab.topo.vipCidr, 'dev', n.ifname]);
@@ -101,7 +101,8 @@ describeLab('bind, unbind, status in the lab (root)', () => {
 
   it('bind --force binds anyway, says so in the log line, and warns that Sentinel disagrees; status says should-unbind', async () => {
     const mac = await lab.macOf(n1);
-    const r = await lab.vipctl(n2, ['bind', 'mymaster', '--force']);
+    // an announcer that outlasts this test and the next (the lab's lasts 2 s), whose unbind must stop it
+    const r = await lab.vipctl(n2, ['bind', 'mymaster', '--force'], { VIPCTL_CONFIG: configVariant(lab, 'long-announce', longAnnouncer) });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(`forced although ${mac} answers for it`);
     expect(r.stdout).toMatch(/^warning: Sentinel's majority says the master is 198\.18\.0\.11:6379, not this host/m);

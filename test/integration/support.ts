@@ -3,6 +3,8 @@
  * redis-server/redis-sentinel. On a laptop without root they skip; with
  * CI=true a missing privilege or tool is a failure, never a skip.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { cmdline } from '../../src/adapters/proc';
 import { Lab, namespacePids, waitFor, type LabOptions } from '../../src/lab/lab';
@@ -69,3 +71,19 @@ export async function pidsIn(host: LabHost, test: (argv: string[]) => boolean): 
 
 /** The arping announcers running on a host. */
 export const arpingPids = (host: LabHost): Promise<number[]> => pidsIn(host, (argv) => argv[0]!.endsWith('arping'));
+
+/**
+ * A variant of the lab's vipctl.yaml (0600 in the lab dir: it holds passwords), with `edit` applied
+ * to its text; an edit that changes nothing is an error (the test would run on the lab's own config).
+ */
+export function configVariant(lab: Lab, name: string, edit: (yaml: string) => string): string {
+  const before = readFileSync(lab.configPath, 'utf8');
+  const after = edit(before);
+  if (after === before) throw new Error(`config variant ${name}: the edit changed nothing`);
+  const path = join(lab.dir, `${name}.yaml`);
+  writeFileSync(path, after, { mode: 0o600 });
+  return path;
+}
+
+/** The lab's announcer lasts 2 s (count 3, 1 s apart), which a loaded machine can outrun before a test looks for it: this one lasts a minute. */
+export const longAnnouncer = (yaml: string): string => yaml.replace('\n  count: 3\n', '\n  count: 60\n');

@@ -5,7 +5,6 @@
  * reconcile, the hook and watch through a failover; then what an operator
  * sees with a wrong CA, a missing TLS file, and a user missing a channel.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
@@ -14,15 +13,8 @@ import { makeCa } from '../../src/lab/tls';
 import { LAB_MASTER_NAME, SENTINEL_PORT, type LabHost } from '../../src/lab/topology';
 import { aclUserLine } from '../../src/core/acl';
 import { WATCH_CHANNELS } from '../../src/core/watch/channels';
-import { describeLab, parseLog, upLab } from './support';
+import { configVariant, describeLab, parseLog, upLab } from './support';
 import { killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, waitExit, watchersSubscribed } from './watch-support';
-
-/** A variant of the lab's vipctl.yaml (0600 in the lab dir), with `edit` applied to its text. */
-function variant(lab: Lab, name: string, edit: (yaml: string) => string): string {
-  const path = join(lab.dir, `${name}.yaml`);
-  writeFileSync(path, edit(readFileSync(lab.configPath, 'utf8')), { mode: 0o600 });
-  return path;
-}
 
 /** `vipctl watch` on a node for `seconds`, with another config; its JSON lines (stderr). */
 async function watchFor(lab: Lab, n: LabHost, config: string, seconds: number): Promise<Array<Record<string, unknown>>> {
@@ -101,7 +93,7 @@ describeLab('TLS Sentinels and Redis, and the least-privilege ACL user (root)', 
 
   it('a wrong CA: status, doctor and watch say the certificate was not trusted (not "Connection is closed")', async () => {
     const other = await makeCa(join(lab.dir, 'other'), 'other-ca');
-    const cfg = variant(lab, 'wrong-ca', (y) => y.replaceAll(join(lab.tlsDir!, 'ca.pem'), other.cert));
+    const cfg = configVariant(lab, 'wrong-ca', (y) => y.replaceAll(join(lab.tlsDir!, 'ca.pem'), other.cert));
     const n = lab.topo.nodes[2]!;
     const status = await lab.vipctl(n, ['status', '--json'], { VIPCTL_CONFIG: cfg });
     expect(status.exitCode).toBe(1);
@@ -122,7 +114,7 @@ describeLab('TLS Sentinels and Redis, and the least-privilege ACL user (root)', 
   });
 
   it('a missing TLS file is exit 2 naming the key; the hook, which never connects, still runs', async () => {
-    const cfg = variant(lab, 'missing-file', (y) => y.replace(join(lab.tlsDir!, 'client.key'), join(lab.dir, 'nope.key')));
+    const cfg = configVariant(lab, 'missing-file', (y) => y.replace(join(lab.tlsDir!, 'client.key'), join(lab.dir, 'nope.key')));
     const n = lab.topo.nodes[2]!;
     const r = await lab.vipctl(n, ['reconcile'], { VIPCTL_CONFIG: cfg });
     expect(r.exitCode).toBe(2);
@@ -138,7 +130,7 @@ describeLab('TLS Sentinels and Redis, and the least-privilege ACL user (root)', 
       const r = await lab.redisCli(s.ip, SENTINEL_PORT, ['ACL', 'SETUSER', 'nochan', 'on', '>nochan-pw', 'resetchannels', '-@all', '+ping', '+sentinel|get-master-addr-by-name', '+sentinel|masters', '+sentinel|master', '+subscribe', ...granted]);
       expect(r.stdout).toBe('OK');
     }
-    const cfg = variant(lab, 'nochan', (y) => y.replace('username: vipctl', 'username: nochan').replace('password: lab-sentinel-secret', 'password: nochan-pw'));
+    const cfg = configVariant(lab, 'nochan', (y) => y.replace('username: vipctl', 'username: nochan').replace('password: lab-sentinel-secret', 'password: nochan-pw'));
     const n = lab.topo.nodes[2]!;
     const lines = await watchFor(lab, n, cfg, 3);
     const acl = lines.filter((l) => l.event === 'sentinel-acl');
