@@ -4,6 +4,7 @@
  * fencing and failover deadlines), the metrics endpoint. SIGHUP replaces the
  * whole of it with one built from the new config (src/commands/watch.ts).
  */
+import { missingV8Options } from '../core/watch/node-options';
 import type { Config } from '../core/config';
 import { parseSentinelEvent } from '../core/watch/events';
 import { fenceAfter, fenced } from '../core/watch/fence';
@@ -105,6 +106,8 @@ export class WatchNode {
       { event: 'watch-start', masters: [...this.masters.keys()], sentinels: this.links.map((l) => l.name), intervalMs: cfg.watch.intervalMs, fenceAfterMs: cfg.watch.fenceAfterMs, metrics: metrics.address },
       `watching ${this.masters.size} master(s) through ${this.links.length} sentinel(s)`,
     );
+    const missing = missingV8Options(process.execArgv, process.env.NODE_OPTIONS);
+    if (missing.length > 0) this.logger.warn({ event: 'v8-options', missing }, `started without ${missing.join(' ')} (deploy/vipctl-watch.service sets them): expect 10 to 35 MB more RSS`);
     for (const l of this.links) l.start();
     for (const a of cfg.sentinel.addresses) void this.refreshTimings(joinHostPort(a.host, a.port));
     const now = Date.now();

@@ -111,6 +111,8 @@ describeLab('TLS Sentinels and Redis, and the least-privilege ACL user (root)', 
     expect(new Set(down.map((l) => l.sentinel)).size).toBe(3);
     for (const l of down) expect(l.reason).toMatch(/^TLS: the server's certificate was not trusted/);
     expect(down).toHaveLength(3); // once per Sentinel, not once per retry
+    // started by hand (bin/vipctl watch, no V8 options): it says what the unit would have given it
+    expect(lines.find((l) => l.event === 'v8-options')).toMatchObject({ level: 'warn', missing: ['--optimize-for-size', '--max-semi-space-size=2'] });
   });
 
   it('a missing TLS file is exit 2 naming the key; the hook, which never connects, still runs', async () => {

@@ -37,6 +37,7 @@ describeLab('watch in the lab (root)', () => {
     // the lab runs its watchers as deploy/vipctl-watch.service does, with its V8 options
     expect(readFileSync(`/proc/${lab.pidOf(n1, 'watch')!}/environ`, 'utf8').split('\0')).toContain(`NODE_OPTIONS=${WATCH_NODE_OPTIONS}`);
     expect(readFileSync(`/proc/${lab.pidOf(n1, 'watch')!}/cmdline`, 'utf8').split('\0').slice(1, 1 + WATCH_NODE_FLAGS.length)).toEqual(WATCH_NODE_FLAGS);
+    for (const n of lab.topo.nodes) expect(nodeLog(lab, n).filter((l) => l.event === 'v8-options'), n.name).toEqual([]); // so no warning about them
     // measured from each watcher's own start line (node start-up is not the watcher's doing)
     const started = (n: LabHost) => Date.parse(String(nodeLog(lab, n).find((l) => l.event === 'watch-start')!.time));
     const bind = nodeLog(lab, n1).find((l) => l.event === 'bind')!;

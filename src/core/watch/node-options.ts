@@ -32,3 +32,13 @@ export const WATCH_NODE_OPTIONS = '--max-semi-space-size=2';
  * (noise). No cap on the heap: a leak still grows, it does not crash.
  */
 export const WATCH_NODE_FLAGS: readonly string[] = ['--optimize-for-size'];
+
+/**
+ * Which of the unit's V8 flags and options this process lacks (a watcher
+ * started by hand): from node's own argv (`process.execArgv`) and
+ * NODE_OPTIONS. The watcher says so in one warning line at start.
+ */
+export function missingV8Options(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  const given = new Set([...execArgv, ...(nodeOptions ?? '').split(/\s+/).filter(Boolean)]);
+  return [...WATCH_NODE_FLAGS, ...WATCH_NODE_OPTIONS.split(/\s+/)].filter((o) => !given.has(o));
+}
