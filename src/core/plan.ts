@@ -21,9 +21,18 @@ export const IP_DEL_MISSING = 'Cannot assign requested address';
 export const IP6_ADD_EXISTS = 'address already assigned';
 export const IP6_DEL_MISSING = 'address not found';
 
-/** IPv6: `nodad`, the address is usable at once (no tentative second of duplicate address detection). */
+/**
+ * IPv6: `nodad`, the address is usable at once (no tentative second of
+ * duplicate address detection); `preferred_lft 0`, the address is
+ * deprecated from the start: it takes connections and answers neighbour
+ * solicitations as any other, but the kernel never picks it as the source of
+ * this host's own new connections (RFC 6724 rule 3). Without it, rule 8
+ * (longest matching prefix) makes the VIP the source towards every peer whose
+ * address is nearer the VIP's than the host's own (checked with `ip -6 route
+ * get`), and those connections break when the VIP moves.
+ */
 export function ipAdd(vip: Cidr, ifname: string): Step {
-  if (vip.family === 6) return { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', vip.text, 'dev', ifname, 'nodad'], okIf: IP6_ADD_EXISTS };
+  if (vip.family === 6) return { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', vip.text, 'dev', ifname, 'nodad', 'preferred_lft', '0'], okIf: IP6_ADD_EXISTS };
   return { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', vip.text, 'dev', ifname], okIf: IP_ADD_EXISTS };
 }
 

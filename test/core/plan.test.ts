@@ -119,7 +119,7 @@ describe('planFor without an interface', () => {
 
 describe('IPv6 VIPs', () => {
   const VIP6 = parseCidr('fd00::100/64')!;
-  const ADD6: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', 'fd00::100/64', 'dev', 'eth1', 'nodad'], okIf: 'address already assigned' };
+  const ADD6: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', 'fd00::100/64', 'dev', 'eth1', 'nodad', 'preferred_lft', '0'], okIf: 'address already assigned' };
   const DEL6: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', '-6', 'addr', 'del', 'fd00::100/64', 'dev', 'eth2'], okIf: 'address not found' };
   const NA6: Step = { kind: 'announce', argv: ['ndptool', '-t', 'na', '-U', '-i', 'eth1', '-T', 'fd00::100', 'send'], count: 5, intervalSeconds: 1 };
 
@@ -143,6 +143,6 @@ describe('IPv6 VIPs', () => {
   });
 
   it('--dry-run says how often the NA goes out', () => {
-    expect(describePlan([ADD6, NA6])).toEqual(['ip -6 addr add fd00::100/64 dev eth1 nodad', 'ndptool -t na -U -i eth1 -T fd00::100 send (5 time(s), 1 s apart)']);
+    expect(describePlan([ADD6, NA6])).toEqual(['ip -6 addr add fd00::100/64 dev eth1 nodad preferred_lft 0', 'ndptool -t na -U -i eth1 -T fd00::100 send (5 time(s), 1 s apart)']);
   });
 });

@@ -57,6 +57,12 @@ export async function killMasterAndFollow(lab: Lab, cmd: 'hook' | 'watch'): Prom
   // the hook got Sentinel's IPv6 <to-ip> (and logs it as host:port); the watcher decided from Sentinel's IPv6 answers
   expect(bind).toMatchObject({ vip: `${lab.topo.vip}/64`, interface: 'eth0', ...(cmd === 'hook' ? { to: `[${next.ip}]:6379` } : { desired: 'here' }) });
   expect(nodeLog(lab, next).some((l) => l.event === 'announce' && l.cmd === cmd)).toBe(true);
+  // The VIP is bound deprecated (preferred_lft 0): the host never picks it as the source of its own connections,
+  // even towards an address nearer the VIP than its own (fd00::1ff: longest-prefix match would pick fd00::100).
+  const route = await lab.exec(next, ['ip', '-6', 'route', 'get', 'fd00::1ff']);
+  expect(route.stdout).toMatch(new RegExp(` src ${next.ip} `));
+  const vipInfo = (JSON.parse((await lab.exec(next, ['ip', '-6', '-json', 'addr', 'show', 'dev', 'eth0'])).stdout) as Array<{ addr_info: Array<Record<string, unknown>> }>)[0]!.addr_info.find((a) => a.local === lab.topo.vip);
+  expect(vipInfo).toMatchObject({ deprecated: true, preferred_life_time: 0 });
   // The unsolicited NA moves the client's entry: nothing sent by the client.
   const mac = await lab.macOf(next);
   await waitFor(`the client's neighbour entry for ${lab.topo.vip} on ${next.name}'s MAC ${mac}`, async () => (await lab.clientNeighbourMac()) === mac, 10_000, 50);
