@@ -22,9 +22,6 @@ import type { Link } from '../core/local';
 import { converge } from './converge';
 import { resolveMasterNames } from './resolve-masters';
 import { PassScheduler, type Trigger } from './pass-scheduler';
-
-export type { Trigger } from './pass-scheduler';
-
 import { logFailure } from './failure';
 
 export interface MasterWatchDeps {
@@ -190,7 +187,7 @@ export class MasterWatch {
 
   /** Ask for a pass (see PassScheduler: fast-path triggers never wait behind a Sentinel query). */
   trigger(t: Trigger): void {
-    if (!this.stopped) this.scheduler.trigger(t);
+    this.scheduler.trigger(t); // nothing after stop(): the scheduler is stopped with it
   }
 
   /** Resolves when no pass is running or queued. */
