@@ -6,8 +6,8 @@ import { describeFailure, run } from './run';
 
 export interface StepResult {
   step: Step;
-  /** What happened, for the log: bind, unbind, announce, stop-announce. */
-  action: 'bind' | 'unbind' | 'announce' | 'stop-announce';
+  /** What happened, for the log: bind, unbind, deprecate, announce, stop-announce. */
+  action: 'bind' | 'unbind' | 'deprecate' | 'announce' | 'stop-announce';
   durationMs: number;
   /** Extra facts: "already there", announcer pid... */
   note?: string;
@@ -21,7 +21,7 @@ export interface ExecuteContext {
   onStep?: (r: StepResult) => void;
 }
 
-const ACTION = { 'ip-add': 'bind', 'ip-del': 'unbind' } as const;
+const ACTION = { 'ip-add': 'bind', 'ip-del': 'unbind', 'ip-deprecate': 'deprecate' } as const;
 
 export async function executeStep(step: Step, ctx: ExecuteContext): Promise<StepResult> {
   const started = performance.now();
@@ -30,7 +30,7 @@ export async function executeStep(step: Step, ctx: ExecuteContext): Promise<Step
     case 'exec': {
       const r = await run(step.argv);
       if (r.exitCode === 0) return { step, action: ACTION[step.what], durationMs: ms() };
-      if (r.exitCode !== null && r.stderr.includes(step.okIf)) return { step, action: ACTION[step.what], durationMs: ms(), note: step.what === 'ip-add' ? 'already bound' : 'already gone' };
+      if (r.exitCode !== null && step.okIf !== undefined && r.stderr.includes(step.okIf)) return { step, action: ACTION[step.what], durationMs: ms(), note: step.what === 'ip-add' ? 'already bound' : 'already gone' };
       throw new VipctlError('EXEC', describeFailure(r), { argv: step.argv });
     }
     case 'announce': {

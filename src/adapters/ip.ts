@@ -9,7 +9,7 @@ interface IpJsonLink {
   flags?: string[];
   operstate?: string;
   address?: string;
-  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }>;
+  addr_info?: Array<{ family?: string; local?: string; prefixlen?: number; preferred_life_time?: number }>;
 }
 
 /** Parse `ip -json addr show` output. */
@@ -25,7 +25,7 @@ export function parseIpJson(text: string): Link[] {
       mac: l.address ?? null,
       addresses: (l.addr_info ?? [])
         .filter((a) => (a.family === 'inet' || a.family === 'inet6') && typeof a.local === 'string')
-        .map((a) => ({ address: normalizeIp(a.local!), prefix: a.prefixlen ?? (a.family === 'inet' ? 32 : 128), family: a.family === 'inet' ? (4 as const) : (6 as const) })),
+        .map((a) => ({ address: normalizeIp(a.local!), prefix: a.prefixlen ?? (a.family === 'inet' ? 32 : 128), family: a.family === 'inet' ? (4 as const) : (6 as const), ...(a.family === 'inet6' && a.preferred_life_time === 0 ? { deprecated: true as const } : {}) })),
     }));
 }
 

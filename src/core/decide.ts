@@ -15,6 +15,12 @@ export interface Observed {
    * subnet) just removes whatever it has, wherever it is.
    */
   interface: string | null;
+  /**
+   * IPv6: interfaces where the VIP is bound but not deprecated (bound by
+   * hand, or by a vipctl before 0.1's preferred_lft 0), so the host may pick
+   * it as a source address (core/plan ipAdd). Absent: none.
+   */
+  preferredOn?: readonly string[];
 }
 
 export type Action = 'bind' | 'unbind' | 'none';
@@ -25,6 +31,8 @@ export interface Decision {
   removeFrom: string[];
   /** Whether the VIP must be added on `interface`. */
   add: boolean;
+  /** Whether the VIP, bound on `interface` already, must be made deprecated there (IPv6, see Observed.preferredOn). */
+  deprecate: boolean;
   /** Whether to send gratuitous ARP (replacing any announcer still running). */
   announce: boolean;
   /** Whether to stop a background announcer of this VIP (it must not outlive the VIP here). */
@@ -44,7 +52,7 @@ export function decide(desired: Desired, observed: Observed, options: DecideOpti
   const bound = observed.boundOn;
   const is = bound.length === 0 ? 'unbound' : `bound on ${bound.join(', ')}`;
   if (desired === 'unknown') {
-    return { action: 'none', removeFrom: [], add: false, announce: false, stopAnnounce: false, is, mustBe: 'unknown', reason: 'master unknown: leaving the VIP as it is' };
+    return { action: 'none', removeFrom: [], add: false, deprecate: false, announce: false, stopAnnounce: false, is, mustBe: 'unknown', reason: 'master unknown: leaving the VIP as it is' };
   }
   if (desired === 'elsewhere') {
     const removeFrom = [...bound];
@@ -52,6 +60,7 @@ export function decide(desired: Desired, observed: Observed, options: DecideOpti
       action: removeFrom.length > 0 ? 'unbind' : 'none',
       removeFrom,
       add: false,
+      deprecate: false,
       announce: false,
       stopAnnounce: true,
       is,
@@ -63,15 +72,23 @@ export function decide(desired: Desired, observed: Observed, options: DecideOpti
   if (target === null) throw new TypeError('decide: the VIP must be here, but no interface was given for it');
   const removeFrom = bound.filter((i) => i !== target);
   const add = !bound.includes(target);
-  const changed = add || removeFrom.length > 0;
+  const moved = add || removeFrom.length > 0;
+  const deprecate = !add && (observed.preferredOn ?? []).includes(target);
   return {
-    action: changed ? 'bind' : 'none',
+    action: moved || deprecate ? 'bind' : 'none',
     removeFrom,
     add,
-    announce: changed || options.announceWhenBound === true,
+    deprecate,
+    announce: moved || options.announceWhenBound === true,
     stopAnnounce: removeFrom.length > 0,
-    is,
+    is: deprecate ? `${is} (not deprecated: a possible source address)` : is,
     mustBe: `bound on ${target}`,
-    reason: add ? 'master is on this host' : changed ? 'master is on this host; VIP on the wrong interface' : 'master is on this host; VIP already bound',
+    reason: add
+      ? 'master is on this host'
+      : removeFrom.length > 0
+        ? 'master is on this host; VIP on the wrong interface'
+        : deprecate
+          ? 'master is on this host; VIP bound but not deprecated: deprecating it (preferred_lft 0), so this host stops using it as a source address'
+          : 'master is on this host; VIP already bound',
   };
 }

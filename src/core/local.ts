@@ -10,6 +10,8 @@ export interface LinkAddress {
   address: string;
   prefix: number;
   family: 4 | 6;
+  /** IPv6: preferred lifetime 0 (never picked as a source address). Absent: not deprecated. */
+  deprecated?: true;
 }
 
 export interface Link {
@@ -30,6 +32,11 @@ export function localAddresses(links: readonly Link[], vips: Iterable<string>): 
 /** Interfaces on which `vip` is bound right now. */
 export function boundOn(links: readonly Link[], vip: string): string[] {
   return links.filter((l) => l.addresses.some((a) => a.address === vip)).map((l) => l.ifname);
+}
+
+/** IPv6: interfaces on which `vip` is bound but not deprecated (decide: Observed.preferredOn). */
+export function preferredOn(links: readonly Link[], vip: string): string[] {
+  return links.filter((l) => l.addresses.some((a) => a.address === vip && a.family === 6 && a.deprecated !== true)).map((l) => l.ifname);
 }
 
 /**

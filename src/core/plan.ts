@@ -9,6 +9,8 @@ import type { Decision } from './decide';
 export type Step =
   /** Run argv; a failure whose stderr matches `okIf` counts as success (idempotence). */
   | { kind: 'exec'; what: 'ip-add' | 'ip-del'; argv: string[]; okIf: string }
+  /** Run argv; it succeeds whatever the address's lifetimes were (idempotent by itself). */
+  | { kind: 'exec'; what: 'ip-deprecate'; argv: string[]; okIf?: undefined }
   /** Start announcing (IPv4: gratuitous ARP; IPv6: unsolicited NA), first packet now, the rest in the background. */
   | { kind: 'announce'; argv: string[]; count: number; intervalSeconds: number }
   /** Stop a background announcer of this VIP, if one runs. */
@@ -34,6 +36,16 @@ export const IP6_DEL_MISSING = 'address not found';
 export function ipAdd(vip: Cidr, ifname: string): Step {
   if (vip.family === 6) return { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', vip.text, 'dev', ifname, 'nodad', 'preferred_lft', '0'], okIf: IP6_ADD_EXISTS };
   return { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', vip.text, 'dev', ifname], okIf: IP_ADD_EXISTS };
+}
+
+/**
+ * IPv6: make a VIP already bound on `ifname` deprecated in place (no delete,
+ * no moment without it): `ip addr change` rewrites its lifetimes. (It also
+ * adds the address if it went missing since it was read, which is what a
+ * host that must hold it wants.)
+ */
+export function ipDeprecate(vip: Cidr, ifname: string): Step {
+  return { kind: 'exec', what: 'ip-deprecate', argv: ['ip', '-6', 'addr', 'change', vip.text, 'dev', ifname, 'nodad', 'preferred_lft', '0'] };
 }
 
 export function ipDel(vip: Cidr, ifname: string): Step {
@@ -66,12 +78,13 @@ export function arpingArgv(vip: Cidr, ifname: string, announce: Config['announce
 /** `ifname`: where the VIP goes; null is fine when the decision adds nothing (see Observed.interface). */
 export function planFor(decision: Decision, vip: Cidr, ifname: string | null, announce: Config['announce']): Step[] {
   const steps: Step[] = [];
-  if (ifname === null && (decision.add || decision.announce)) throw new TypeError('planFor: the VIP goes somewhere, but no interface was given');
+  if (ifname === null && (decision.add || decision.deprecate || decision.announce)) throw new TypeError('planFor: the VIP goes somewhere, but no interface was given');
   // The announcer stops before the address goes: one left running after the
   // VIP is gone would pull neighbours back to this host.
   if (decision.stopAnnounce) steps.push({ kind: 'stop-announce' });
   for (const i of decision.removeFrom) steps.push(ipDel(vip, i));
   if (decision.add) steps.push(ipAdd(vip, ifname!));
+  if (decision.deprecate && vip.family === 6) steps.push(ipDeprecate(vip, ifname!));
   if (decision.announce && announce.count > 0) {
     const argv = vip.family === 6 ? ndptoolArgv(vip, ifname!) : arpingArgv(vip, ifname!, announce);
     steps.push({ kind: 'announce', argv, count: announce.count, intervalSeconds: announce.intervalSeconds });

@@ -121,6 +121,17 @@ describe('parseIpJson', () => {
     ['LOWER_UP without UP is not up', { ifname: 'x', flags: ['LOWER_UP'] }, { up: false }],
     ['no flags is not up', { ifname: 'x' }, { up: false }],
     [
+      'an IPv6 address with preferred lifetime 0 is deprecated; an IPv4 one never is',
+      { ifname: 'x', addr_info: [{ family: 'inet6', local: 'fd00::100', prefixlen: 64, preferred_life_time: 0 }, { family: 'inet6', local: 'fd00::11', prefixlen: 64, preferred_life_time: 4294967295 }, { family: 'inet', local: '10.0.0.1', prefixlen: 24, preferred_life_time: 0 }] },
+      {
+        addresses: [
+          { address: 'fd00::100', prefix: 64, family: 6, deprecated: true },
+          { address: 'fd00::11', prefix: 64, family: 6 },
+          { address: '10.0.0.1', prefix: 24, family: 4 },
+        ],
+      },
+    ],
+    [
       'a missing prefixlen means a host route',
       { ifname: 'x', addr_info: [{ family: 'inet', local: '10.0.0.1' }, { family: 'inet6', local: 'fd00::1' }] },
       {

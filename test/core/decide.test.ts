@@ -55,6 +55,7 @@ describe('decide', () => {
     expect(d.is).toBe(bound.length === 0 ? 'unbound' : `bound on ${bound.join(', ')}`);
     expect(d.mustBe).toBe(desired === 'here' ? `bound on ${IFACE}` : desired === 'elsewhere' ? 'unbound' : 'unknown');
     expect(d.reason.length).toBeGreaterThan(0);
+    expect(d.deprecate).toBe(false); // nothing said preferredOn
   });
 
   it('defaults announceWhenBound to false', () => {
@@ -80,6 +81,26 @@ describe('decide', () => {
     expect(d.removeFrom).not.toBe(bound);
     d.removeFrom.push('eth9');
     expect(bound).toEqual([IFACE, OTHER]);
+  });
+});
+
+describe('decide with an IPv6 VIP bound but not deprecated (preferredOn)', () => {
+  it.each<[string, Desired, string[], string[], { action: Action; add: boolean; deprecate: boolean; removeFrom: string[]; announce: boolean }]>([
+    ['here, bound preferred on the target: deprecate in place, no announcement', 'here', [IFACE], [IFACE], { action: 'bind', add: false, deprecate: true, removeFrom: [], announce: false }],
+    ['here, bound deprecated: nothing', 'here', [IFACE], [], { action: 'none', add: false, deprecate: false, removeFrom: [], announce: false }],
+    ['here, preferred on another interface only: that copy goes, the new one is added deprecated', 'here', [OTHER], [OTHER], { action: 'bind', add: true, deprecate: false, removeFrom: [OTHER], announce: true }],
+    ['here, not bound (a stale preferredOn): a plain add', 'here', [], [IFACE], { action: 'bind', add: true, deprecate: false, removeFrom: [], announce: true }],
+    ['elsewhere: removed, not deprecated', 'elsewhere', [IFACE], [IFACE], { action: 'unbind', add: false, deprecate: false, removeFrom: [IFACE], announce: false }],
+    ['unknown: left as it is', 'unknown', [IFACE], [IFACE], { action: 'none', add: false, deprecate: false, removeFrom: [], announce: false }],
+  ])('%s', (_n, desired, bound, preferred, expected) => {
+    const d = decide(desired, { boundOn: bound, interface: IFACE, preferredOn: preferred });
+    expect({ action: d.action, add: d.add, deprecate: d.deprecate, removeFrom: d.removeFrom, announce: d.announce }).toEqual(expected);
+  });
+
+  it('says why in the log fields', () => {
+    const d = decide('here', { boundOn: [IFACE], interface: IFACE, preferredOn: [IFACE] });
+    expect(d.is).toBe(`bound on ${IFACE} (not deprecated: a possible source address)`);
+    expect(d.reason).toMatch(/VIP bound but not deprecated: deprecating it \(preferred_lft 0\)/);
   });
 });
 

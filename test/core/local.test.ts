@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../src/core/address';
 import type { MasterConfig } from '../../src/core/config';
 import { VipctlError } from '../../src/core/errors';
-import { boundOn, localAddresses, resolveInterface, type Link, type LinkAddress } from '../../src/core/local';
+import { boundOn, localAddresses, preferredOn, resolveInterface, type Link, type LinkAddress } from '../../src/core/local';
 
 function addr(cidr: string): LinkAddress {
   const c = parseCidr(cidr)!;
@@ -51,6 +51,18 @@ describe('boundOn', () => {
     ['a subnet neighbour is not a match', [link('eth0', ['10.0.0.101/24'])], '10.0.0.100', []],
   ])('%s', (_name, links, vip, expected) => {
     expect(boundOn(links, vip)).toEqual(expected);
+  });
+});
+
+describe('preferredOn (IPv6 VIPs bound but not deprecated)', () => {
+  const deprecated = (cidr: string): LinkAddress => ({ ...addr(cidr), deprecated: true });
+  it.each<[string, Link[], string, string[]]>([
+    ['bound deprecated, as vipctl binds it', [{ ...link('eth0', ['fd00::11/64']), addresses: [addr('fd00::11/64'), deprecated('fd00::100/64')] }], 'fd00::100', []],
+    ['bound preferred (by hand, or an older vipctl)', [link('eth0', ['fd00::11/64', 'fd00::100/64'])], 'fd00::100', ['eth0']],
+    ['not bound', [link('eth0', ['fd00::11/64'])], 'fd00::100', []],
+    ['an IPv4 VIP: never', [link('eth0', ['10.0.0.11/24', '10.0.0.100/24'])], '10.0.0.100', []],
+  ])('%s', (_name, links, vip, expected) => {
+    expect(preferredOn(links, vip)).toEqual(expected);
   });
 });
 

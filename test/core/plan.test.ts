@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../src/core/address';
 import type { Config } from '../../src/core/config';
 import { decide, type Decision } from '../../src/core/decide';
-import { arpingArgv, describePlan, IP_ADD_EXISTS, IP_DEL_MISSING, ipAdd, ipDel, ndptoolArgv, planFor, type Step } from '../../src/core/plan';
+import { arpingArgv, describePlan, IP_ADD_EXISTS, IP_DEL_MISSING, ipAdd, ipDel, ipDeprecate, ndptoolArgv, planFor, type Step } from '../../src/core/plan';
 
 const VIP = parseCidr('10.0.0.100/24')!;
 const ANNOUNCE: Config['announce'] = { count: 5, intervalSeconds: 1, mode: 'request' };
 
 function decision(over: Partial<Decision>): Decision {
-  return { action: 'none', removeFrom: [], add: false, announce: false, stopAnnounce: false, is: 'x', mustBe: 'y', reason: 'z', ...over };
+  return { action: 'none', removeFrom: [], add: false, deprecate: false, announce: false, stopAnnounce: false, is: 'x', mustBe: 'y', reason: 'z', ...over };
 }
 
 const ADD_ETH1: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', '10.0.0.100/24', 'dev', 'eth1'], okIf: 'File exists' };
@@ -127,6 +127,19 @@ describe('IPv6 VIPs', () => {
     expect(ipAdd(VIP6, 'eth1')).toEqual(ADD6);
     expect(ipDel(VIP6, 'eth2')).toEqual(DEL6);
     expect(ndptoolArgv(VIP6, 'eth1')).toEqual(NA6.argv);
+  });
+
+  const DEPRECATE6: Step = { kind: 'exec', what: 'ip-deprecate', argv: ['ip', '-6', 'addr', 'change', 'fd00::100/64', 'dev', 'eth1', 'nodad', 'preferred_lft', '0'] };
+
+  it('a VIP bound but not deprecated is deprecated in place (ip addr change: no delete, no gap)', () => {
+    expect(ipDeprecate(VIP6, 'eth1')).toEqual(DEPRECATE6);
+    expect(planFor(decision({ action: 'bind', deprecate: true }), VIP6, 'eth1', ANNOUNCE)).toEqual([DEPRECATE6]);
+    expect(planFor(decision({ action: 'bind', deprecate: true, announce: true }), VIP6, 'eth1', ANNOUNCE)).toEqual([DEPRECATE6, NA6]);
+    expect(describePlan([DEPRECATE6])).toEqual(['ip -6 addr change fd00::100/64 dev eth1 nodad preferred_lft 0']);
+  });
+
+  it('an IPv4 VIP is never "deprecated" (no such thing: the subnet route keeps the primary as source)', () => {
+    expect(planFor(decision({ action: 'bind', deprecate: true }), VIP, 'eth1', ANNOUNCE)).toEqual([]);
   });
 
   it.each<[string, Partial<Decision>, Step[]]>([

@@ -54,4 +54,28 @@ describeLab('IPv6 VIP with the hook (root)', () => {
     const again = await lab.vipctl(replica, ['unbind', 'mymaster']);
     expect(again.exitCode, again.stderr).toBe(0);
   });
+  it('a VIP bound without preferred_lft 0 (by hand, or by an older vipctl): reconcile deprecates it in place, and the host stops using it as a source', async () => {
+    const master = await waitFor('a master', () => lab.sentinelMaster(), 10_000);
+    expect(await lab.vipHolders()).toEqual([master]);
+    const vipCidr = `${lab.topo.vip}/64`;
+    const routeSrc = async () => / src (\S+) /.exec((await lab.exec(master, ['ip', '-6', 'route', 'get', 'fd00::1ff'])).stdout)?.[1];
+    // what an operator's `ip -6 addr add` leaves: a preferred address, which the kernel takes as a source
+    const undo = await lab.exec(master, ['ip', '-6', 'addr', 'change', vipCidr, 'dev', 'eth0', 'nodad', 'preferred_lft', 'forever']);
+    expect(undo.exitCode, undo.stderr).toBe(0);
+    expect(await routeSrc()).toBe(lab.topo.vip);
+
+    const r = await lab.vipctl(master, ['reconcile']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const lines = parseLog(r.stderr).filter((l) => ['bind', 'unbind', 'deprecate', 'announce'].includes(String(l.event)));
+    expect(lines.map((l) => l.event)).toEqual(['deprecate']); // changed in place: never removed, so nobody lost it
+    expect(lines[0]).toMatchObject({ cmd: 'reconcile', argv: ['ip', '-6', 'addr', 'change', vipCidr, 'dev', 'eth0', 'nodad', 'preferred_lft', '0'], is: 'bound on eth0 (not deprecated: a possible source address)' });
+    expect(String(lines[0]!.reason)).toContain('deprecating it (preferred_lft 0)');
+    expect(await routeSrc()).toBe(master.ip);
+    expect(await lab.vipHolders()).toEqual([master]);
+
+    // the next pass finds nothing to do
+    const again = await lab.vipctl(master, ['reconcile']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(parseLog(again.stderr).filter((l) => ['bind', 'unbind', 'deprecate'].includes(String(l.event)))).toEqual([]);
+  });
 });
