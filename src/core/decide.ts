@@ -17,7 +17,7 @@ export interface Observed {
   interface: string | null;
   /**
    * IPv6: interfaces where the VIP is bound but not deprecated (bound by
-   * hand, or by a vipctl before 0.1's preferred_lft 0), so the host may pick
+   * hand, or by an earlier vipctl without preferred_lft 0), so the host may pick
    * it as a source address (core/plan ipAdd). Absent: none.
    */
   preferredOn?: readonly string[];
