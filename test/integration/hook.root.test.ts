@@ -2,7 +2,7 @@
  * The hook against a real Sentinel cluster in network namespaces (root).
  * Sentinel itself runs bin/vipctl as client-reconfig-script on every node.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
@@ -107,8 +107,7 @@ describeLab('hook in the lab (root)', () => {
 
   it('a host outside the VIP subnet (a Sentinel-only host) runs the hook without error; a configured interface it lacks is exit 2', async () => {
     const ns = `vl-${lab.id}-x`;
-    const config2 = join(lab.dir, 'vipctl-eth9.yaml');
-    writeFileSync(config2, readFileSync(lab.configPath, 'utf8').replace('    vip: 198.18.0.100/24', '    vip: 198.18.0.100/24\n    interface: eth9'), { mode: 0o600 }); // it holds passwords
+    const config2 = configVariant(lab, 'vipctl-eth9', (y) => y.replace('    vip: 198.18.0.100/24', '    vip: 198.18.0.100/24\n    interface: eth9'));
     await run(['ip', 'netns', 'add', ns]);
     try {
       await run(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);

@@ -12,7 +12,7 @@ import { Lab, repoRoot, waitFor } from '../../src/lab/lab';
 import { createLabDir, writeLabState } from '../../src/lab/state';
 import { startTime } from '../../src/adapters/proc';
 import type { LabHost } from '../../src/lab/topology';
-import { describeLab, parseLog, upLab } from './support';
+import { configVariant, describeLab, parseLog, upLab } from './support';
 
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 const VIP_ARGS = (to: string): string[] => ['mymaster', 'leader', 'start', '198.18.0.12', '6379', to, '6379'];
@@ -136,8 +136,7 @@ describeLab('hostile input and other local users (root; attackers as uid 65534)'
       ),
     );
     try {
-      const config = join(lab.dir, 'hostnames.yaml');
-      writeFileSync(config, readFileSync(lab.configPath, 'utf8').replace(/addresses: \[.*\]/, `addresses: [${ports.map((p) => `127.0.0.1:${p}`).join(', ')}]`));
+      const config = configVariant(lab, 'hostnames', (y) => y.replace(/addresses: \[.*\]/, `addresses: [${ports.map((p) => `127.0.0.1:${p}`).join(', ')}]`));
       // on n1, which holds the VIP: "elsewhere" would plan ip addr del
       const secret = `s3cret-${process.pid}`;
       const r = await lab.vipctl(n1, ['--config', config, 'reconcile', '--dry-run'], { DEBUG: '*', NODE_DEBUG: 'net', VIPCTL_SENTINEL_PASSWORD: secret });
