@@ -10,7 +10,7 @@ import { configPath, loadConfig } from '../adapters/config-file';
 import { vipctlBin } from '../adapters/host';
 import { readLinks } from '../adapters/ip';
 import { sentinelMaster } from '../adapters/redis-client';
-import { CHECKS, type DoctorContext } from './doctor-checks';
+import { CHECKS, type DoctorContext } from '../doctor/checks';
 
 export async function doctorContext(explicitConfig: string | undefined): Promise<DoctorContext> {
   let config: Config | null = null;

@@ -13,8 +13,8 @@ import { nonHostAddressKind } from '../core/address';
 const HOOK_RESOLVE_TIMEOUT_MS = 2000;
 import { loadConfigFile } from '../adapters/config-file';
 import { createLogger, logConfigWarnings } from '../adapters/log';
-import { converge } from './converge';
-import { logFailure } from './failure';
+import { converge } from '../pass/converge';
+import { logFailure } from '../pass/failure';
 
 export async function hookCommand(args: readonly string[], options: { config?: string } = {}): Promise<number> {
   const started = performance.now();

@@ -11,8 +11,8 @@ import { probeDuplicate } from '../adapters/dup-probe';
 import { readLinks } from '../adapters/ip';
 import type { Logger } from '../adapters/log';
 import { askSentinels } from '../adapters/sentinel';
-import { converge } from './converge';
-import { logFailure } from './failure';
+import { converge } from '../pass/converge';
+import { logFailure } from '../pass/failure';
 
 async function sentinelSays(config: Config, name: string): Promise<{ master: string | null; said: string }> {
   const view = await askSentinels(config, name);

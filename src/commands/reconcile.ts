@@ -8,11 +8,11 @@ import { VipctlError } from '../core/errors';
 import { desiredFromMaster } from '../core/desired';
 import { askSentinelsForAll } from '../adapters/sentinel';
 import type { Logger } from '../adapters/log';
-import { converge } from './converge';
-import { JoinNext } from './join-next';
+import { converge } from '../pass/converge';
+import { JoinNext } from '../pass/join-next';
 import { readLinks } from '../adapters/ip';
-import { resolveMasterNames } from './resolve-masters';
-import { logFailure } from './failure';
+import { resolveMasterNames } from '../pass/resolve-masters';
+import { logFailure } from '../pass/failure';
 
 export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean } = {}): Promise<number> {
   let code = 0;

@@ -18,7 +18,7 @@ import { askSentinelsForAll } from '../adapters/sentinel';
 import { desiredFromMaster, type Resolved } from '../core/desired';
 import { isHostName } from '../core/address';
 import { joinHostPort } from '../core/sentinel-view';
-import { resolveMasterNames } from './resolve-masters';
+import { resolveMasterNames } from '../pass/resolve-masters';
 import type { SentinelView } from '../core/sentinel-view';
 
 async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>, views: Promise<{ views: Map<string, SentinelView>; resolved: Resolved }>): Promise<MasterStatus> {

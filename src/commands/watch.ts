@@ -9,8 +9,8 @@ import { loadConfig } from '../adapters/config-file';
 import { loadTls } from '../adapters/connection';
 import { createLogger, type Logger } from '../adapters/log';
 import { removeWatchPid, writeWatchPid } from '../adapters/pid-file';
-import { logFailure } from './failure';
-import { WatchNode } from './watch-node';
+import { logFailure } from '../pass/failure';
+import { WatchNode } from '../watch/node';
 
 export interface WatchOptions {
   config?: string;

@@ -1,7 +1,7 @@
 /**
  * `vipctl doctor`: the pure judging parts. Each judge takes what an adapter
  * read (command output, /proc text, a Sentinel reply) and returns one
- * CheckResult; the I/O lives in src/commands/doctor-checks.ts.
+ * CheckResult; the I/O lives in src/doctor/checks.ts.
  */
 import { inSubnet, ipFamily, joinHostPort } from './address';
 import type { Link } from './local';

@@ -1,10 +1,10 @@
-/** MasterWatch's wiring (the scheduling itself: pass-scheduler.test.ts), with converge and the Sentinel query replaced by controllable fakes. */
+/** MasterWatch's wiring (the scheduling itself: scheduler.test.ts), with converge and the Sentinel query replaced by controllable fakes. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../src/core/config';
 
 const calls = vi.hoisted(() => ({ converge: [] as Array<{ trigger: string; release: () => void }>, ask: [] as Array<() => void> }));
 
-vi.mock('../../src/commands/converge', () => ({
+vi.mock('../../src/pass/converge', () => ({
   converge: vi.fn(
     (o: { extraFields: (d: unknown) => Record<string, unknown> }) =>
       new Promise((resolve) => {
@@ -15,7 +15,7 @@ vi.mock('../../src/commands/converge', () => ({
 }));
 vi.mock('../../src/adapters/ip', () => ({ readLinks: vi.fn(async () => []) }));
 
-const { MasterWatch } = await import('../../src/commands/watch-master');
+const { MasterWatch } = await import('../../src/watch/master');
 const { NameCache } = await import('../../src/adapters/name-cache');
 const { parseSentinelEvent } = await import('../../src/core/watch/events');
 
@@ -27,7 +27,7 @@ const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenc
 function watch(names = new NameCache(30_000, 1000, async () => new Map())): InstanceType<typeof MasterWatch> {
   return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, view: askFake, readLinks: async () => [], names });
 }
-// The Sentinel query (watch-views.ts in the real watcher), answered when the test says so.
+// The Sentinel query (src/watch/views.ts in the real watcher), answered when the test says so.
 const askFake = () =>
   new Promise<{ master: string; agreeing: number; total: number; answers: [] }>((resolve) => {
     calls.ask.push(() => resolve({ master: '10.0.0.11:6379', agreeing: 3, total: 3, answers: [] }));

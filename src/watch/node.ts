@@ -2,7 +2,7 @@
  * Everything one `vipctl watch` runs for one config: the Sentinel
  * subscriptions, one MasterWatch per master, the timers (level pass, tick for
  * fencing and failover deadlines), the metrics endpoint. SIGHUP replaces the
- * whole of it with one built from the new config (src/commands/watch.ts).
+ * whole of it with one built from the new config (src/commands/watch.ts, the entry point).
  */
 import { missingV8Options } from '../core/watch/node-options';
 import type { Config } from '../core/config';
@@ -17,13 +17,13 @@ import type { SentinelMasters } from '../core/sentinel-masters';
 import { readLinks } from '../adapters/ip';
 import { startMetrics, type WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
-import { converge } from './converge';
-import { logFailure } from './failure';
-import { MasterWatch } from './watch-master';
-import { SharedViews } from './watch-views';
-import { JoinNext } from './join-next';
+import { converge } from '../pass/converge';
+import { logFailure } from '../pass/failure';
+import { MasterWatch } from './master';
+import { SharedViews } from './views';
+import { JoinNext } from '../pass/join-next';
 import { NameCache } from '../adapters/name-cache';
-import { RESOLVE_TIMEOUT_MS } from './resolve-masters';
+import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
 
 /** How long a host name from the Sentinels is trusted before an event naming it resolves it again. */
 const NAME_TTL_MS = 30_000;
@@ -159,7 +159,7 @@ export class WatchNode {
     const now = Date.now();
     const started = performance.now();
     for (const mw of this.masters.values()) mw.trigger({ name: 'timer', at: now, ask: true });
-    // How long a level pass over every master took (the queries are shared: watch-views.ts).
+    // How long a level pass over every master took (the queries are shared: views.ts).
     void Promise.all([...this.masters.values()].map((mw) => mw.idle())).then(() =>
       this.logger.debug({ event: 'timer-passes', masters: this.masters.size, durationMs: Math.round((performance.now() - started) * 10) / 10 }, `level pass over ${this.masters.size} master(s)`),
     );

@@ -28,7 +28,7 @@ export interface ConvergeOptions {
   extraFields?: (d: { want: Want; decision: Decision }) => Record<string, unknown>;
   /**
    * How to read the links (default: `ip -json addr show` now, under the lock).
-   * watch's fast-path bind passes a snapshot a few ms old instead (see watch-master.ts).
+   * watch's fast-path bind passes a snapshot a few ms old instead (see src/watch/master.ts).
    */
   readLinks?: () => Promise<Link[]>;
   /** Level of the `noop` line (default info; watch's timer passes log it at debug). */

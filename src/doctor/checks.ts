@@ -39,7 +39,7 @@ import { judgeAcl } from '../core/acl';
 import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import { watchPid } from '../adapters/watch-pid';
-import { checkHostNames } from './doctor-names';
+import { checkHostNames } from './names';
 
 export interface DoctorContext {
   configPath: string;

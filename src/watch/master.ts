@@ -2,7 +2,7 @@
  * One master under `vipctl watch`: its failover state machine
  * (core/watch/failover), its ROLE poller, and its passes. A pass is the same
  * level-based step as `reconcile` (the Sentinels' view, then converge) with the
- * watcher's want (core/watch/want). When passes run is pass-scheduler.ts's job.
+ * watcher's want (core/watch/want). When passes run is scheduler.ts's job.
  */
 import type { Config, MasterConfig } from '../core/config';
 import { step, IDLE, type FailoverInput, type FailoverOutput, type FailoverState } from '../core/watch/failover';
@@ -19,10 +19,10 @@ import { clientOptions } from '../adapters/connection';
 import type { WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
 import type { Link } from '../core/local';
-import { converge } from './converge';
-import { resolveMasterNames } from './resolve-masters';
-import { PassScheduler, type Trigger } from './pass-scheduler';
-import { logFailure } from './failure';
+import { converge } from '../pass/converge';
+import { resolveMasterNames } from '../pass/resolve-masters';
+import { PassScheduler, type Trigger } from './scheduler';
+import { logFailure } from '../pass/failure';
 
 export interface MasterWatchDeps {
   config: Config;
@@ -33,9 +33,9 @@ export interface MasterWatchDeps {
   setLocal: (local: ReadonlySet<string>) => void;
   /** Why this master must be fenced now, or null. */
   fenced: (m: MasterWatch) => string | null;
-  /** The Sentinels' majority view of a master (one batch of queries shared by every master: watch-views.ts). */
+  /** The Sentinels' majority view of a master (one batch of queries shared by every master: views.ts). */
   view: (name: string) => Promise<SentinelView>;
-  /** Read the links now (shared by the masters' passes of one turn: watch-views.ts JoinNext). */
+  /** Read the links now (shared by the masters' passes of one turn: src/pass/join-next.ts). */
   readLinks: () => Promise<Link[]>;
   /** Host names seen from the Sentinels, resolved (shared by every master of the watcher). */
   names: NameCache;
@@ -45,7 +45,7 @@ export class MasterWatch {
   state: FailoverState = IDLE;
   view: WatchView | null = null;
   timings: MasterTimings | null = null;
-  /** When the passes run (coalesced asking, serialized converges): pass-scheduler.ts. */
+  /** When the passes run (coalesced asking, serialized converges): scheduler.ts. */
   private readonly scheduler = new PassScheduler((t) => this.ask(t), (t) => this.pass(t));
   private poller: RolePoller | null = null;
   private stopped = false;

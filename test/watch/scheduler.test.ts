@@ -1,6 +1,6 @@
 /** PassScheduler with an asking half and an acting half that finish when the test says so. */
 import { describe, expect, it } from 'vitest';
-import { merge, PassScheduler, type Trigger } from '../../src/commands/pass-scheduler';
+import { merge, PassScheduler, type Trigger } from '../../src/watch/scheduler';
 
 function fixture() {
   const asks: Array<{ trigger: string; done: () => void }> = [];

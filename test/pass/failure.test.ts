@@ -2,7 +2,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../src/core/address';
 import { VipctlError } from '../../src/core/errors';
-import { logFailure } from '../../src/commands/failure';
+import { logFailure } from '../../src/pass/failure';
 
 function capture(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>> } {
   const out: string[] = [];

@@ -1,6 +1,6 @@
 /** SharedViews: one batch of Sentinel queries for every master asking in the same turn; early answers per master. */
 import { expect, it } from 'vitest';
-import { SharedViews } from '../../src/commands/watch-views';
+import { SharedViews } from '../../src/watch/views';
 import type { SentinelMasters } from '../../src/core/sentinel-masters';
 
 type Resolver = (r: SentinelMasters) => void;
@@ -71,7 +71,7 @@ it('a request while a batch is in flight is not served by it: it starts the next
 });
 
 it('JoinNext: requests in one turn share one call started after them; a call in flight is not joined', async () => {
-  const { JoinNext } = await import('../../src/commands/join-next');
+  const { JoinNext } = await import('../../src/pass/join-next');
   let n = 0;
   const release: Array<() => void> = [];
   const j = new JoinNext(() => new Promise<number>((r) => release.push(() => r(++n))));

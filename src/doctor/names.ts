@@ -3,8 +3,8 @@ import { isHostName } from '../core/address';
 import { judgeHostName } from '../core/doctor-names';
 import type { CheckResult } from '../core/doctor';
 import { localAddresses } from '../core/local';
-import { RESOLVE_TIMEOUT_MS } from './resolve-masters';
-import type { DoctorContext } from './doctor-checks';
+import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
+import type { DoctorContext } from './checks';
 
 export async function checkHostNames(ctx: DoctorContext): Promise<CheckResult[]> {
   const config = ctx.config;
