@@ -133,6 +133,21 @@ export async function runMain(args: readonly string[]): Promise<number> {
   );
   example(
     program
+      .command('check')
+      .description("for keepalived's vrrp_script: exit 0 exactly when a strict majority of the Sentinels names a master on this host, else 1 (2: bad config or unknown master). Quiet on success; read-only; ends within about 2.5 s")
+      .argument('[master]', 'master name (may be left out when the config has one)')
+      .action(async (name: string | undefined) => {
+        const { loadConfig } = await import('../adapters/config-file');
+        const { loadTls } = await import('../adapters/connection');
+        const config = loadConfig(program.opts<{ config?: string }>().config);
+        loadTls(config);
+        code = await (await import('./check')).checkCommand(config, name);
+      }),
+    'vipctl check mymaster && echo "the master is here"',
+    'script "/usr/bin/vipctl check mymaster"   # in keepalived.conf, vrrp_script (see the README)',
+  );
+  example(
+    program
       .command('doctor')
       .description('check that this host can do the job: tools, capabilities, config, interface, Sentinels, hook, node on Sentinel\'s PATH, Redis, files. Exit 1 on any failure')
       .action(async () => {

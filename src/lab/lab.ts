@@ -21,6 +21,7 @@ import { must, namespacePids } from './exec';
 import { DEFAULT_TIMINGS, type LabTimings } from './files';
 import { labHostName, netnsEtcDirs, ownNetnsEtcDirs, removeNetnsEtc } from './hostnames';
 import { labMasters, redisFileStem, type LabMaster } from './masters';
+import { keepalivedArgv } from './keepalived';
 import { createLabDir, listLabIds, readLabState, writeLabState, type LabProcess, type LabState } from './state';
 import { redisCliTlsArgs } from './tls';
 import { allNamespaces, LAB_REDIS_PASSWORD, LAB_SENTINEL_PASSWORD, SENTINEL_PORT, topology, type FailoverKind, type LabHost, type LabMode, type Topology } from './topology';
@@ -215,6 +216,12 @@ export class Lab {
   async startWatch(n: LabHost, args: string[] = []): Promise<number> {
     // The V8 flags and options of deploy/vipctl-watch.service: the lab runs the watcher as it is deployed.
     return this.spawnIn(n, 'watch', [process.execPath, ...WATCH_NODE_FLAGS, this.hookPath, 'watch', ...args], { ...this.nodeEnv(n), NODE_OPTIONS: WATCH_NODE_OPTIONS });
+  }
+
+  /** keepalived (VRRP only, foreground) on a node, with the config src/lab/keepalived.ts wrote for it. */
+  async startKeepalived(n: LabHost): Promise<number> {
+    const dir = this.nodeDir(n);
+    return this.spawnIn(n, 'keepalived', keepalivedArgv(dir));
   }
 
   /** Every process the lab started (redis-server, redis-sentinel), as recorded in its state file. */

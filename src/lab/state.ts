@@ -21,7 +21,7 @@ import { LAB_MODES, type LabMode } from './topology';
 import { MAX_LAB_MASTERS } from './masters';
 
 /** The processes the lab starts on each node. */
-export const LAB_PROCESSES = ['redis', 'sentinel', 'watch'] as const;
+export const LAB_PROCESSES = ['redis', 'sentinel', 'watch', 'keepalived'] as const;
 export type LabProcess = (typeof LAB_PROCESSES)[number];
 
 export interface LabPid {
