@@ -10,6 +10,7 @@ import Redis from 'ioredis';
 import type { Config } from '../core/config';
 import { describeConnectionError } from '../core/connection-error';
 import { clientOptions, type Side } from './connection';
+import { pairs } from '../core/pairs';
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -60,13 +61,7 @@ export async function withClient<T>(config: Config, side: Side, at: Target, time
   }
 }
 
-/** Flat [k1, v1, k2, v2, ...] reply (SENTINEL MASTER, CONFIG GET) as a map. */
-export function pairs(reply: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!Array.isArray(reply)) return out;
-  for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1]);
-  return out;
-}
+export { pairs };
 
 /** First word of ROLE of this host's Redis (credentials and TLS: `redis.*`): master, slave or sentinel. */
 export async function role(config: Config, at: Target, timeoutMs = 1000): Promise<Reply<string>> {

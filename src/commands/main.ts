@@ -43,6 +43,12 @@ function masterCount(value: string): number {
   }
 }
 
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > 3600) throw new InvalidArgumentError(`must be seconds between 0 and 3600, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 function absoluteDir(value: string): string {
   if (!value.startsWith('/')) throw new InvalidArgumentError(`must be an absolute path, got ${JSON.stringify(value)}`);
   return value;
@@ -145,6 +151,23 @@ export async function runMain(args: readonly string[]): Promise<number> {
       }),
     'vipctl check mymaster && echo "the master is here"',
     'script "/usr/bin/vipctl check mymaster"   # in keepalived.conf, vrrp_script (see the README)',
+  );
+  example(
+    program
+      .command('switchover')
+      .description('a planned switchover: checks (a majority, a replica in sync, the VIP on the master), SENTINEL FAILOVER, then follows until the VIP reaches the new master; prints the timeline. Exit 0 done, 1 refused or timed out')
+      .argument('[master]', 'master name (may be left out when the config has one)')
+      .option('--timeout <s>', 'seconds to wait for the VIP on the new master', positiveSeconds, 60)
+      .option('--json', 'one JSON object on stdout (the moments in ms from the request)')
+      .action(async (name: string | undefined, o: { timeout: number; json?: boolean }) => {
+        const { loadConfig } = await import('../adapters/config-file');
+        const { loadTls } = await import('../adapters/connection');
+        const config = loadConfig(program.opts<{ config?: string }>().config);
+        loadTls(config);
+        code = await (await import('./switchover')).switchoverCommand(config, name, o);
+      }),
+    'vipctl switchover mymaster',
+    'vipctl switchover --timeout 30 --json',
   );
   example(
     program
