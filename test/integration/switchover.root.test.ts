@@ -5,6 +5,7 @@
  * replica-priority 0 it refuses (exit 1) and changes nothing.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import { REDIS_PORT, type LabHost } from '../../src/lab/topology';
 import { configVariant, describeLab, settledOn, upLab } from './support';
@@ -82,5 +83,30 @@ describeLab('vipctl switchover (root)', () => {
     } finally {
       for (const n of replicas) await lab.redisCli(n.ip, REDIS_PORT, ['CONFIG', 'SET', 'replica-priority', '100']);
     }
+  });
+});
+
+describeLab('vipctl switchover when nothing moves the VIP (root)', () => {
+  let lab: Lab;
+  let admin: string;
+  beforeAll(async () => {
+    lab = await upLab({ mode: 'none' });
+    admin = configVariant(lab, 'admin', (y) => y.replace(/^ {2}username: vipctl\n/m, ''));
+  });
+  afterAll(async () => {
+    await lab?.down();
+  });
+
+  it('does not take the old master, still answering ROLE master through the VIP for a moment, for the new one: exit 1 at the timeout', async () => {
+    const old = await lab.sentinelMaster();
+    expect(old).not.toBeNull();
+    await run(['ip', '-n', old!.ns, 'addr', 'add', lab.topo.vipCidr, 'dev', old!.ifname]);
+    await replicasInSync(lab, old!);
+    const r = await lab.vipctl(old!, ['--config', admin, 'switchover', '--timeout', '8']);
+    expect(r.exitCode, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/replica selected for promotion/);
+    expect(r.stdout).toMatch(/failed: timeout after 8 s: /);
+    expect(r.stdout).not.toMatch(/the VIP reaches the new master/);
+    expect(await lab.vipHolders()).toEqual([old]);
   });
 });
