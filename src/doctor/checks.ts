@@ -40,6 +40,7 @@ import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import { watchPid } from '../adapters/watch-pid';
 import { checkHostNames } from './names';
+import { checkArpSysctls, checkNonlocalBind, checkSelinux } from './net';
 
 export interface DoctorContext {
   configPath: string;
@@ -156,7 +157,7 @@ export async function checkSentinelEnvironment(ctx: DoctorContext): Promise<Chec
 }
 
 /** The master's address as the first Sentinel that answers reports it (its port is this host's Redis port too). */
-async function sentinelsMasterAddress(ctx: DoctorContext, config: Config, name: string): Promise<{ ip: string; port: number } | null> {
+export async function sentinelsMasterAddress(ctx: DoctorContext, config: Config, name: string): Promise<{ ip: string; port: number } | null> {
   for (const s of config.sentinel.addresses) {
     const answer = await ctx.sentinelReply(s, name);
     if (answer.ok) return { ip: answer.fields.ip ?? '', port: Number(answer.fields.port) };
@@ -276,4 +277,4 @@ export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult
 }
 
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkNonlocalBind, checkArpSysctls, checkSelinux, checkWritable];
