@@ -119,7 +119,7 @@ export function judgeHook(sentinel: string, master: string, e: HookEvidence): Ch
   const hooked = e.script !== null && (e.script === e.ourBin || e.scriptReal === e.ourBin);
   if (hooked) return pass(check, `client-reconfig-script is ${e.script}`);
   if (e.watchPid !== null) return pass(check, `vipctl watch runs here (pid ${e.watchPid})${e.script ? `; client-reconfig-script is ${e.script}` : ''}`);
-  const fix = `in that Sentinel's sentinel.conf: sentinel client-reconfig-script ${master} ${e.ourBin}, then restart it; or run vipctl watch`;
+  const fix = `in that Sentinel's sentinel.conf: sentinel client-reconfig-script ${master} ${e.ourBin}, then restart it (SENTINEL SET refuses to change scripts while deny-scripts-reconfig is yes, Sentinel's default); or run vipctl watch`;
   return e.script === null
     ? fail(check, 'no client-reconfig-script and no vipctl watch running: nothing moves the VIP on a failover', fix)
     : fail(check, `client-reconfig-script is ${e.script}, not this vipctl (${e.ourBin})`, fix);

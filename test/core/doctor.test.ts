@@ -112,7 +112,7 @@ describe('judgeHook: the hook points at this vipctl, or watch runs', () => {
     const r = judgeHook('10.0.0.11:26379', 'mymaster', { ...base, ...e });
     expect(r.status).toBe(s);
     expect(r.detail).toMatch(detail);
-    if (s === 'fail') expect(r.fix).toMatch(/sentinel client-reconfig-script mymaster \/opt\/vipctl\/bin\/vipctl/);
+    if (s === 'fail') expect(r.fix).toMatch(/sentinel client-reconfig-script mymaster \/opt\/vipctl\/bin\/vipctl, then restart it \(SENTINEL SET refuses to change scripts while deny-scripts-reconfig is yes/);
   });
 });
 
