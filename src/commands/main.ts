@@ -150,7 +150,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
         code = await (await import('./check')).checkCommand(config, name);
       }),
     'vipctl check mymaster && echo "the master is here"',
-    'script "/usr/bin/vipctl check mymaster"   # in keepalived.conf, vrrp_script (see the README)',
+    'vipctl --config /etc/vipctl/vipctl.yaml check mymaster   # what keepalived.conf\'s vrrp_script runs (README)',
   );
   example(
     program
@@ -168,6 +168,17 @@ export async function runMain(args: readonly string[]): Promise<number> {
       }),
     'vipctl switchover mymaster',
     'vipctl switchover --timeout 30 --json',
+  );
+  const configCmd = program.command('config').description('the config file');
+  example(
+    configCmd
+      .command('check')
+      .description('check the config file offline (ownership and modes, YAML, every key, TLS files, each master\'s interface and VIP subnet on this host), like nginx -t: no Sentinel, no network. Exit 0 usable, 2 with every problem and its key')
+      .action(async () => {
+        code = await (await import('./config-check')).configCheckCommand(program.opts<{ config?: string }>().config);
+      }),
+    'vipctl config check',
+    'vipctl config check --config /etc/vipctl/vipctl.yaml.new && mv /etc/vipctl/vipctl.yaml.new /etc/vipctl/vipctl.yaml',
   );
   example(
     program

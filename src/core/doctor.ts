@@ -4,7 +4,8 @@
  * CheckResult; the I/O lives in src/doctor/checks.ts.
  */
 import { inSubnet, ipFamily, joinHostPort } from './address';
-import type { Link } from './local';
+import type { MasterConfig } from './config';
+import { resolveInterface, type Link } from './local';
 import { formatTable, paint } from './table';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -83,6 +84,22 @@ export function judgeInterface(master: string, vip: string, ifname: string, link
       ? pass(`VIP subnet (${master})`, `${vip} is inside ${holder.address}/${holder.prefix} on ${ifname}`)
       : fail(`VIP subnet (${master})`, `${vip} is in no subnet of ${ifname} (${own.map((a) => `${a.address}/${a.prefix}`).join(', ') || `no IPv${family} address`}): neighbours would not reach it`, `use a VIP from ${ifname}'s subnet, or set masters.${master}.interface`),
   );
+  return out;
+}
+
+/** Every master's interface on this host (configured, or autodetected from the VIP's subnet), judged: doctor and `config check`. */
+export function judgeInterfaces(masters: Iterable<MasterConfig>, links: readonly Link[]): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (const m of masters) {
+    let ifname: string;
+    try {
+      ifname = resolveInterface(m, links);
+    } catch (e) {
+      out.push(fail(`interface (${m.name})`, (e as Error).message, `set masters.${m.name}.interface to the interface that carries ${m.vip.address}'s subnet`));
+      continue;
+    }
+    out.push(...judgeInterface(m.name, m.vip.address, ifname, links));
+  }
   return out;
 }
 

@@ -10,7 +10,7 @@ import {
   judgeArping,
   judgeCaps,
   judgeHook,
-  judgeInterface,
+  judgeInterfaces,
   judgeIpv6Tool,
   judgeIp,
   judgeNode,
@@ -90,18 +90,7 @@ export async function checkConfig(ctx: DoctorContext): Promise<CheckResult[]> {
 export async function checkInterfaces(ctx: DoctorContext): Promise<CheckResult[]> {
   if (!ctx.config) return [];
   if (!ctx.links) return [fail('interfaces', `cannot list interfaces: ${ctx.linksError}`, 'install iproute2')];
-  const out: CheckResult[] = [];
-  for (const m of ctx.config.masters.values()) {
-    let ifname: string;
-    try {
-      ifname = resolveInterface(m, ctx.links);
-    } catch (e) {
-      out.push(fail(`interface (${m.name})`, (e as Error).message, `set masters.${m.name}.interface to the interface that carries ${m.vip.address}'s subnet`));
-      continue;
-    }
-    out.push(...judgeInterface(m.name, m.vip.address, ifname, ctx.links));
-  }
-  return out;
+  return judgeInterfaces(ctx.config.masters.values(), ctx.links);
 }
 
 export async function checkSentinels(ctx: DoctorContext): Promise<CheckResult[]> {
