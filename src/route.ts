@@ -5,7 +5,7 @@
 export type Route = { kind: 'hook'; args: string[] } | { kind: 'main'; args: string[] };
 
 /** Command names of src/commands/main.ts: a seven-argument call starting with one is that command. */
-export const COMMANDS: ReadonlySet<string> = new Set(['hook', 'reconcile', 'watch', 'lab', 'help', 'bind', 'unbind', 'status', 'doctor', 'check', 'switchover', 'config']);
+export const COMMANDS: ReadonlySet<string> = new Set(['hook', 'reconcile', 'watch', 'lab', 'help', 'bind', 'unbind', 'status', 'doctor', 'check', 'switchover', 'config', 'hold', 'release-hold']);
 
 export function route(argv: readonly string[]): Route {
   const args = [...argv];

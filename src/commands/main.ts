@@ -182,6 +182,30 @@ export async function runMain(args: readonly string[]): Promise<number> {
   );
   example(
     program
+      .command('hold')
+      .description('maintenance: vipctl on this host (watch, hook, reconcile) leaves the master\'s VIP as it is until the hold lapses (default 30m) or release-hold; survives a watcher restart')
+      .argument('[master]', 'master name (may be left out when the config has one)')
+      .option('--for <duration>', 'how long: 90s, 30m, 2h, 1h30m (at most 24h)')
+      .option('--reason <text>', 'why (logged, shown by status)')
+      .action(async (name: string | undefined, o: { for?: string; reason?: string }) => {
+        const { config, logger } = await withConfig();
+        code = await (await import('./hold')).holdCommand(config, logger.child({ cmd: 'hold' }), name, o);
+      }),
+    'vipctl hold mymaster --for 1h --reason "moving the VIP by hand"',
+  );
+  example(
+    program
+      .command('release-hold')
+      .description('end a maintenance hold on this host (fine when there is none)')
+      .argument('[master]', 'master name (may be left out when the config has one)')
+      .action(async (name: string | undefined) => {
+        const { config, logger } = await withConfig();
+        code = await (await import('./hold')).releaseHoldCommand(config, logger.child({ cmd: 'release-hold' }), name);
+      }),
+    'vipctl release-hold mymaster',
+  );
+  example(
+    program
       .command('doctor')
       .description('check that this host can do the job: tools, capabilities, config, interface, Sentinels, hook, node on Sentinel\'s PATH, Redis, files. Exit 1 on any failure')
       .action(async () => {

@@ -40,6 +40,7 @@ export async function bindCommand(config: Config, logger: Logger, name: string |
     const forced = otherMacs.length > 0 ? `; --force: bound although ${otherMacs.join(', ')} answers for it` : probeError ? `; --force: bound without the duplicate check (${probeError})` : '';
     const r = await converge({
       config,
+      ignoreHold: true,
       master,
       logger: log,
       announceWhenBound: true, // like the hook: whoever just bound (or re-bound) tells the neighbours
@@ -67,6 +68,7 @@ export async function unbindCommand(config: Config, logger: Logger, name: string
     let warning: string | null = null;
     const r = await converge({
       config,
+      ignoreHold: true,
       master: m,
       logger,
       announceWhenBound: false,

@@ -11,7 +11,9 @@ import { masterHost } from '../core/sentinel-view';
 import { formatStatus, type MasterStatus, type StatusReport } from '../core/status-report';
 import { useColour } from '../core/table';
 import { statusExitCode, verdictOf } from '../core/verdict';
+import { describeHold, holding } from '../core/hold';
 import { probeDuplicate } from '../adapters/dup-probe';
+import { readHold } from '../adapters/hold-store';
 import { readLinks } from '../adapters/ip';
 import { role } from '../adapters/redis-client';
 import { askSentinelsForAll } from '../adapters/sentinel';
@@ -43,7 +45,8 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
   const target = localRedisTarget(byAddress, view.answers, local, onIface);
   const r = target ? await role(config, target) : null;
   const localIsMaster = r?.ok ? r.value === 'master' : null;
-  const v = verdictOf({ sentinelMaster: view.master, masterIsHere, whyUnknown: want.reason, boundHere: bound.length > 0, localIsMaster });
+  const hold = readHold(config.runDir, master.name);
+  const v = verdictOf({ sentinelMaster: view.master, masterIsHere, whyUnknown: want.reason, boundHere: bound.length > 0, localIsMaster, ...(holding(hold, Date.now()) ? { hold: describeHold(hold, Date.now()) } : {}) });
   const ownMacs = new Set(links.map((l) => l.mac?.toLowerCase()));
   const others = probe?.kind === 'taken' ? probe.macs.filter((m) => !ownMacs.has(m)) : [];
   return {

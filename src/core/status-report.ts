@@ -36,7 +36,7 @@ export interface StatusReport {
   masters: MasterStatus[];
 }
 
-const VERDICT_COLOUR: Record<Verdict, Colour> = { ok: 'green', 'should-bind': 'red', 'should-unbind': 'red', unknown: 'yellow' };
+const VERDICT_COLOUR: Record<Verdict, Colour> = { ok: 'green', 'should-bind': 'red', 'should-unbind': 'red', unknown: 'yellow', held: 'yellow' };
 
 function yesNo(v: boolean | null): string {
   return v === null ? 'unknown' : v ? 'yes' : 'no';

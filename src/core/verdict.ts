@@ -4,7 +4,8 @@
  * VIP is the right answer even when the master's host lacks it (its own
  * status says should-bind).
  */
-export type Verdict = 'ok' | 'should-bind' | 'should-unbind' | 'unknown';
+/** `held`: a maintenance hold (`vipctl hold`) is on: vipctl leaves the VIP here as it is, whatever the rest says. */
+export type Verdict = 'ok' | 'should-bind' | 'should-unbind' | 'unknown' | 'held';
 
 export interface VerdictInput {
   /** `ip:port` a majority of Sentinels agrees on, else null. */
@@ -16,6 +17,8 @@ export interface VerdictInput {
   boundHere: boolean;
   /** ROLE of this host's Redis: true master, false replica, null unknown (not reachable, no Redis here). */
   localIsMaster: boolean | null;
+  /** A maintenance hold on this master here, described (core/hold describeHold). */
+  hold?: string;
 }
 
 export interface VerdictResult {
@@ -24,6 +27,11 @@ export interface VerdictResult {
 }
 
 export function verdictOf(i: VerdictInput): VerdictResult {
+  if (i.hold !== undefined) {
+    const { hold, ...rest } = i;
+    const without = verdictOf(rest);
+    return { verdict: 'held', reason: `${hold}; without it: ${without.verdict} (${without.reason})` };
+  }
   if (i.sentinelMaster === null) return { verdict: 'unknown', reason: 'no majority of Sentinels agrees on a master' };
   const where = `Sentinel's master is ${i.sentinelMaster}`;
   if (i.masterIsHere === null) return { verdict: 'unknown', reason: `${where}, and vipctl cannot tell whether that is this host: ${i.whyUnknown ?? 'not an address of one host'}` };
@@ -38,7 +46,7 @@ export function verdictOf(i: VerdictInput): VerdictResult {
   return { verdict: 'ok', reason: `${where} (another host) and the VIP is not bound here` };
 }
 
-/** The exit code of `status`, a monitoring check: 0 when every verdict is ok, else 1. */
+/** The exit code of `status`, a monitoring check: 0 when every verdict is ok, else 1 (a hold too: a forgotten one should be seen). */
 export function statusExitCode(verdicts: readonly Verdict[]): 0 | 1 {
   return verdicts.every((v) => v === 'ok') ? 0 : 1;
 }

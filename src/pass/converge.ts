@@ -13,6 +13,11 @@ import { acquireLock } from '../adapters/lock';
 import { readLinks } from '../adapters/ip';
 import { executePlan, type StepResult } from '../adapters/execute';
 import type { Logger } from '../adapters/log';
+import { readHold } from '../adapters/hold-store';
+import { describeHold, holding } from '../core/hold';
+
+/** The hold (by its start) each master's `held` line was said at info for, in this process. */
+const heldSaid = new Map<string, number>();
 
 export type { Want } from '../core/desired';
 
@@ -31,6 +36,8 @@ export interface ConvergeOptions {
    * watch's fast-path bind passes a snapshot a few ms old instead (see src/watch/master.ts).
    */
   readLinks?: () => Promise<Link[]>;
+  /** The operator's own bind/unbind: a maintenance hold does not stop it (the hold is for them). */
+  ignoreHold?: boolean;
   /** Level of the `noop` line (default info; watch's timer passes log it at debug). */
   noopLevel?: 'info' | 'debug';
 }
@@ -64,6 +71,14 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     const steps = planFor(decision, o.master.vip, target, o.config.announce);
     const extra = (): Record<string, unknown> => o.extraFields?.({ want, decision }) ?? {};
     const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}` };
+    // A maintenance hold (vipctl hold): leave the VIP as it is; said at info once per hold, then at debug.
+    const hold = o.ignoreHold ? null : readHold(o.config.runDir, o.master.name);
+    if (holding(hold, Date.now())) {
+      const first = heldSaid.get(o.master.name) !== hold.since;
+      heldSaid.set(o.master.name, hold.since);
+      o.logger[first ? 'info' : 'debug']({ ...base, ...extra(), event: 'held', hold: { until: new Date(hold.until).toISOString(), reason: hold.reason, by: hold.by }, durationMs: ms(started) }, `held: ${describeHold(hold, Date.now())}; leaving ${vip} as it is`);
+      return { interface: ifname, decision, steps: [], results: [], durationMs: ms(started) };
+    }
     if (o.dryRun) {
       o.logger.info({ ...base, event: 'plan', dryRun: true, plan: steps.map((s) => (s.kind === 'stop-announce' ? ['stop-announce'] : s.argv)) }, `dry run: ${steps.length} step(s)`);
       return { interface: ifname, decision, steps, results: [], durationMs: ms(started) };

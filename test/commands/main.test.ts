@@ -24,7 +24,7 @@ describe('vipctl main', () => {
     expect(io.out()).toBe(`${version}\n`);
   });
 
-  it.each([[[]], [['bind']], [['unbind']], [['status']], [['doctor']], [['reconcile']], [['hook']], [['lab']], [['lab', 'up']], [['lab', 'status']], [['lab', 'down']], [['lab', 'failover']], [['lab', 'heal']], [['lab', 'demo']], [['check']], [['switchover']], [['config', 'check']]])(
+  it.each([[[]], [['bind']], [['unbind']], [['status']], [['doctor']], [['reconcile']], [['hook']], [['lab']], [['lab', 'up']], [['lab', 'status']], [['lab', 'down']], [['lab', 'failover']], [['lab', 'heal']], [['lab', 'demo']], [['check']], [['switchover']], [['config', 'check']], [['hold']], [['release-hold']]])(
     '%j --help ends with an example',
     async (words) => {
       const io = capture();
