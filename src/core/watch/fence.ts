@@ -87,6 +87,16 @@ export function fenceRule(refusing: number, total: number): { state: 'fence' | '
 }
 
 /**
+ * What the rule says of one round of answers (`status`): `reached` Sentinels
+ * answered, `refusing` refused the connection, of `total`; as the watcher
+ * would decide if it lasted the fence time.
+ */
+export function fenceNow(reached: number, refusing: number, total: number): { state: 'ok' | 'fence' | 'fence-skipped'; why: string } {
+  if (reached * 2 > total) return { state: 'ok', why: `${reached} of ${total} sentinels answer: a majority` };
+  return fenceRule(refusing, total);
+}
+
+/**
  * The fence state at `now`. `since`: when the watcher started (a watcher
  * that never reached a majority counts from its start); `freshMs`: see
  * refusedFreshMs.

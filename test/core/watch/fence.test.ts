@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureKind, fenceAfter, fenced, fenceRule, fenceState, majoritySeenAt, refusedFreshMs, type SentinelSeen } from '../../../src/core/watch/fence';
+import { failureKind, fenceAfter, fenced, fenceNow, fenceRule, fenceState, majoritySeenAt, refusedFreshMs, type SentinelSeen } from '../../../src/core/watch/fence';
 
 describe('majoritySeenAt', () => {
   it.each([
@@ -78,5 +78,16 @@ describe('fenceState: fence only when a failover without this host is possible',
     expect(fenceRule(0, 1).state).toBe('fence');
     expect(fenceRule(2, 4).state).toBe('fence-skipped'); // 2 alive of 4: not a strict majority
     expect(fenceRule(1, 4).state).toBe('fence');
+  });
+});
+
+describe('fenceNow (status: the rule for one round of answers)', () => {
+  it.each([
+    [2, 0, 3, 'ok'],
+    [1, 2, 3, 'fence-skipped'],
+    [1, 1, 3, 'fence'],
+    [0, 0, 3, 'fence'],
+  ] as const)('%i answered, %i refused of %i -> %s', (reached, refusing, total, state) => {
+    expect(fenceNow(reached, refusing, total).state).toBe(state);
   });
 });
