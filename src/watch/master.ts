@@ -120,6 +120,8 @@ export class MasterWatch {
         this.trigger({ name: why, at, ask: false });
         return;
       case 'reconcile':
+        // a failover ended by its timeout or the majority, or a release on one Sentinel's word lapsed: say why
+        if (why === 'tick' || why === 'view') this.log().info({ event: 'failover-update', master: this.name, trigger: why, reason: o.reason }, o.reason);
         this.trigger({ name: why, at, ask: true });
         return;
       case 'stop-poll':
