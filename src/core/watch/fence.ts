@@ -83,7 +83,7 @@ export function fenceRule(refusing: number, total: number): { state: 'fence' | '
   if (alive < k) {
     return { state: 'fence-skipped', why: `${refusing} of ${total} sentinels refuse connections (their hosts answer, the processes are gone): at most ${alive} can vote, a failover needs ${k}; none can happen without this host` };
   }
-  return { state: 'fence', why: `${alive} of ${total} sentinels may be alive out of sight (${refusing} refuse connections): a failover without this host is possible` };
+  return { state: 'fence', why: `${alive} of ${total} sentinels may be alive (${refusing} refuse connections), enough for a failover without this host` };
 }
 
 /**
