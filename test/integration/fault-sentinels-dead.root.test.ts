@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import { LAB_REDIS_PASSWORD } from '../../src/lab/topology';
+import type { StatusReport } from '../../src/core/status-report';
 import { describeLab, upLab } from './support';
 import { AddrMonitor, INCR_CLIENT, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn, watchersSubscribed } from './watch-support';
 
@@ -49,6 +50,9 @@ describeLab('fault: two of three Sentinels dead, master healthy (root)', () => {
       expect(await lab.vipHolders()).toEqual([master]);
       expect(rule).toMatchObject({ event: 'fence-skipped', refusing: 2 });
       expect(String(rule.reason)).toMatch(/2 of 3 sentinels refuse connections/);
+      // status says the same of its own round of answers
+      const status = JSON.parse((await lab.vipctl(master, ['status', '--json'])).stdout) as StatusReport;
+      expect(status.masters[0]!.fence).toMatchObject({ rule: 'fence-skipped', reason: expect.stringMatching(/2 of 3 sentinels refuse connections/) });
       expect(nodeLog(lab, master).filter((l) => Date.parse(String(l.time)) >= since && (l.event === 'fence' || l.event === 'unbind'))).toEqual([]);
       expect(nodeLog(lab, master).filter((l) => l.event === 'fence-skipped' && Date.parse(String(l.time)) >= since), 'logged once per change, not every tick').toHaveLength(1);
       const acked = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t?: number; v?: number }).filter((r) => r.v !== undefined);
