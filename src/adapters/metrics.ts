@@ -12,6 +12,9 @@ export interface WatchMetrics {
   pass(master: string): void;
   error(master: string): void;
   fenced(master: string, fenced: boolean): void;
+  /** Fencing skipped (no majority reachable, but too few Sentinels can be alive for a failover): 1 while so; and how many Sentinels refuse connections. */
+  fenceSkipped(master: string, skipped: boolean): void;
+  sentinelsRefusing(n: number): void;
   /** Event-to-bind latency of the last failover that bound the VIP here. */
   bindLatency(master: string, ms: number): void;
   /** Where it listens ("host:port"), null when off. */
@@ -19,7 +22,7 @@ export interface WatchMetrics {
   close(): Promise<void>;
 }
 
-const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {}, fenced() {}, bindLatency() {}, address: null, close: async () => {} };
+const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {}, fenced() {}, fenceSkipped() {}, sentinelsRefusing() {}, bindLatency() {}, address: null, close: async () => {} };
 
 export async function startMetrics(listen: HostPort | null): Promise<WatchMetrics> {
   if (listen === null) return NOOP;
@@ -34,6 +37,8 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
   const passes = new prom.Counter({ name: 'vipctl_reconcile_passes_total', help: 'Reconcile passes run', labelNames: ['master'], ...r });
   const errors = new prom.Counter({ name: 'vipctl_reconcile_errors_total', help: 'Reconcile passes that failed', labelNames: ['master'], ...r });
   const fenced = new prom.Gauge({ name: 'vipctl_fenced', help: '1 while no Sentinel majority has been reachable for the fence time', labelNames: ['master'], ...r });
+  const skipped = new prom.Gauge({ name: 'vipctl_fence_skipped', help: '1 while no Sentinel majority is reachable but fencing is skipped: too few Sentinels can be alive (the others refuse connections) for a failover', labelNames: ['master'], ...r });
+  const refusing = new prom.Gauge({ name: 'vipctl_sentinels_refusing', help: 'Sentinels whose hosts refuse connections (the process is gone: they cannot vote)', ...r });
   const latency = new prom.Gauge({ name: 'vipctl_last_failover_bind_latency_seconds', help: 'From the event that triggered the last failover bind here to the bind', labelNames: ['master'], ...r });
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
@@ -58,6 +63,8 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
     pass: (m) => passes.inc({ master: m }),
     error: (m) => errors.inc({ master: m }),
     fenced: (m, f) => fenced.set({ master: m }, f ? 1 : 0),
+    fenceSkipped: (m, f) => skipped.set({ master: m }, f ? 1 : 0),
+    sentinelsRefusing: (n) => refusing.set(n),
     bindLatency: (m, ms) => latency.set({ master: m }, ms / 1000),
     address: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`,
     close: () =>

@@ -11,12 +11,18 @@
  * user without some channel's permission gets NOPERM for exactly that one,
  * which is reported (onRefused) instead of silently missing its events; the
  * channels it may read are still subscribed.
+ *
+ * For the fence rule (core/watch/fence.ts) it keeps what the last failure
+ * said: a refused connection (ECONNREFUSED: the host answers, no Sentinel
+ * listens) is retried every ping period, so that a dead Sentinel keeps
+ * proving it is dead, and one that comes back is subscribed within a ping.
  */
 import Redis, { type RedisOptions } from 'ioredis';
 import type { HostPort } from '../core/address';
 import { describeConnectionError } from '../core/connection-error';
 import { joinHostPort } from '../core/sentinel-view';
 import { WATCH_CHANNELS } from '../core/watch/channels';
+import { failureKind } from '../core/watch/fence';
 
 export interface SentinelLinkEvents {
   /** A message on a Sentinel event channel. `at`: epoch ms when it arrived. */
@@ -39,6 +45,8 @@ export class SentinelLink {
   readonly name: string;
   /** Epoch ms of the last answer (pong, subscription, message); -Infinity if none yet. */
   lastOkAt = -Infinity;
+  /** Epoch ms of the last connection attempt refused (ECONNREFUSED), while that is its latest failure; -Infinity otherwise. */
+  refusedAt = -Infinity;
   private readonly client: Redis;
   private timer: NodeJS.Timeout | undefined;
   private pingInFlight = false;
@@ -56,12 +64,13 @@ export class SentinelLink {
       enableOfflineQueue: false,
       autoResubscribe: false, // we resubscribe ourselves on 'ready', to know when it is done
       keepAlive: 1000,
-      // 20, 40, 80 ... 1000 ms between attempts
-      retryStrategy: (times) => Math.min(20 * 2 ** Math.min(times, 6), 1000),
+      // refused: every ping period; else 20, 40, 80 ... 1000 ms between attempts
+      retryStrategy: (times) => (this.refusedAt > -Infinity ? o.pingMs : Math.min(20 * 2 ** Math.min(times, 6), 1000)),
     });
     const tls = o.connection.tls !== undefined;
     // reported through onDown: a refused certificate or password says so, not just "connection closed"
     this.client.on('error', (e: NodeJS.ErrnoException) => {
+      this.refusedAt = failureKind(e.code ?? e.message) === 'refused' ? Date.now() : -Infinity;
       const why = describeConnectionError(e, 'sentinel', tls);
       if (!this.up && why !== this.lastError) this.ev.onDown(this.name, why);
       this.lastError = why;
@@ -93,6 +102,7 @@ export class SentinelLink {
       return;
     }
     this.lastOkAt = Date.now();
+    this.refusedAt = -Infinity;
     this.lastError = '';
     this.up = true;
     // Without the subscribe command every channel is refused: name the command.
@@ -115,6 +125,7 @@ export class SentinelLink {
       const r = await Promise.race([this.client.ping().then(() => 'ok' as const), silent]);
       if (r === 'ok') this.lastOkAt = Math.max(this.lastOkAt, sent);
       else if (!this.closed) {
+        this.refusedAt = -Infinity; // silent, not refused
         // No answer for a long while: make a fresh connection (a half-open one may never recover).
         this.ev.onDown(this.name, 'no answer to PING');
         this.up = false;

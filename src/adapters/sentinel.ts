@@ -42,12 +42,6 @@ export async function askSentinels(config: Config, masterName: string, timeoutMs
   });
 }
 
-/** What `SENTINEL MASTER <name>` says of the timings watch needs; null when this Sentinel cannot tell. */
-export interface MasterTimings {
-  downAfterMs: number;
-  failoverTimeoutMs: number;
-}
-
 /**
  * Every master one Sentinel monitors, in one query (`SENTINEL MASTERS`). A
  * master in the middle of a failover is asked again by name on the same

@@ -22,6 +22,7 @@ import { isHostName } from '../core/address';
 import { joinHostPort } from '../core/sentinel-view';
 import { resolveMasterNames } from '../pass/resolve-masters';
 import type { SentinelView } from '../core/sentinel-view';
+import { failureKind, fenceNow } from '../core/watch/fence';
 
 async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>, views: Promise<{ views: Map<string, SentinelView>; resolved: Resolved }>): Promise<MasterStatus> {
   const vip = master.vip.address;
@@ -48,6 +49,9 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
   const hold = readHold(config.runDir, master.name);
   const v = verdictOf({ sentinelMaster: view.master, masterIsHere, whyUnknown: want.reason, boundHere: bound.length > 0, localIsMaster, ...(holding(hold, Date.now()) ? { hold: describeHold(hold, Date.now()) } : {}) });
   const ownMacs = new Set(links.map((l) => l.mac?.toLowerCase()));
+  // a Sentinel that answered "does not monitor" answered all the same
+  const reached = view.answers.filter((a) => a.master !== null || /^does not monitor /.test(a.error ?? '')).length;
+  const fence = fenceNow(reached, view.answers.filter((a) => a.master === null && failureKind(a.error) === 'refused').length, view.total);
   const others = probe?.kind === 'taken' ? probe.macs.filter((m) => !ownMacs.has(m)) : [];
   return {
     name: master.name,
@@ -67,6 +71,7 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
       ...(r === null ? { error: 'address unknown: no Sentinel gave the master port' } : r.ok ? {} : { error: r.error }),
     },
     otherHolderMac: others[0] ?? null,
+    fence: { rule: fence.state, reason: fence.why },
     arpProbe:
       probe === null
         ? bound.length > 0

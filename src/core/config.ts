@@ -171,6 +171,14 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
   }
   const raw = result.data;
   const sentinels = raw.sentinel.addresses.map((a) => parseHostPort(a)!);
+  // The same Sentinel twice would count as two votes in every majority (issue 15): refused in any spelling.
+  const sentinelAt = new Map<string, number>();
+  sentinels.forEach((s, i) => {
+    const k = `${sentinelIdentity(s.host)} ${s.port}`;
+    const j = sentinelAt.get(k);
+    if (j === undefined) sentinelAt.set(k, i);
+    else problems.push(`sentinel.addresses.${i}: ${raw.sentinel.addresses[i]} is the same Sentinel as sentinel.addresses.${j} (${raw.sentinel.addresses[j]}); list each Sentinel once (twice, it would count as two votes)`);
+  });
   const masters = new Map<string, MasterConfig>();
   const vipOwner = new Map<string, string>();
   for (const [name, m] of Object.entries(raw.masters)) {
@@ -240,4 +248,14 @@ export function pickMaster(config: Config, name: string | undefined): MasterConf
   const m = config.masters.get(name);
   if (!m) throw new VipctlError('UNKNOWN_MASTER', `unknown master "${name}": the config has ${[...config.masters.keys()].join(', ')}`, { key: 'master' });
   return m;
+}
+
+/** One spelling per Sentinel host: an IPv4-mapped IPv6 address as its IPv4 address, a host name in lower case without a final dot. */
+function sentinelIdentity(host: string): string {
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped) {
+    const [hi, lo] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return host.toLowerCase().replace(/\.$/, '');
 }

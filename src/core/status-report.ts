@@ -30,6 +30,8 @@ export interface MasterStatus {
   otherHolderMac: string | null;
   /** `skipped: ...`, `no answer`, `answered`, or `failed: ...`. */
   arpProbe: string;
+  /** What watch's fence rule says of these answers, were they to last the fence time (core/watch/fence.ts). */
+  fence?: { rule: 'ok' | 'fence' | 'fence-skipped'; reason: string };
 }
 
 export interface StatusReport {
@@ -62,6 +64,7 @@ export function formatStatus(report: StatusReport, colour = false): string[] {
     const r = m.localRedis;
     out.push(`  local redis ${r.address ?? '(address unknown)'}: ${r.role ?? paint(r.error ?? 'no answer', 'yellow', colour)} (is master: ${yesNo(m.localIsMaster)})`);
     out.push(`  ${m.vip.includes(':') ? 'NDP (ndisc6)' : 'ARP'} probe for the VIP: ${m.otherHolderMac ? `answered by ${m.otherHolderMac}` : m.arpProbe}`);
+    if (m.fence) out.push(`  fence rule (watch): ${m.fence.rule === 'ok' ? m.fence.rule : paint(m.fence.rule, 'yellow', colour)}: ${m.fence.reason}`);
   }
   return out;
 }

@@ -10,9 +10,8 @@ import { watchWant, type WatchView } from '../core/watch/want';
 import { eventHostNames } from '../core/watch/events';
 import { isLocalHost, localAddressOf } from '../core/desired';
 import type { NameCache } from '../adapters/name-cache';
-import { DEFAULT_FAILOVER_TIMEOUT_MS } from '../core/watch/fence';
+import { majorityTimings, timingsOrDefault, type MasterTimings } from '../core/watch/timings';
 import { masterHost } from '../core/sentinel-view';
-import type { MasterTimings } from '../adapters/sentinel';
 import type { SentinelView } from '../core/sentinel-view';
 import { pollRole, type RolePoller } from '../adapters/redis-role';
 import { clientOptions } from '../adapters/connection';
@@ -44,7 +43,10 @@ export interface MasterWatchDeps {
 export class MasterWatch {
   state: FailoverState = IDLE;
   view: WatchView | null = null;
+  /** The majority's timings (timings.ts), null until a majority of the Sentinels answered. */
   timings: MasterTimings | null = null;
+  /** Each Sentinel's latest answer. */
+  private readonly reported = new Map<string, MasterTimings>();
   /** When the passes run (coalesced asking, serialized converges): scheduler.ts. */
   private readonly scheduler = new PassScheduler((t) => this.ask(t), (t) => this.pass(t));
   private poller: RolePoller | null = null;
@@ -59,6 +61,15 @@ export class MasterWatch {
   private inbox: Promise<void> | null = null;
 
   constructor(readonly master: MasterConfig, private readonly d: MasterWatchDeps) {}
+
+  /** One Sentinel's timings for this master; the new majority timings when they changed, else null. */
+  takeTimings(sentinel: string, t: MasterTimings, total: number): MasterTimings | null {
+    this.reported.set(sentinel, t);
+    const before = this.timings;
+    this.timings = majorityTimings([...this.reported.values()], total, before);
+    const now = this.timings;
+    return now && (!before || before.downAfterMs !== now.downAfterMs || before.failoverTimeoutMs !== now.failoverTimeoutMs) ? now : null;
+  }
 
   get name(): string {
     return this.master.name;
@@ -94,7 +105,7 @@ export class MasterWatch {
     const resolved = this.d.names.resolved;
     const r = step(this.state, input, {
       isLocal: (host) => isLocalHost(host, this.d.local(), resolved),
-      failoverTimeoutMs: this.timings?.failoverTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS,
+      failoverTimeoutMs: timingsOrDefault(this.timings).failoverTimeoutMs,
     });
     this.state = r.state;
     const why = input.type === 'event' ? input.event.channel : input.type;
@@ -109,6 +120,8 @@ export class MasterWatch {
         this.trigger({ name: why, at, ask: false });
         return;
       case 'reconcile':
+        // a failover ended by its timeout or the majority, or a release on one Sentinel's word lapsed: say why
+        if (why === 'tick' || why === 'view') this.log().info({ event: 'failover-update', master: this.name, trigger: why, reason: o.reason }, o.reason);
         this.trigger({ name: why, at, ask: true });
         return;
       case 'stop-poll':

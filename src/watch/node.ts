@@ -7,7 +7,7 @@
 import { missingV8Options } from '../core/watch/node-options';
 import type { Config } from '../core/config';
 import { parseSentinelEvent } from '../core/watch/events';
-import { fenceAfter, fenced } from '../core/watch/fence';
+import { fenceAfter, fenceState, refusedFreshMs, type FenceState, type SentinelSeen } from '../core/watch/fence';
 import { localAddresses } from '../core/local';
 import { joinHostPort } from '../core/sentinel-view';
 import { SentinelLink } from '../adapters/sentinel-events';
@@ -40,7 +40,8 @@ export class WatchNode {
   private timers: NodeJS.Timeout[] = [];
   private metrics: WatchMetrics | null = null;
   private readonly startedAt = Date.now();
-  private fencedNow = new Map<string, boolean>();
+  /** Each master's fence state as last logged (fence, fence-skipped and its count, ok, off). */
+  private fenceKey = new Map<string, string>();
 
   constructor(readonly config: Config, private readonly logger: Logger) {}
 
@@ -68,6 +69,7 @@ export class WatchNode {
     const names = new NameCache(NAME_TTL_MS, RESOLVE_TIMEOUT_MS);
     for (const m of cfg.masters.values()) {
       metrics.fenced(m.name, false);
+      metrics.fenceSkipped(m.name, false);
       this.masters.set(
         m.name,
         new MasterWatch(m, {
@@ -122,7 +124,7 @@ export class WatchNode {
     const mw = this.masters.get(e.master);
     if (!mw) return;
     this.logger.debug({ event: 'sentinel-event', sentinel, channel, message, master: e.master }, `${channel} ${message}`);
-    mw.feed({ type: 'event', event: e, at });
+    mw.feed({ type: 'event', event: e, at, sentinel });
   }
 
   /** One SENTINEL MASTERS to that Sentinel gives every master's timings. */
@@ -131,28 +133,34 @@ export class WatchNode {
     if (a) this.takeTimings(await askSentinelMasters(this.config, a, this.config.watch.queryTimeoutMs));
   }
 
-  /** down-after-milliseconds and failover-timeout of every master, from one Sentinel's SENTINEL MASTERS. */
+  /** down-after-milliseconds and failover-timeout of every master, from one Sentinel's SENTINEL MASTERS (each master takes the majority's: timings.ts). */
   private takeTimings(r: SentinelMasters): void {
     if (r.masters === null) return;
     for (const mw of this.masters.values()) {
       const e = r.masters.get(mw.name);
       if (!e || e.downAfterMs === null || e.failoverTimeoutMs === null) continue;
-      const t = { downAfterMs: e.downAfterMs, failoverTimeoutMs: e.failoverTimeoutMs };
-      const before = mw.timings;
-      mw.timings = t;
-      if (!before || before.downAfterMs !== t.downAfterMs || before.failoverTimeoutMs !== t.failoverTimeoutMs) {
-        this.logger.info({ event: 'master-timings', master: mw.name, sentinel: r.sentinel, ...t, fenceAfterMs: fenceAfter(this.config.watch.fenceAfterMs, t.downAfterMs) }, `${mw.name}: down-after ${t.downAfterMs} ms, failover-timeout ${t.failoverTimeoutMs} ms`);
+      const t = mw.takeTimings(r.sentinel, { downAfterMs: e.downAfterMs, failoverTimeoutMs: e.failoverTimeoutMs }, this.links.length || this.config.sentinel.addresses.length);
+      if (t) {
+        this.logger.info({ event: 'master-timings', master: mw.name, sentinel: r.sentinel, ...t, fenceAfterMs: fenceAfter(this.config.watch.fenceAfterMs, t.downAfterMs, this.config.watch.sentinelPingMs) }, `${mw.name}: down-after ${t.downAfterMs} ms, failover-timeout ${t.failoverTimeoutMs} ms (the majority's median, clamped)`);
       }
     }
   }
 
-  private lastOk(): number[] {
-    return this.links.map((l) => Math.max(l.lastOkAt, this.answeredAt.get(l.name) ?? -Infinity));
+  private seen(): SentinelSeen[] {
+    return this.links.map((l) => {
+      const lastOkAt = Math.max(l.lastOkAt, this.answeredAt.get(l.name) ?? -Infinity);
+      return { lastOkAt, refusedAt: l.refusedAt > lastOkAt ? l.refusedAt : -Infinity };
+    });
+  }
+
+  fenceOf(mw: MasterWatch, now = Date.now()): FenceState {
+    const ping = this.config.watch.sentinelPingMs;
+    return fenceState(this.seen(), now, fenceAfter(this.config.watch.fenceAfterMs, mw.timings?.downAfterMs, ping), this.startedAt, refusedFreshMs(ping));
   }
 
   fencedReason(mw: MasterWatch): string | null {
-    const after = fenceAfter(this.config.watch.fenceAfterMs, mw.timings?.downAfterMs);
-    return fenced(this.lastOk(), this.links.length, Date.now(), after, this.startedAt);
+    const f = this.fenceOf(mw);
+    return f.state === 'fence' ? f.reason : null;
   }
 
   private everyInterval(): void {
@@ -167,22 +175,28 @@ export class WatchNode {
 
   private tick(): void {
     const now = Date.now();
-    const lastOk = this.lastOk();
-    this.metrics?.sentinels(lastOk.filter((t) => now - t < Math.max(3 * this.config.watch.sentinelPingMs, 1000)).length, this.links.length);
+    const seen = this.seen();
+    this.metrics?.sentinels(seen.filter((t) => now - t.lastOkAt < Math.max(3 * this.config.watch.sentinelPingMs, 1000)).length, this.links.length);
+    this.metrics?.sentinelsRefusing(seen.filter((t) => now - t.refusedAt <= refusedFreshMs(this.config.watch.sentinelPingMs)).length);
     for (const mw of this.masters.values()) {
       mw.feed({ type: 'tick', at: now });
-      const f = this.fencedReason(mw);
-      const was = this.fencedNow.get(mw.name) ?? false;
-      if ((f !== null) !== was) {
-        this.fencedNow.set(mw.name, f !== null);
-        this.metrics?.fenced(mw.name, f !== null);
-        if (f !== null) {
-          this.logger.warn({ event: 'fence', master: mw.name, reason: f }, `fenced: ${f}`);
-          if (mw.bound !== false) mw.trigger({ name: 'fence', at: now, ask: false });
-        } else {
-          this.logger.info({ event: 'unfence', master: mw.name }, 'a majority of sentinels is reachable again');
-          mw.trigger({ name: 'unfence', at: now, ask: true });
-        }
+      const f = this.fenceOf(mw, now);
+      // once per change of the rule that holds (not of its millisecond figures)
+      const key = f.state === 'fence' || f.state === 'fence-skipped' ? `${f.state} ${f.refusing}` : 'ok';
+      const was = this.fenceKey.get(mw.name) ?? 'ok';
+      if (key === was) continue;
+      this.fenceKey.set(mw.name, key);
+      this.metrics?.fenced(mw.name, f.state === 'fence');
+      this.metrics?.fenceSkipped(mw.name, f.state === 'fence-skipped');
+      if (f.state === 'fence') {
+        this.logger.warn({ event: 'fence', master: mw.name, reason: f.reason, refusing: f.refusing }, `fenced: ${f.reason}`);
+        if (mw.bound !== false) mw.trigger({ name: 'fence', at: now, ask: false });
+      } else if (f.state === 'fence-skipped') {
+        this.logger.warn({ event: 'fence-skipped', master: mw.name, reason: f.reason, refusing: f.refusing }, `not fencing: ${f.reason}`);
+        if (was.startsWith('fence ')) mw.trigger({ name: 'unfence', at: now, ask: true });
+      } else {
+        this.logger.info({ event: 'unfence', master: mw.name }, 'a majority of sentinels is reachable again');
+        if (was.startsWith('fence ')) mw.trigger({ name: 'unfence', at: now, ask: true });
       }
     }
   }

@@ -27,6 +27,8 @@ it('serves the watcher metrics in Prometheus text at /metrics, 404 elsewhere', a
     m.pass('mymaster');
     m.error('mymaster');
     m.fenced('mymaster', false);
+    m.fenceSkipped('mymaster', true);
+    m.sentinelsRefusing(2);
     m.bindLatency('mymaster', 42);
     const r = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(r.status).toBe(200);
@@ -38,6 +40,8 @@ it('serves the watcher metrics in Prometheus text at /metrics, 404 elsewhere', a
       'vipctl_reconcile_passes_total{master="mymaster"} 2',
       'vipctl_reconcile_errors_total{master="mymaster"} 1',
       'vipctl_fenced{master="mymaster"} 0',
+      'vipctl_fence_skipped{master="mymaster"} 1',
+      'vipctl_sentinels_refusing 2',
       'vipctl_last_failover_bind_latency_seconds{master="mymaster"} 0.042',
     ]) {
       expect(text).toContain(line);

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { createServer } from 'node:net';
 import { SentinelLink, type SentinelLinkEvents } from '../../src/adapters/sentinel-events';
 import { clientOptions } from '../../src/adapters/connection';
 import { validateConfig } from '../../src/core/config';
@@ -86,4 +87,23 @@ it('a channel the ACL user may not read is reported once, by name, and the other
   expect(refused).toHaveLength(1);
   expect(refused[0]!.missing).toEqual(['&+odown', '&+switch-master']);
   expect(refused[0]!.error).toMatch(/NOPERM/);
+});
+
+it('a refused connection (nothing listens) is recorded and retried every ping period: a dead Sentinel keeps proving it is dead', async () => {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+  const seen = new Set<number>();
+  link = new SentinelLink({ host: '127.0.0.1', port }, { connection: connection(port), pingMs: 20 }, { onMessage: () => {}, onSubscribed: () => {}, onDown: () => {}, onRefused: () => {} });
+  expect(link.refusedAt).toBe(-Infinity);
+  const timer = setInterval(() => link!.refusedAt > -Infinity && seen.add(link!.refusedAt), 2);
+  link.start();
+  try {
+    // with the usual backoff (20 ms doubling to 1 s) ten attempts would take over 3 s
+    await waitFor(() => seen.size >= 10, 1500);
+  } finally {
+    clearInterval(timer);
+  }
+  expect(link.lastOkAt).toBe(-Infinity);
 });

@@ -23,6 +23,11 @@ const base: MasterStatus = {
 };
 
 describe('formatStatus', () => {
+  it("the fence rule's line, when the report has it", () => {
+    const out = formatStatus({ masters: [{ ...base, fence: { rule: 'fence-skipped', reason: '2 of 3 sentinels refuse connections' } }] });
+    expect(out.at(-1)).toBe('  fence rule (watch): fence-skipped: 2 of 3 sentinels refuse connections');
+  });
+
   it('a replica: table row, reason, every Sentinel, local Redis, ARP probe', () => {
     expect(formatStatus({ masters: [base] })).toEqual([
       'MASTER    VIP            IFACE  BOUND HERE  SENTINEL MASTER  AGREE  LOCAL REDIS  OTHER HOLDER       VERDICT',

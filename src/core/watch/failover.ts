@@ -8,14 +8,23 @@
  * - old master's host: on +odown/+try-failover of a local master, or a
  *   +selected-slave naming another host while the master is local, release at
  *   once and hold off (never take the VIP back) while that failover runs;
- * - new master's host: on +selected-slave/+failover-state-wait-promotion
- *   naming a local replica, poll its ROLE and bind the moment it says master
- *   (or on +promoted-slave), before the Sentinels' majority has switched.
+ * - new master's host: on +selected-slave/+failover-state-wait-promotion/
+ *   +promoted-slave/+switch-master naming a local replica, poll its ROLE and
+ *   bind the moment it says master, before the Sentinels' majority has switched.
  * A failover ends on -failover-abort-*, -odown before it started, the failover
  * timeout, or, after +switch-master/+failover-end, once a pass sees the
  * majority name another master than the old one (observers switch before the
  * leader, so for a moment the majority may still name the old master).
+ *
+ * No single Sentinel is trusted (README, "Trust model"): binding needs the
+ * local replica's own ROLE, whatever the event; a release on one Sentinel's
+ * word is provisional: it holds only once the failover is confirmed (an event
+ * about it from a second Sentinel, or the majority naming another master), and
+ * lapses after CONFIRM_MS otherwise; after a lapse, releases of that master
+ * wait for a confirmation for SUSPECT_MS. Addresses that name no single host
+ * (loopback, link-local, unspecified, multicast) are never this host's.
  */
+import { ipFamily, nonHostAddressKind } from '../address';
 import { masterHost } from '../sentinel-view';
 import type { SentinelEvent } from './events';
 
@@ -32,12 +41,20 @@ export interface Failover {
   started: boolean;
   /** The replica Sentinel selected, when known. */
   selected: string | null;
-  /** This host holds the old master: VIP released, and not taken back while this runs. */
+  /** This host holds the old master: VIP released, and not taken back while this runs (or, unconfirmed, until confirmBy). */
   released: boolean;
   /** A local replica selected by this failover reported role master: the VIP may be bound here. */
   promotedHere: string | null;
   /** +switch-master or +failover-end seen: ends once the majority names another master. */
   switched: boolean;
+  /** The Sentinels that sent events about it (sorted). */
+  sentinels: string[];
+  /** Two Sentinels told of it, or the majority named another master. */
+  confirmed: boolean;
+  /** An unconfirmed release lapses at this time. */
+  confirmBy: number;
+  /** An unconfirmed release of it lapsed: it releases again only once confirmed. */
+  lapsed: boolean;
 }
 
 export interface FailoverState {
@@ -50,12 +67,20 @@ export interface FailoverState {
    * they only trigger a pass.
    */
   done: string | null;
+  /** A master whose unconfirmed release lapsed: until `until`, releasing it needs a confirmed failover. */
+  suspect: { master: string; until: number } | null;
 }
 
-export const IDLE: FailoverState = { failover: null, poll: null, done: null };
+export const IDLE: FailoverState = { failover: null, poll: null, done: null, suspect: null };
+
+/** How long a release on one Sentinel's word holds without a confirmation (a real failover is confirmed within a few seconds: README). */
+export const CONFIRM_MS = 5000;
+/** After a lapse, how long one Sentinel alone can no longer release that master. */
+export const SUSPECT_MS = 300_000;
 
 export type FailoverInput =
-  | { type: 'event'; event: SentinelEvent; at: number }
+  /** `sentinel`: the Sentinel (host:port) that sent it. */
+  | { type: 'event'; event: SentinelEvent; at: number; sentinel: string }
   /** The ROLE poller saw `address` (a local Redis) report master. */
   | { type: 'role-master'; address: string; at: number }
   /** A pass got a majority view (or none: null). */
@@ -76,7 +101,7 @@ export type FailoverOutput =
 export interface FailoverContext {
   /** Is this IP one of this host's own addresses? */
   isLocal: (ip: string) => boolean;
-  /** Sentinel's failover-timeout for this master (ms). */
+  /** Sentinel's failover-timeout for this master (ms; the majority's, clamped: timings.ts). */
   failoverTimeoutMs: number;
 }
 
@@ -85,42 +110,68 @@ export interface Step {
   out: FailoverOutput[];
 }
 
-const local = (ctx: FailoverContext, address: string): boolean => ctx.isLocal(masterHost(address));
+/** An instance of this host: never an address that names no single host (an event naming 127.0.0.1 is nobody's). */
+function local(ctx: FailoverContext, address: string): boolean {
+  const host = masterHost(address);
+  if (ipFamily(host) !== null && nonHostAddressKind(host) !== null) return false;
+  return ctx.isLocal(host);
+}
 
 /** Channels on a master that mean a failover attempt is under way. */
 const ATTEMPT = new Set(['+try-failover', '+elected-leader', '+failover-state-select-slave', '+new-epoch-failover']);
-/** Channels on a replica that name the one selected for promotion. */
-const SELECTED = new Set(['+selected-slave', '+failover-state-wait-promotion', '+failover-state-send-slaveof-noone']);
+/** Channels on a replica that name the one selected for promotion (+promoted-slave too: its ROLE confirms it). */
+const SELECTED = new Set(['+selected-slave', '+failover-state-wait-promotion', '+failover-state-send-slaveof-noone', '+promoted-slave']);
 
-function begin(s: FailoverState, oldMaster: string, channel: string, at: number, ctx: FailoverContext): Failover {
+/** The failover of `oldMaster` (the running one, or a new one), with `sentinel` counted among its witnesses. */
+function begin(s: FailoverState, oldMaster: string, channel: string, at: number, ctx: FailoverContext, sentinel: string): Failover {
   const f = s.failover;
-  if (f && f.oldMaster === oldMaster) return { ...f };
-  return { since: at, firstEvent: channel, deadline: at + ctx.failoverTimeoutMs, oldMaster, started: false, selected: null, released: false, promotedHere: null, switched: false };
+  const next: Failover =
+    f && f.oldMaster === oldMaster
+      ? { ...f }
+      : { since: at, firstEvent: channel, deadline: at + ctx.failoverTimeoutMs, oldMaster, started: false, selected: null, released: false, promotedHere: null, switched: false, sentinels: [], confirmed: false, confirmBy: at + Math.min(CONFIRM_MS, ctx.failoverTimeoutMs / 2), lapsed: false };
+  if (!next.sentinels.includes(sentinel)) next.sentinels = [...next.sentinels, sentinel].sort();
+  if (next.sentinels.length >= 2) next.confirmed = true;
+  return next;
 }
 
 function end(s: FailoverState, reason: string, done: string | null = null): Step {
-  return { state: { ...IDLE, done }, out: [...(s.poll ? [{ kind: 'stop-poll' } as const] : []), { kind: 'reconcile', reason }] };
+  return { state: { ...IDLE, done, suspect: s.suspect }, out: [...(s.poll ? [{ kind: 'stop-poll' } as const] : []), { kind: 'reconcile', reason }] };
 }
 
-/** Mark the old master released here, once. */
-function release(f: Failover, out: FailoverOutput[], ctx: FailoverContext, why: string): void {
+/** Mark the old master released here, once; not while it is suspect or lapsed and the failover unconfirmed. */
+function release(s: FailoverState, f: Failover, out: FailoverOutput[], ctx: FailoverContext, why: string, at: number): void {
   if (f.released || !local(ctx, f.oldMaster)) return;
+  const suspect = s.suspect !== null && s.suspect.master === f.oldMaster && at < s.suspect.until;
+  if (!f.confirmed && (f.lapsed || suspect)) return;
   f.released = true;
-  out.push({ kind: 'release', reason: `${why}: the master ${f.oldMaster} is this host; releasing the VIP before the promotion` });
+  const word = f.confirmed ? `confirmed by ${f.sentinels.length > 1 ? `${f.sentinels.length} sentinels` : 'the majority'}` : `on the word of ${f.sentinels.join(', ')} alone: holds ${f.confirmBy - at} ms unless confirmed`;
+  out.push({ kind: 'release', reason: `${why}: the master ${f.oldMaster} is this host; releasing the VIP before the promotion (${word})` });
 }
 
 export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContext): Step {
   switch (input.type) {
-    case 'tick':
-      if (s.poll && input.at >= s.poll.until) {
-        if (s.failover && input.at >= s.failover.deadline) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
-        return { state: { ...s, poll: null }, out: [{ kind: 'stop-poll' }] };
+    case 'tick': {
+      const f = s.failover;
+      const suspect = s.suspect && input.at >= s.suspect.until ? null : s.suspect;
+      if (f?.released && !f.confirmed && input.at >= f.confirmBy) {
+        return {
+          state: { ...s, suspect: { master: f.oldMaster, until: input.at + SUSPECT_MS }, failover: { ...f, released: false, lapsed: true } },
+          out: [{ kind: 'reconcile', reason: `the failover of ${f.oldMaster} (${f.firstEvent} from ${f.sentinels.join(', ')}) was not confirmed by a second sentinel or the majority within ${f.confirmBy - f.since} ms: no longer holding the VIP off` }],
+        };
       }
-      if (s.failover && input.at >= s.failover.deadline) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
-      return { state: s, out: [] };
+      if (f && input.at >= f.deadline) return end(s, `failover of ${f.oldMaster} not over after the failover timeout`);
+      if (s.poll && input.at >= s.poll.until) return { state: { ...s, suspect, poll: null }, out: [{ kind: 'stop-poll' }] };
+      return { state: suspect === s.suspect ? s : { ...s, suspect }, out: [] };
+    }
     case 'view': {
       const f = s.failover;
       if (f?.switched && input.master !== null && input.master !== f.oldMaster) return end(s, `the Sentinels' majority now names ${input.master}`, f.oldMaster);
+      if (f && !f.confirmed && input.master !== null && input.master !== f.oldMaster) {
+        const next = { ...f, confirmed: true };
+        const out: FailoverOutput[] = [];
+        release(s, next, out, ctx, `the Sentinels' majority names ${input.master}`, input.at);
+        return { state: { ...s, failover: next }, out };
+      }
       // the replaced master is the master again (a later failover): its events count again
       if (s.done !== null && input.master === s.done) return { state: { ...s, done: null }, out: [] };
       return { state: s, out: [] };
@@ -136,31 +187,35 @@ export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContex
       return { state: { ...s, failover: { ...f, promotedHere: input.address }, poll: null }, out };
     }
     case 'event':
-      return onEvent(s, input.event, input.at, ctx);
+      return onEvent(s, input.event, input.at, ctx, input.sentinel);
   }
 }
 
-function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverContext): Step {
+/** Poll the ROLE of `address` (a local replica the failover names) unless it is polled already or reported master. */
+function pollFor(f: Failover, address: string, poll: FailoverState['poll'], out: FailoverOutput[]): FailoverState['poll'] {
+  if (f.promotedHere === address || poll?.address === address) return poll;
+  out.push({ kind: 'poll-role', address, until: f.deadline });
+  return { address, until: f.deadline };
+}
+
+function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverContext, sentinel: string): Step {
   const out: FailoverOutput[] = [];
   if (e.kind === 'switch-master') {
     if (s.failover === null && s.done === e.from) return { state: s, out: [{ kind: 'reconcile', reason: `+switch-master ${e.from} -> ${e.to} (already seen)` }] };
-    const f = begin(s, e.from, e.channel, at, ctx);
+    const f = begin(s, e.from, e.channel, at, ctx, sentinel);
     f.switched = true;
     f.started = true;
     let poll = s.poll;
     // One Sentinel's word is not a majority (rule 4): when the new master is
     // a local replica, confirm it with ROLE, as for +selected-slave.
-    if (local(ctx, e.to) && f.promotedHere !== e.to) {
+    if (local(ctx, e.to)) {
       f.selected = e.to;
-      if (poll?.address !== e.to) {
-        poll = { address: e.to, until: f.deadline };
-        out.push({ kind: 'poll-role', address: e.to, until: f.deadline });
-      }
+      poll = pollFor(f, e.to, poll, out);
     } else if (poll) {
       out.push({ kind: 'stop-poll' });
       poll = null;
     }
-    release(f, out, ctx, '+switch-master');
+    release(s, f, out, ctx, '+switch-master', at);
     out.push({ kind: 'reconcile', reason: `+switch-master ${e.from} -> ${e.to}` });
     return { state: { ...s, failover: f, poll }, out };
   }
@@ -168,50 +223,31 @@ function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverCo
     const f = s.failover;
     // a late event about the master the last completed failover replaced
     if (f === null && s.done === e.address && !ATTEMPT.has(e.channel)) return { state: s, out: [] };
-    if (e.channel === '+odown') {
-      const next = begin(s, e.address, e.channel, at, ctx);
-      release(next, out, ctx, '+odown');
-      return { state: { ...s, failover: next }, out };
-    }
-    if (ATTEMPT.has(e.channel)) {
-      const next = begin(s, e.address, e.channel, at, ctx);
-      next.started = true;
-      release(next, out, ctx, e.channel);
+    if (e.channel === '+odown' || ATTEMPT.has(e.channel)) {
+      const next = begin(s, e.address, e.channel, at, ctx, sentinel);
+      if (e.channel !== '+odown') next.started = true;
+      release(s, next, out, ctx, e.channel, at);
       return { state: { ...s, failover: next }, out };
     }
     if (!f || f.oldMaster !== e.address) return { state: s, out: [] };
     if (e.channel === '-odown' && !f.started) return end(s, `-odown: ${e.address} is back before any failover started`);
     if (e.channel.startsWith('-failover-abort')) return end(s, `${e.channel}: the failover of ${e.address} was aborted`);
     if (e.channel === '+failover-end' || e.channel === '+failover-end-for-timeout') {
-      const next = { ...f, switched: true };
-      return { state: { ...s, failover: next }, out: [{ kind: 'reconcile', reason: `${e.channel} for ${e.address}` }] };
+      const next = { ...begin(s, e.address, e.channel, at, ctx, sentinel), switched: true };
+      release(s, next, out, ctx, e.channel, at);
+      return { state: { ...s, failover: next }, out: [...out, { kind: 'reconcile', reason: `${e.channel} for ${e.address}` }] };
     }
     return { state: s, out: [] };
   }
   // a replica of the master
-  if (SELECTED.has(e.channel) || e.channel === '+promoted-slave') {
-    const f = begin(s, e.masterAddress, e.channel, at, ctx);
+  if (SELECTED.has(e.channel)) {
+    const f = begin(s, e.masterAddress, e.channel, at, ctx, sentinel);
     f.started = true;
     f.selected = e.address;
     let poll = s.poll;
-    if (local(ctx, e.address)) {
-      if (e.channel === '+promoted-slave') {
-        // Sentinel itself saw the replica report master: as good as our own ROLE reading.
-        if (poll) out.push({ kind: 'stop-poll' });
-        poll = null;
-        if (f.promotedHere !== e.address) {
-          f.promotedHere = e.address;
-          out.push({ kind: 'bind', reason: `+promoted-slave: ${e.address}, an address of this host, was promoted in place of ${e.masterAddress}` });
-        }
-      } else if (f.promotedHere !== e.address && poll?.address !== e.address) {
-        poll = { address: e.address, until: f.deadline };
-        out.push({ kind: 'poll-role', address: e.address, until: f.deadline });
-      }
-    } else {
-      release(f, out, ctx, `${e.channel} ${e.address}`);
-    }
+    if (local(ctx, e.address)) poll = pollFor(f, e.address, poll, out);
+    else release(s, f, out, ctx, `${e.channel} ${e.address}`, at);
     return { state: { ...s, failover: f, poll }, out };
   }
   return { state: s, out: [] };
 }
-

@@ -7,7 +7,7 @@ const LOCAL = new Set(['198.18.0.13', 'fd00::13']);
 const view = (master: string | null): WatchView => ({ master, agreeing: master ? 2 : 0, total: 3 });
 const failover = (f: Partial<Failover>): FailoverState => ({
   ...IDLE,
-  failover: { since: 0, firstEvent: '+odown', deadline: 10_000, oldMaster: '198.18.0.11:6379', started: true, selected: null, released: false, promotedHere: null, switched: false, ...f },
+  failover: { since: 0, firstEvent: '+odown', deadline: 10_000, oldMaster: '198.18.0.11:6379', started: true, selected: null, released: false, promotedHere: null, switched: false, sentinels: ['s1'], confirmed: true, confirmBy: 10_000, lapsed: false, ...f },
 });
 
 describe('watchWant (rule 4: never bind on local evidence alone)', () => {
