@@ -6,7 +6,7 @@
  * is made at build time and remade, best effort, when V8 rejects it (another
  * Node version). A missing or bad cache only costs time, never correctness.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
@@ -41,13 +41,19 @@ export function loadWithCodeCache<T>(file: string): LoadedBundle<T> {
     exports: module.exports,
     cache,
     saveCache: () => {
+      const tmp = `${cacheFileOf(file)}.${process.pid}.tmp`;
       try {
-        const tmp = `${cacheFileOf(file)}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFileOf(file));
         return true;
       } catch {
-        return false; // read-only install: run without a cache
+        // read-only install, or a full disk: run without a cache, and leave no half-written temp file
+        try {
+          rmSync(tmp, { force: true });
+        } catch {
+          /* nothing to clean, or cannot */
+        }
+        return false;
       }
     },
   };

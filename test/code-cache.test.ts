@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +42,13 @@ describe('loadWithCodeCache', () => {
     rmSync(join(file, '..'), { recursive: true, force: true }); // nowhere to write any more
     expect(loaded.saveCache()).toBe(false);
     expect(loaded.exports.answer()).toBe(42);
+  });
+
+  it('a save that fails half-way (the cache name taken, a full disk) leaves no temp file behind', () => {
+    const file = bundle();
+    const loaded = loadWithCodeCache<{ answer(): number }>(file);
+    mkdirSync(join(cacheFileOf(file), 'x'), { recursive: true }); // rename(2) over a non-empty directory fails
+    expect(loaded.saveCache()).toBe(false);
+    expect(readdirSync(join(file, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

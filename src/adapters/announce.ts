@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VipctlError } from '../core/errors';
+import { isTransientErrno, VipctlError } from '../core/errors';
 import { cmdline } from './proc';
 import { ensureSafeDir, readSmallFile, removeFile, replaceFile, UnsafePathError } from './safe-fs';
 import { CHILD_ENV, resolveArgv } from './system';
@@ -51,7 +51,7 @@ export function safeRunDir(runDir: string): string {
   try {
     return ensureSafeDir(runDir, 0o700);
   } catch (e) {
-    if (e instanceof UnsafePathError) throw new VipctlError('CONFIG', `runDir: ${e.message}`, { key: 'runDir' });
+    if (e instanceof UnsafePathError) throw new VipctlError(isTransientErrno(e.errno) ? 'IO' : 'CONFIG', `runDir: ${e.message}`, { key: 'runDir' });
     throw e;
   }
 }
@@ -66,16 +66,41 @@ function readPid(file: string): number | null {
   try {
     text = readSmallFile(file, 64);
   } catch (e) {
-    if (!(e instanceof UnsafePathError)) throw e;
+    // a call that failed (EMFILE, EIO...) says nothing about the file: leave it for the next stop
+    if (!(e instanceof UnsafePathError) || e.errno !== undefined) return null;
     text = null;
   }
-  removeFile(file);
+  try {
+    removeFile(file);
+  } catch {
+    // a read-only or failing run dir: the pid is still good; the stale file is harmless (the pid is checked before any kill)
+  }
   return text === null ? null : Number(text.trim());
 }
 
+/**
+ * Announcers whose pid file could not be written (a full or read-only run
+ * dir): this process still knows them, so its own unbind can stop them (the
+ * watcher's case). Another process (the next hook) cannot; such an announcer
+ * ends by itself after announce.count packets.
+ */
+const unrecorded = new Map<string, number>();
+const unrecordedKey = (runDir: string, vip: string): string => `${runDir}\0${vip}`;
+
 /** Stop the announcer of `vip` if it still runs. Returns its pid when one was stopped. */
 export function stopAnnouncer(runDir: string, vip: string): number | null {
-  const pid = readPid(announcerPidFile(safeRunDir(runDir), vip));
+  const key = unrecordedKey(runDir, vip);
+  const remembered = unrecorded.get(key);
+  unrecorded.delete(key);
+  let file: string | null;
+  try {
+    file = announcerPidFile(safeRunDir(runDir), vip);
+  } catch (e) {
+    // an unsafe run dir stops everything (exit 2); a failing one (full, read-only) must not stop an unbind
+    if (!(e instanceof VipctlError && e.code === 'IO')) throw e;
+    file = null;
+  }
+  const pid = (file === null ? null : readPid(file)) ?? remembered ?? null;
   if (pid === null) return null;
   if (!Number.isInteger(pid) || pid <= 1) return null;
   // Only kill what is really our announcer for this VIP (the pid may have been reused).
@@ -90,6 +115,8 @@ export function stopAnnouncer(runDir: string, vip: string): number | null {
 
 export interface Announcer {
   pid: number;
+  /** Why the pid file could not be written (the announcer runs anyway: the ARP matters more than the file). */
+  pidFileError?: string;
 }
 
 export function startAnnouncer(argv: readonly string[], runDir: string, vip: string, graceMs = ANNOUNCE_GRACE_MS): Promise<Announcer> {
@@ -119,9 +146,10 @@ export function startAnnouncer(argv: readonly string[], runDir: string, vip: str
         // temp file + rename: a symlink or FIFO planted as the pid file is replaced, never written through
         replaceFile(announcerPidFile(runDir, vip), `${child.pid}\n`, 0o600);
       } catch (werr) {
-        // Without the pid file an unbind could not stop it: do not leave it running.
-        child.kill('SIGTERM');
-        return reject(new VipctlError('EXEC', `cannot write announcer pid file in ${runDir}: ${(werr as Error).message}`));
+        // A full or read-only run dir must not cost the failover its ARP: the announcer
+        // keeps running (it stops by itself after its count); this process remembers it.
+        unrecorded.set(unrecordedKey(runDir, vip), child.pid!);
+        return resolve({ pid: child.pid!, pidFileError: `pid file not written (${(werr as Error).message})` });
       }
       resolve({ pid: child.pid! });
     };

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_PATH, validateConfig, type Config } from '../core/config';
 import { configFileRefusal, configFileWarnings as warningsFor, holdsPassword, MAX_CONFIG_BYTES } from '../core/config-file-policy';
-import { VipctlError } from '../core/errors';
+import { isTransientErrno, VipctlError } from '../core/errors';
 
 /** Aliases a config may use at most (yaml's own guard against "billion laughs"). */
 const MAX_ALIASES = 50;
@@ -29,7 +29,10 @@ function readChecked(path: string): { text: string; facts: { isFile: boolean; ui
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    fail(path, `cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    // out of fds, memory, an I/O error: a retry may read it (exit 1); a missing or forbidden file is the config's problem (exit 2)
+    if (isTransientErrno(code)) throw new VipctlError('IO', `cannot read config ${path}: ${code}`, { key: 'config', path });
+    fail(path, `cannot read config ${path}: ${code ?? (e as Error).message}`);
   }
   try {
     const st = fstatSync(fd);

@@ -29,9 +29,9 @@ export function parseIpJson(text: string): Link[] {
     }));
 }
 
-export async function readLinks(): Promise<Link[]> {
-  const r = await run(['ip', '-json', 'addr', 'show']);
-  if (!ok(r)) throw new VipctlError('EXEC', describeFailure(r));
+export async function readLinks(timeoutMs?: number): Promise<Link[]> {
+  const r = await run(['ip', '-json', 'addr', 'show'], timeoutMs === undefined ? {} : { timeoutMs });
+  if (!ok(r)) throw new VipctlError('EXEC', describeFailure(r), { argv: r.argv, ...(r.timedOut ? { timedOut: true } : {}) });
   try {
     return parseIpJson(r.stdout);
   } catch (e) {

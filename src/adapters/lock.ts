@@ -14,7 +14,7 @@
 import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { flockSync } from 'fs-ext';
-import { VipctlError } from '../core/errors';
+import { isTransientErrno, VipctlError } from '../core/errors';
 import { ensureSafeDir, openPrivate, UnsafePathError } from './safe-fs';
 
 export interface Lock {
@@ -37,7 +37,8 @@ function openLockFile(runDir: string, vip: string): { path: string; fd: number }
     ensureSafeDir(join(runDir, 'locks'), 0o700, { privateMode: true });
     return { path, fd: openPrivate(path) };
   } catch (e) {
-    if (e instanceof UnsafePathError) throw new VipctlError('CONFIG', `runDir: ${e.message}`, { key: 'runDir' });
+    // a full, read-only or fd-starved run dir is transient (exit 1, Sentinel retries); only an unsafe one is the config's fault
+    if (e instanceof UnsafePathError) throw new VipctlError(isTransientErrno(e.errno) ? 'IO' : 'CONFIG', `runDir: ${e.message}`, { key: 'runDir' });
     throw e;
   }
 }
@@ -47,8 +48,9 @@ function tryLock(fd: number): boolean {
     flockSync(fd, 'exnb');
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EAGAIN' || (e as NodeJS.ErrnoException).code === 'EWOULDBLOCK') return false;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return false;
+    throw new VipctlError('IO', `lock: flock failed (${code ?? (e as Error).message})`, {}, { cause: e });
   }
 }
 

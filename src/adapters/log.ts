@@ -1,13 +1,15 @@
 /**
  * JSON-line logging (pino) to stderr and, when configured, to a log file.
  * Sentinel throws script output away, so the file is what an operator reads.
- * Writes are synchronous: a hook that exits right after logging loses nothing.
+ * pino only formats the lines; ./log-sink writes them, synchronously (a hook
+ * that exits right after logging loses nothing) and never at an action's
+ * cost: a write that fails is counted and said on stderr, never thrown.
  */
-import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { ensureSafeDir, openAppend, UnsafePathError } from './safe-fs';
+import { LogSink } from './log-sink';
 
 export type { Logger };
+export { logWriteErrors } from './log-sink';
 
 export interface LogOptions {
   file: string | null;
@@ -16,21 +18,12 @@ export interface LogOptions {
   stderr?: boolean;
 }
 
-export function createLogger(options: LogOptions, bindings: Record<string, unknown> = {}): { logger: Logger; fileError?: string } {
-  const streams: pino.StreamEntry[] = [];
-  if (options.stderr !== false) streams.push({ level: options.level, stream: pino.destination({ fd: 2, sync: true }) });
-  let fileError: string | undefined;
-  if (options.file) {
-    // Root appends here: the directory must be ours (not group/other-writable),
-    // the file a regular file of ours, opened without following a symlink. A
-    // bad log path does not stop the failover: the lines go to stderr, with a warning.
-    try {
-      ensureSafeDir(dirname(options.file), 0o750);
-      streams.push({ level: options.level, stream: pino.destination({ fd: openAppend(options.file, 0o640), sync: true }) });
-    } catch (e) {
-      fileError = e instanceof UnsafePathError ? `log.file: refusing ${e.message}; logging to stderr only` : `cannot open log file ${options.file}: ${(e as Error).message}`;
-    }
-  }
+export function createLogger(options: LogOptions, bindings: Record<string, unknown> = {}): { logger: Logger; fileError?: string; sink: LogSink } {
+  // Root appends to the file: the directory must be ours (not group/other-writable),
+  // the file a regular file of ours, opened without following a symlink (./log-sink).
+  // A bad log path does not stop the failover: the lines go to stderr, with a warning.
+  const sink = new LogSink({ file: options.file, stderr: options.stderr !== false, bindings });
+  const fileError = sink.openError;
   const logger = pino(
     {
       level: options.level,
@@ -38,10 +31,10 @@ export function createLogger(options: LogOptions, bindings: Record<string, unkno
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    pino.multistream(streams),
+    sink,
   );
   if (fileError) logger.warn({ event: 'log-file-error' }, fileError);
-  return { logger, ...(fileError ? { fileError } : {}) };
+  return { logger, sink, ...(fileError ? { fileError } : {}) };
 }
 
 /** One line per config-file warning (event "config-warning"), so the operator sees it in the log. */

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { HostPort } from '../core/address';
+import { logWriteErrors } from './log-sink';
 
 export interface WatchMetrics {
   vipBound(master: string, bound: boolean): void;
@@ -40,6 +41,18 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
   const skipped = new prom.Gauge({ name: 'vipctl_fence_skipped', help: '1 while no Sentinel majority is reachable but fencing is skipped: too few Sentinels can be alive (the others refuse connections) for a failover', labelNames: ['master'], ...r });
   const refusing = new prom.Gauge({ name: 'vipctl_sentinels_refusing', help: 'Sentinels whose hosts refuse connections (the process is gone: they cannot vote)', ...r });
   const latency = new prom.Gauge({ name: 'vipctl_last_failover_bind_latency_seconds', help: 'From the event that triggered the last failover bind here to the bind', labelNames: ['master'], ...r });
+  // log writes that failed in this process (./log-sink counts them; read at each scrape)
+  let logErrorsSeen = 0;
+  new prom.Counter({
+    name: 'vipctl_log_write_errors_total',
+    help: 'Log lines that could not be written (log file or stderr) since the watcher started',
+    ...r,
+    collect() {
+      const n = logWriteErrors();
+      if (n > logErrorsSeen) this.inc(n - logErrorsSeen);
+      logErrorsSeen = n;
+    },
+  });
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404).end('not found\n');

@@ -29,6 +29,8 @@ export class UnsafePathError extends Error {
     readonly path: string,
     readonly problem: string,
     readonly fix: string,
+    /** The errno of the system call that failed, when a call failed (ENOSPC, EMFILE...): then it may be transient, not unsafe. */
+    readonly errno?: string,
   ) {
     super(`${path}: ${problem}; ${fix}`);
     this.name = 'UnsafePathError';
@@ -76,13 +78,13 @@ export function ensureSafeDir(path: string, mode: number, options: { privateMode
   try {
     st = lstatSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UnsafePathError(path, `cannot be read (${(e as NodeJS.ErrnoException).code})`, 'check the path');
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UnsafePathError(path, `cannot be read (${(e as NodeJS.ErrnoException).code})`, 'check the path', (e as NodeJS.ErrnoException).code);
     try {
       // Parents get the same mode; the leaf is made with mkdir(2), which never follows a symlink there.
       mkdirSync(dirname(path), { recursive: true, mode });
       mkdirSync(path, { mode });
     } catch (me) {
-      if ((me as NodeJS.ErrnoException).code !== 'EEXIST') throw new UnsafePathError(path, `cannot be created (${(me as NodeJS.ErrnoException).code})`, 'check the path and its parent');
+      if ((me as NodeJS.ErrnoException).code !== 'EEXIST') throw new UnsafePathError(path, `cannot be created (${(me as NodeJS.ErrnoException).code})`, 'check the path and its parent', (me as NodeJS.ErrnoException).code);
     }
     st = lstatSync(path);
   }
@@ -109,7 +111,7 @@ function openChecked(path: string, flags: number, mode: number, options: { priva
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw new UnsafePathError(path, 'is a symlink (not followed)', 'remove it');
     if (code === 'ENOENT') throw e;
-    throw new UnsafePathError(path, `cannot be opened (${code})`, 'check it');
+    throw new UnsafePathError(path, `cannot be opened (${code})`, 'check it', code);
   }
   try {
     const problem = fileProblem(path, fstatSync(fd), options);
@@ -163,7 +165,7 @@ export function replaceFile(path: string, text: string, mode = 0o644): void {
   try {
     fd = openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | CLOEXEC, mode);
   } catch (e) {
-    throw new UnsafePathError(tmp, `cannot be created (${(e as NodeJS.ErrnoException).code})`, 'check the directory');
+    throw new UnsafePathError(tmp, `cannot be created (${(e as NodeJS.ErrnoException).code})`, 'check the directory', (e as NodeJS.ErrnoException).code);
   }
   try {
     writeSync(fd, text);
@@ -177,7 +179,7 @@ export function replaceFile(path: string, text: string, mode = 0o644): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UnsafePathError(path, `cannot be replaced (${(e as NodeJS.ErrnoException).code})`, 'check it');
+    throw new UnsafePathError(path, `cannot be replaced (${(e as NodeJS.ErrnoException).code})`, 'check it', (e as NodeJS.ErrnoException).code);
   }
 }
 

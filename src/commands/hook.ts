@@ -11,6 +11,12 @@ import { nonHostAddressKind } from '../core/address';
 
 /** Deadline of the resolution of a host name `<to-ip>` (Sentinel kills a script after 60 s and retries one that exits 1). */
 const HOOK_RESOLVE_TIMEOUT_MS = 2000;
+/**
+ * The hook's one deadline, from its start: lock wait and every command
+ * included (converge cuts each to fit), so that it exits 1 by itself, naming
+ * what hung, well before Sentinel's SIGKILL at 60 s (which would leave no log line).
+ */
+export const HOOK_DEADLINE_MS = 50_000;
 import { loadConfigFile } from '../adapters/config-file';
 import { createLogger, logConfigWarnings } from '../adapters/log';
 import { converge } from '../pass/converge';
@@ -60,6 +66,7 @@ export async function hookCommand(args: readonly string[], options: { config?: s
       master: m,
       logger: child,
       announceWhenBound: true,
+      deadline: started + HOOK_DEADLINE_MS,
       want: (local) => {
         if (addresses) {
           const mine = addresses.filter((a) => local.has(a));

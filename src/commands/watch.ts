@@ -17,12 +17,22 @@ export interface WatchOptions {
   releaseOnExit?: boolean;
 }
 
+/** The pid file is for `doctor`: a failure to write it is a warning, never a reason to stop. */
+function pidFile(logger: Logger, runDir: string): void {
+  const r = writeWatchPid(runDir);
+  if (r.error) logger.warn({ event: 'pid-file-error', path: r.file, reason: r.error }, `cannot write ${r.file}: ${r.error}; running without it (doctor will not see this watcher)`);
+}
+
 export async function watchCommand(o: WatchOptions): Promise<number> {
+  // stdout/stderr as streams (Node's own warnings): a closed pipe must not kill the watcher with an 'error' event
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   let config: Config = loadConfig(o.config);
   loadTls(config);
-  let logger: Logger = createLogger(config.log, { cmd: 'watch' }).logger;
+  let log = createLogger(config.log, { cmd: 'watch' });
+  let logger: Logger = log.logger;
   let runDir = config.runDir;
-  writeWatchPid(runDir);
+  pidFile(logger, runDir);
   let node = new WatchNode(config, logger);
   try {
     await node.start();
@@ -34,7 +44,8 @@ export async function watchCommand(o: WatchOptions): Promise<number> {
 
   let busy: Promise<void> = Promise.resolve();
   const serial = (f: () => Promise<void>): void => {
-    busy = busy.then(f, f);
+    // a failure in a reload or a stop is logged, never an unhandled rejection (which would kill the watcher)
+    busy = busy.then(f).catch((e: unknown) => void logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'handling a signal' } }));
   };
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void =>
@@ -57,17 +68,21 @@ export async function watchCommand(o: WatchOptions): Promise<number> {
         }
         logger.info({ event: 'reload' }, 'SIGHUP: reloading the config');
         await node.stop(false);
-        const [oldConfig, oldLogger] = [config, logger];
+        const [oldConfig, oldLog] = [config, log];
         config = next;
-        logger = createLogger(config.log, { cmd: 'watch' }).logger;
+        log = createLogger(config.log, { cmd: 'watch' });
+        logger = log.logger;
         node = new WatchNode(config, logger);
         try {
           await node.start();
+          oldLog.sink.close(); // what it replaces: its log file (one fd per reload, before)
         } catch (e) {
           // say, the new metrics address cannot be bound: back to the running config
           logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'SIGHUP reload: starting with the new config failed; keeping the running config' } });
           await node.stop(false).catch(() => undefined);
-          [config, logger] = [oldConfig, oldLogger];
+          log.sink.close();
+          [config, log] = [oldConfig, oldLog];
+          logger = log.logger;
           node = new WatchNode(config, logger);
           try {
             await node.start();
@@ -81,7 +96,11 @@ export async function watchCommand(o: WatchOptions): Promise<number> {
         if (config.runDir !== runDir) {
           removeWatchPid(runDir);
           runDir = config.runDir;
-          writeWatchPid(runDir);
+          try {
+            pidFile(logger, runDir);
+          } catch (e) {
+            logFailure(logger, e, { startedAt: performance.now(), extra: { during: 'writing the pid file in the new runDir' } });
+          }
         }
       });
     const onTerm = (): void => stop('SIGTERM');

@@ -13,6 +13,7 @@ export const EXIT_CODES = {
   RESOLVE: 1, // a host name Sentinel gave did not resolve (in time)
   LAB: 1, // the namespace lab failed to build or to run a step
   UNSAFE: 2, // a file or directory vipctl would act on is not provably its own (owner, mode, symlink)
+  IO: 1, // a system call failed for a reason that can pass (ENOSPC, EMFILE, EIO, EROFS...): never a config problem
 } as const;
 
 export type ErrorCode = keyof typeof EXIT_CODES;
@@ -37,6 +38,19 @@ export class VipctlError extends Error {
     this.exitCode = EXIT_CODES[code];
     this.details = details;
   }
+}
+
+/**
+ * errno codes that say the path or its permissions are wrong (the operator must
+ * fix the config or the host: exit 2 is right). Every other errno from a
+ * system call (ENOSPC, EDQUOT, EMFILE, ENFILE, EIO, ENOMEM, EAGAIN, EROFS,
+ * EBUSY, ENOLCK...) can pass by itself: exit 1, so that Sentinel retries.
+ */
+const PERMANENT_ERRNOS: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EACCES', 'EPERM']);
+
+/** Is this errno code (`ENOSPC`...) one that a retry may get past? Anything not known to be permanent is. */
+export function isTransientErrno(code: string | undefined): boolean {
+  return code !== undefined && /^E[A-Z0-9]+$/.test(code) && !PERMANENT_ERRNOS.has(code);
 }
 
 /** Exit code for anything thrown: ours carry one; anything else is treated as transient. */

@@ -12,6 +12,7 @@ import { VipctlError } from '../core/errors';
 import { acquireLock } from '../adapters/lock';
 import { readLinks } from '../adapters/ip';
 import { executePlan, type StepResult } from '../adapters/execute';
+import { RUN_TIMEOUT_MS } from '../adapters/run';
 import type { Logger } from '../adapters/log';
 import { readHold } from '../adapters/hold-store';
 import { describeHold, holding } from '../core/hold';
@@ -40,7 +41,19 @@ export interface ConvergeOptions {
   ignoreHold?: boolean;
   /** Level of the `noop` line (default info; watch's timer passes log it at debug). */
   noopLevel?: 'info' | 'debug';
+  /**
+   * performance.now() by which the pass must be over (the hook: under
+   * Sentinel's 60 s kill). The lock waits at most until COMMANDS_RESERVE_MS
+   * before it; every command runs at most until RECHECK_RESERVE_MS before it;
+   * the read after a timed-out `ip addr add` uses what is left.
+   */
+  deadline?: number;
 }
+
+/** What a deadline keeps for the commands after the lock (the lock never waits into it). */
+export const COMMANDS_RESERVE_MS = 15_000;
+/** What a deadline keeps for reading the links again after a command timed out. */
+export const RECHECK_RESERVE_MS = 5_000;
 
 export interface ConvergeResult {
   /** Where the VIP goes (must be here), or where it was found; undefined when neither. */
@@ -54,10 +67,18 @@ export interface ConvergeResult {
 export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   const started = performance.now();
   const vip = o.master.vip.address;
-  const lock = o.dryRun ? null : await acquireLock(o.config.runDir, vip, o.config.lockTimeoutMs);
+  const left = (): number => (o.deadline === undefined ? Infinity : o.deadline - performance.now());
+  const lockTimeoutMs = o.deadline === undefined ? o.config.lockTimeoutMs : Math.max(0, Math.min(o.config.lockTimeoutMs, left() - COMMANDS_RESERVE_MS));
+  const lock = o.dryRun ? null : await acquireLock(o.config.runDir, vip, lockTimeoutMs);
+  // each command's deadline: run()'s own, cut so that the read after a timeout still has its time
+  const commandMs = o.deadline === undefined ? undefined : (): number => Math.min(RUN_TIMEOUT_MS, left() - RECHECK_RESERVE_MS);
+  const read = o.readLinks ?? (() => readLinks(commandMs === undefined ? undefined : positive(commandMs(), ['ip', '-json', 'addr', 'show'])));
   let ifname: string | undefined;
+  let steps: Step[] = [];
+  let target: string | null = null;
+  let onStep: ((r: StepResult) => void) | undefined;
   try {
-    const links = await (o.readLinks ?? readLinks)();
+    const links = await read();
     const vips = [...o.config.masters.values()].map((m) => m.vip.address);
     const want = o.want(localAddresses(links, vips));
     const bound = boundOn(links, vip);
@@ -65,10 +86,10 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     // is wrong here). Autodetection is needed only where the VIP must go: a
     // host that must not hold it, say a Sentinel-only host outside the VIP's
     // subnet, just removes whatever it has.
-    const target = want.desired === 'here' || o.master.interface !== undefined ? resolveInterface(o.master, links) : null;
+    target = want.desired === 'here' || o.master.interface !== undefined ? resolveInterface(o.master, links) : null;
     ifname = target ?? bound[0];
     const decision = decide(want.desired, { boundOn: bound, interface: target, preferredOn: preferredOn(links, vip) }, { announceWhenBound: o.announceWhenBound });
-    const steps = planFor(decision, o.master.vip, target, o.config.announce);
+    steps = planFor(decision, o.master.vip, target, o.config.announce);
     const extra = (): Record<string, unknown> => o.extraFields?.({ want, decision }) ?? {};
     const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}` };
     // A maintenance hold (vipctl hold): leave the VIP as it is; said at info once per hold, then at debug.
@@ -84,28 +105,62 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
       return { interface: ifname, decision, steps, results: [], durationMs: ms(started) };
     }
     let logged = false;
-    const results = await executePlan(steps, {
-      runDir: o.config.runDir,
-      vip,
-      onStep: (r) => {
-        if (r.action === 'stop-announce' && r.pid === undefined) return; // there was none: not an action
-        logged = true;
-        o.logger.info(
-          { ...base, ...extra(), event: r.action, argv: r.step.kind === 'stop-announce' ? undefined : r.step.argv, durationMs: r.durationMs, ...(r.pid ? { pid: r.pid } : {}), ...(r.note ? { note: r.note } : {}), ...(lock?.waitedMs ? { lockWaitMs: lock.waitedMs } : {}) },
-          `${r.action} ${vip}${r.note ? ` (${r.note})` : ''}`,
-        );
-      },
-    });
+    onStep = (r) => {
+      if (r.action === 'stop-announce' && r.pid === undefined) return; // there was none: not an action
+      logged = true;
+      o.logger.info(
+        { ...base, ...extra(), event: r.action, argv: r.step.kind === 'stop-announce' ? undefined : r.step.argv, durationMs: r.durationMs, ...(r.pid ? { pid: r.pid } : {}), ...(r.note ? { note: r.note } : {}), ...(lock?.waitedMs ? { lockWaitMs: lock.waitedMs } : {}) },
+        `${r.action} ${vip}${r.note ? ` (${r.note})` : ''}`,
+      );
+    };
+    const results = await executePlan(steps, { runDir: o.config.runDir, vip, onStep, ...(commandMs ? { timeoutMs: commandMs } : {}) });
     // One line per decision, also when it changed nothing.
     if (!logged) o.logger[o.noopLevel ?? 'info']({ ...base, ...extra(), event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
     return { interface: ifname, decision, steps, results, durationMs: ms(started) };
   } catch (e) {
     // failures after the interface is known name it in their log line
     if (e instanceof VipctlError && ifname !== undefined) e.details.interface ??= ifname;
+    if (e instanceof VipctlError && e.details.timedOut === true && e.details.step === 'ip-add' && target !== null && onStep) {
+      await announceIfBound(o, { steps, target, onStep, left, error: e });
+    }
     throw e;
   } finally {
     lock?.release();
   }
+}
+
+/**
+ * `ip addr add` timed out: the address may have been added all the same (an
+ * `ip` that hangs after its netlink request). Read the links again and, if
+ * the VIP is on the target, start the plan's announcement, so that clients
+ * move now and not at Sentinel's retry 30 s later. The pass still fails
+ * (exit 1): the retry finds the VIP bound and announces again.
+ */
+async function announceIfBound(o: ConvergeOptions, p: { steps: Step[]; target: string; onStep: (r: StepResult) => void; left: () => number; error: VipctlError }): Promise<void> {
+  const vip = o.master.vip.address;
+  let bound = false;
+  try {
+    const t = Math.min(RUN_TIMEOUT_MS, p.left());
+    bound = t > 0 && boundOn(await readLinks(Math.floor(t)), vip).includes(p.target);
+  } catch (e) {
+    o.logger.warn({ event: 'recheck-failed', master: o.master.name, vip: o.master.vip.text, interface: p.target, reason: (e as Error).message }, `after ${p.error.message}: cannot read the links again: ${(e as Error).message}`);
+    return;
+  }
+  p.error.details.boundAfterTimeout = bound;
+  if (!bound) return;
+  const announce = p.steps.filter((s) => s.kind === 'announce');
+  o.logger.warn({ event: 'bound-after-timeout', master: o.master.name, vip: o.master.vip.text, interface: p.target, argv: p.error.details.argv, announce: announce.length > 0 }, `${p.error.message}; the VIP is on ${p.target} all the same${announce.length > 0 ? ': announcing it' : ''}`);
+  try {
+    await executePlan(announce, { runDir: o.config.runDir, vip, onStep: p.onStep, timeoutMs: () => Math.max(1, p.left()) });
+  } catch (e) {
+    o.logger.warn({ event: 'announce-failed', master: o.master.name, vip: o.master.vip.text, reason: (e as Error).message }, `announcing after the timeout failed: ${(e as Error).message}`);
+  }
+}
+
+/** A command's timeout, or the error that none is left. */
+function positive(t: number, argv: string[]): number {
+  if (t <= 0) throw new VipctlError('EXEC', `${argv.join(' ')}: not started, the deadline has passed`, { argv, timedOut: true });
+  return Math.floor(t);
 }
 
 function ms(since: number): number {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +126,20 @@ describe('the announcer of an IPv6 VIP (node running dist/ndp-announce.cjs)', ()
     const script = join(dir, NDP_REPEATER);
     writeFileSync(script, 'setTimeout(() => {}, 30000);\n');
     const a = await startAnnouncer([process.execPath, script, '4', '1', 'eth0', VIP6], dir, VIP6);
+    expect(running(a.pid)).toBe(true);
+    expect(stopAnnouncer(dir, VIP6)).toBe(a.pid);
+    for (let i = 0; i < 100 && running(a.pid); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(running(a.pid)).toBe(false);
+  });
+
+  it('a pid file that cannot be written does not stop the announcement; this process still stops it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
+    const script = join(dir, NDP_REPEATER);
+    writeFileSync(script, 'setTimeout(() => {}, 30000);\n');
+    // a non-empty directory where the pid file goes: rename(2) over it fails, as on a full or read-only run dir
+    mkdirSync(join(announcerPidFile(dir, VIP6), 'x'), { recursive: true });
+    const a = await startAnnouncer([process.execPath, script, '4', '1', 'eth0', VIP6], dir, VIP6);
+    expect(a.pidFileError).toMatch(/pid file not written/);
     expect(running(a.pid)).toBe(true);
     expect(stopAnnouncer(dir, VIP6)).toBe(a.pid);
     for (let i = 0; i < 100 && running(a.pid); i++) await new Promise((r) => setTimeout(r, 20));

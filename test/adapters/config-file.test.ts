@@ -129,3 +129,17 @@ describe('config warnings (for the log and for doctor)', () => {
     expect(configFileWarnings(open, {})).toEqual([]);
   });
 });
+
+describe('loadConfig when the system fails, not the file', () => {
+  it('out of file descriptors (EMFILE) is exit 1 (IO: Sentinel retries), not a CONFIG error (exit 2, never retried)', () => {
+    const path = file(VALID);
+    chmodSync(path, 0o600);
+    const module = join(dirname(new URL(import.meta.url).pathname), '../../src/adapters/config-file.ts');
+    // a child with a low fd limit uses up its descriptors, then reads the config
+    const script = `const { openSync } = await import('node:fs'); const { loadConfigFile } = await import(${JSON.stringify(module)});
+      const fds = []; try { for (;;) fds.push(openSync('/dev/null', 'r')); } catch {}
+      try { loadConfigFile(${JSON.stringify(path)}); console.log(JSON.stringify({ ok: true })); } catch (e) { console.log(JSON.stringify({ code: e.code, exitCode: e.exitCode, message: e.message })); }`;
+    const out = execFileSync('prlimit', ['--nofile=256:256', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toMatchObject({ code: 'IO', exitCode: 1, message: expect.stringContaining('EMFILE') });
+  });
+});

@@ -114,3 +114,19 @@ describe('lock paths that are not safe are refused (exit 2, naming the path and 
     await expect(acquireLock(dir, VIP, 50)).rejects.toMatchObject({ code: 'CONFIG', details: { key: 'runDir' }, message: expect.stringContaining(`runDir: ${dir}: has mode 0777`) });
   });
 });
+
+describe('lock: a failing system is transient, not the config', () => {
+  it('out of file descriptors (EMFILE) on the lock file is exit 1 (IO), not CONFIG (exit 2, which Sentinel never retries)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { dirname, join } = await import('node:path');
+    const runDir = join(mkdtempSync(join(tmpdir(), 'vipctl-lock-emfile-')), 'run');
+    const module = join(dirname(new URL(import.meta.url).pathname), '../../src/adapters/lock.ts');
+    const script = `const { openSync } = await import('node:fs'); const { acquireLock } = await import(${JSON.stringify(module)});
+      const fds = []; try { for (;;) fds.push(openSync('/dev/null', 'r')); } catch {}
+      try { (await acquireLock(${JSON.stringify(runDir)}, '198.18.0.100', 0)).release(); console.log(JSON.stringify({ ok: true })); } catch (e) { console.log(JSON.stringify({ code: e.code, exitCode: e.exitCode, message: e.message })); }`;
+    const out = execFileSync('prlimit', ['--nofile=256:256', process.execPath, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toMatchObject({ code: 'IO', exitCode: 1, message: expect.stringContaining('EMFILE') });
+  });
+});

@@ -51,3 +51,23 @@ it('serves the watcher metrics in Prometheus text at /metrics, 404 elsewhere', a
     await m.close();
   }
 });
+
+it('vipctl_log_write_errors_total: the log writes that failed in this process, read at each scrape', async () => {
+  const { openSync } = await import('node:fs');
+  const { LogSink, logWriteErrors } = await import('../../src/adapters/log-sink');
+  const port = await freePort();
+  const m = await startMetrics({ host: '127.0.0.1', port });
+  const scrape = async (): Promise<number> => Number((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/^vipctl_log_write_errors_total (\d+)$/m)?.[1]);
+  try {
+    expect(await scrape()).toBe(logWriteErrors());
+    let clock = 0;
+    // every write to /dev/full fails (ENOSPC); the sink tries the file again each RETRY_MS
+    const sink = new LogSink({ file: '/dev/full', stderr: false, stderrFd: openSync('/dev/null', 'w'), now: () => (clock += 10_000), openFile: () => openSync('/dev/full', 'w') });
+    const before = await scrape();
+    sink.write('{"a":1}\n');
+    sink.write('{"a":2}\n');
+    expect(await scrape()).toBe(before + 2);
+  } finally {
+    await m.close();
+  }
+});

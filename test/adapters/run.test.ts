@@ -36,3 +36,19 @@ describe('run', () => {
     expect((await run(['cat'], { input: 'hello' })).stdout).toBe('hello');
   });
 });
+
+describe('run: a hung command leaves nothing behind', () => {
+  it('kills the whole process group on timeout, not only the command itself', async () => {
+    const { running } = await import('../../src/adapters/proc');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'vipctl-run-'));
+    // a wrapper that starts a child and waits on it, as a script bound over `ip` would
+    const r = await run(['sh', '-c', `sleep 300 & echo $! > ${dir}/child; wait`], { timeoutMs: 300 });
+    expect(r).toMatchObject({ exitCode: null, timedOut: true, failedToStart: 'timed out after 300 ms' });
+    const child = Number(readFileSync(join(dir, 'child'), 'utf8'));
+    for (let i = 0; i < 100 && running(child); i++) await new Promise((res) => setTimeout(res, 20));
+    expect(running(child)).toBe(false);
+  });
+});

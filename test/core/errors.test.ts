@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES, exitCodeOf, VipctlError, type ErrorCode } from '../../src/core/errors';
+import { EXIT_CODES, exitCodeOf, isTransientErrno, VipctlError, type ErrorCode } from '../../src/core/errors';
 
 describe('exitCodeOf', () => {
   it.each<[ErrorCode, 1 | 2]>([
@@ -13,6 +13,7 @@ describe('exitCodeOf', () => {
     ['RESOLVE', 1],
     ['LAB', 1],
     ['UNSAFE', 2],
+    ['IO', 1],
   ])('VipctlError %s -> %i', (code, exit) => {
     const err = new VipctlError(code, 'boom');
     expect(err.exitCode).toBe(exit);
@@ -20,7 +21,7 @@ describe('exitCodeOf', () => {
   });
 
   it('the table above lists every code', () => {
-    expect(Object.keys(EXIT_CODES).sort()).toEqual(['CONFIG', 'EXEC', 'LAB', 'LOCK_TIMEOUT', 'REFUSED', 'RESOLVE', 'SENTINEL', 'UNKNOWN_MASTER', 'UNSAFE', 'USAGE']);
+    expect(Object.keys(EXIT_CODES).sort()).toEqual(['CONFIG', 'EXEC', 'IO', 'LAB', 'LOCK_TIMEOUT', 'REFUSED', 'RESOLVE', 'SENTINEL', 'UNKNOWN_MASTER', 'UNSAFE', 'USAGE']);
   });
 
   it.each<[string, unknown]>([
@@ -49,5 +50,17 @@ describe('VipctlError', () => {
 
   it('defaults details to an empty object', () => {
     expect(new VipctlError('EXEC', 'x').details).toEqual({});
+  });
+});
+
+describe('isTransientErrno', () => {
+  it.each(['ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EIO', 'ENOMEM', 'EAGAIN', 'EROFS', 'EBUSY', 'ENOLCK'])('%s may pass: exit 1', (code) => {
+    expect(isTransientErrno(code)).toBe(true);
+  });
+  it.each(['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'EACCES', 'EPERM'])('%s is the path or its permissions: not transient', (code) => {
+    expect(isTransientErrno(code)).toBe(false);
+  });
+  it.each([undefined, '', 'ERR_INVALID_ARG_TYPE', 'enospc'])('%s is no errno', (code) => {
+    expect(isTransientErrno(code)).toBe(false);
   });
 });
