@@ -17,6 +17,8 @@ export interface KeepalivedConfOptions {
   vipCidr: string;
   interface: string;
   virtualRouterId: number;
+  /** Seconds keepalived gives one check (README: 5; the lab's tests more, for a loaded CI machine). */
+  timeoutSeconds?: number;
 }
 
 /** keepalived.conf: the VIP follows `vipctl check` (exit 0 exactly where a strict majority of the Sentinels names the master). */
@@ -30,8 +32,8 @@ global_defs {
 
 vrrp_script vipctl_check_${o.master} {
     script "${o.vipctl} --config ${o.config} check ${o.master}"
-    interval 1      # seconds between checks
-    timeout 3       # vipctl check ends within about 2.5 s
+    interval 2      # seconds between checks
+    timeout ${o.timeoutSeconds ?? 5}       # vipctl check ends within about 2.5 s; a check that times out fails
     fall 1          # one failed check: FAULT, the VIP goes
     rise 1
 }

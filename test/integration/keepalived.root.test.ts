@@ -23,7 +23,7 @@ describeLab('keepalived with vipctl check (root)', () => {
     lab = await upLab({ mode: 'none' });
     mon = await AddrMonitor.start(lab);
     for (const n of lab.topo.nodes) {
-      writeKeepalivedConf(lab.nodeDir(n), { vipctl: lab.hookPath, config: lab.configPath, master: lab.master().name, vipCidr: lab.topo.vipCidr, interface: n.ifname, virtualRouterId: 51 });
+      writeKeepalivedConf(lab.nodeDir(n), { vipctl: lab.hookPath, config: lab.configPath, master: lab.master().name, vipCidr: lab.topo.vipCidr, interface: n.ifname, virtualRouterId: 51, timeoutSeconds: 15 }); // a loaded CI machine can take seconds to start node
       await lab.startKeepalived(n);
     }
   });
