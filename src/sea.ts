@@ -1,0 +1,53 @@
+/**
+ * Entry of the single executable that `npm run package` builds
+ * (/usr/bin/vipctl: Node with this bundle inside, scripts/package.mjs). The
+ * same routes as cli.ts, in one CommonJS bundle (a SEA's require loads only
+ * builtins), its dynamic imports inlined by esbuild as lazily run modules:
+ * the hook form still runs only the hook's code, and V8's code cache for the
+ * whole bundle is in the executable (useCodeCache).
+ *
+ * Two things the node command line carries in the git tree come here:
+ * - `vipctl __ndp-announce ARGS`: the IPv6 announcer's repeater
+ *   (adapters/announce.ts starts the executable itself so);
+ * - the watcher's V8 flags (core/watch/node-options.ts): a SEA takes no node
+ *   options on its command line, so `watch` sets WATCH_NODE_FLAGS through
+ *   v8.setFlagsFromString before anything is allocated for the work, and
+ *   records them in process.execArgv, where the watcher's start-up check
+ *   looks. NODE_OPTIONS (--max-semi-space-size) is read by the SEA as by node.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { exitCodeOf, VipctlError } from './core/errors';
+import { route } from './route';
+import { scrubEnvironment } from './adapters/system';
+import { NDP_SEA_ARG } from './adapters/announce';
+import { WATCH_NODE_FLAGS } from './core/watch/node-options';
+
+async function main(argv: string[]): Promise<number> {
+  scrubEnvironment();
+  if (argv[0] === NDP_SEA_ARG) {
+    (await import('./ndp-repeater')).ndpRepeat(argv.slice(1));
+    return 0;
+  }
+  const r = route(argv);
+  if (r.kind === 'main') {
+    if (r.args[0] === 'watch') {
+      for (const flag of WATCH_NODE_FLAGS) {
+        setFlagsFromString(flag);
+        process.execArgv.push(flag);
+      }
+    }
+    const code = await (await import('./commands/main')).runMain(r.args);
+    process.exit(code); // as in cli.ts: a one-shot command is done
+  }
+  return (await import('./hook-bundle')).hookCommand(r.args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`vipctl: ${e instanceof VipctlError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = exitCodeOf(e);
+  },
+);
