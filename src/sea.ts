@@ -22,7 +22,22 @@ import { scrubEnvironment } from './adapters/system';
 import { NDP_SEA_ARG } from './adapters/announce';
 import { WATCH_NODE_FLAGS } from './core/watch/node-options';
 
+/**
+ * The code cache in the executable is made without V8 flags; the watcher's
+ * unit sets --max-semi-space-size in NODE_OPTIONS (it cannot be set later),
+ * so V8 rejects the cache there (the watcher compiles as it goes, once) and
+ * Node warns of it on stderr. That one warning is dropped; any other is
+ * printed as Node prints it. (Node emits warnings on the next tick: this runs first.)
+ */
+function quietCodeCacheWarning(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.message !== 'Code cache data rejected.') process.stderr.write(`(vipctl:${process.pid}) ${w.name}: ${w.message}\n`);
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
+  quietCodeCacheWarning();
   scrubEnvironment();
   if (argv[0] === NDP_SEA_ARG) {
     (await import('./ndp-repeater')).ndpRepeat(argv.slice(1));
