@@ -11,7 +11,7 @@ import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadWithCodeCache } from '../src/code-cache.ts';
-import { gitCommit } from './commit.mjs';
+import { gitCommit } from './commit.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, `dist.${process.pid}.tmp`);

@@ -3,8 +3,8 @@
 // "unknown" without git or outside a git tree (a tarball).
 import { execFileSync } from 'node:child_process';
 
-export function gitCommit(root) {
-  const git = (...args) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+export function gitCommit(root: string): string {
+  const git = (...args: string[]): string => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
     const rev = git('rev-parse', '--short=12', 'HEAD');
     return git('status', '--porcelain', '--untracked-files=no') ? `${rev}-dirty` : rev;

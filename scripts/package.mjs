@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { gitCommit } from './commit.mjs';
+import { gitCommit } from './commit.ts';
 import { manPage } from './man.ts';
 import { packagedDropIn, packagedWatchUnit } from './units.ts';
 
