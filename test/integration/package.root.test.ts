@@ -8,7 +8,7 @@
  * client-reconfig-script. The root sees the lab's files at the same path (a
  * bind mount) and /proc; every mount is undone in afterAll, also on failure.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -41,10 +41,11 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
   let work: string | undefined;
   let root = '';
   let vipctl: string[] = [];
+  let deb = '';
   const labs: Lab[] = [];
 
   beforeAll(async () => {
-    const deb = theDeb();
+    deb = theDeb();
     const started = Date.now();
     ({ work, root } = bareRoot(log));
     log(`bare root ready in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -98,6 +99,13 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     expect(inRoot(root, ['dpkg-query', '-W', '-f=${Conffiles}', 'vipctl'])).toMatch(/^ \/etc\/vipctl\/vipctl\.yaml\.example [0-9a-f]{32}$/m);
     expect(existsSync(join(root, 'usr/share/man/man8/vipctl.8.gz'))).toBe(true);
   });
+
+  it('lintian: clean, but for the overrides the package explains (packaging/lintian-overrides)', () => {
+    if (!existsSync('/usr/bin/lintian')) throw new Error('lintian is needed (apt-get install lintian; .ci/run installs it)');
+    const r = spawnSync('lintian', ['--fail-on', 'error,warning', '--display-level', '>=warning', deb], { encoding: 'utf8', timeout: 10 * 60_000 });
+    expect(r.stdout.split('\n').filter((l) => /^[EW]: /.test(l)), r.stdout + r.stderr).toEqual([]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  }, 15 * 60_000);
 
   it('--version names the version and the commit it was built from', () => {
     const shown = inRoot(root, ['/usr/bin/vipctl', '--version']).trim();
