@@ -1,4 +1,4 @@
-// The commit a build is made from, for `vipctl --version` (src/version.ts):
+// The commit a build is made from, for `vipctl --version` (src/core/version.ts):
 // `git rev-parse --short=12 HEAD`, with "-dirty" when the tree has changes;
 // "unknown" without git or outside a git tree (a tarball).
 import { execFileSync } from 'node:child_process';

@@ -5,7 +5,7 @@ import { HOOK_USAGE } from '../core/hook-args';
 import { FAILOVER_KINDS, LAB_MODES } from '../lab/topology';
 import { checkLabId } from '../lab/state';
 import { checkMasterCount } from '../lab/masters';
-import { versionText } from '../version';
+import { versionText } from '../core/version';
 
 /** Every command's --help ends with an example. */
 function example(c: Command, ...lines: string[]): Command {

@@ -4,7 +4,7 @@
  * __VIPCTL_COMMIT__ (git rev-parse at build time, "unknown" without git);
  * run from source (tsx, vitest) it is "unknown" too.
  */
-import { version } from '../package.json';
+import { version } from '../../package.json';
 
 declare const __VIPCTL_COMMIT__: string;
 
