@@ -55,7 +55,9 @@ await build({
 // 2. the executable
 step('single executable');
 const seaConfig = join(work, 'sea-config.json');
-writeFileSync(seaConfig, JSON.stringify({ main: join(work, 'vipctl.cjs'), output: join(work, 'sea.blob'), disableExperimentalSEAWarning: true, useCodeCache: true }));
+// the hook's bundle and its warmed code cache, as dist/ has them (src/sea.ts runs them for the hook form)
+const assets = { 'hook.cjs': join(root, 'dist/hook.cjs'), 'hook.cjs.v8cache': join(root, 'dist/hook.cjs.v8cache') };
+writeFileSync(seaConfig, JSON.stringify({ main: join(work, 'vipctl.cjs'), output: join(work, 'sea.blob'), disableExperimentalSEAWarning: true, useCodeCache: true, assets }));
 sh(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: ['ignore', 'ignore', 'inherit'] });
 const exe = join(out, 'vipctl');
 copyFileSync(process.execPath, exe);

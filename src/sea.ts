@@ -2,9 +2,11 @@
  * Entry of the single executable that `npm run package` builds
  * (/usr/bin/vipctl: Node with this bundle inside, scripts/package.mjs). The
  * same routes as cli.ts, in one CommonJS bundle (a SEA's require loads only
- * builtins), its dynamic imports inlined by esbuild as lazily run modules:
- * the hook form still runs only the hook's code, and V8's code cache for the
- * whole bundle is in the executable (useCodeCache).
+ * builtins), its dynamic imports inlined by esbuild as lazily run modules,
+ * with V8's code cache of this script in the executable (useCodeCache). The
+ * hook form runs dist/hook.cjs, embedded as an asset with the code cache the
+ * build warmed (scripts/build.mjs): V8 compiles nothing of the hook's path,
+ * as from bin/vipctl (src/cli.ts).
  *
  * Two things the node command line carries in the git tree come here:
  * - `vipctl __ndp-announce ARGS`: the IPv6 announcer's repeater
@@ -15,7 +17,9 @@
  *   records them in process.execArgv, where the watcher's start-up check
  *   looks. NODE_OPTIONS (--max-semi-space-size) is read by the SEA as by node.
  */
+import { getAsset } from 'node:sea';
 import { setFlagsFromString } from 'node:v8';
+import { runWithCodeCache } from './code-cache';
 import { exitCodeOf, VipctlError } from './core/errors';
 import { route } from './route';
 import { scrubEnvironment } from './adapters/system';
@@ -36,6 +40,8 @@ function quietCodeCacheWarning(): void {
   });
 }
 
+type HookBundle = typeof import('./hook-bundle');
+
 async function main(argv: string[]): Promise<number> {
   quietCodeCacheWarning();
   scrubEnvironment();
@@ -54,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
     const code = await (await import('./commands/main')).runMain(r.args);
     process.exit(code); // as in cli.ts: a one-shot command is done
   }
-  return (await import('./hook-bundle')).hookCommand(r.args);
+  const asset = (key: string): Buffer => Buffer.from(getAsset(key) as ArrayBuffer);
+  const bundle = runWithCodeCache<HookBundle>(asset('hook.cjs').toString('utf8'), asset('hook.cjs.v8cache'), process.execPath);
+  return bundle.exports.hookCommand(r.args);
 }
 
 main(process.argv.slice(2)).then(
