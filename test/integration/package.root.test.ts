@@ -5,11 +5,11 @@
  * bare-root.ts), then that root's /usr/bin/vipctl run in the lab's namespaces
  * through chroot (LabOptions.vipctl): --version, doctor, the watcher on every
  * node through a SIGKILL failover, and the hook as Sentinel's
- * client-reconfig-script. The root sees the lab's files at the same path (a
+ * client-reconfig-script; then remove and purge. The root sees the lab's files at the same path (a
  * bind mount) and /proc; every mount is undone in afterAll, also on failure.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Lab } from '../../src/lab/lab';
@@ -150,5 +150,20 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     expect(hookLines.length, JSON.stringify(nodeLog(lab, next))).toBeGreaterThan(0);
     await lab.down();
     labs.splice(labs.indexOf(lab), 1);
+  });
+
+  it('remove keeps the config, the log and the user; purge removes them', () => {
+    writeFileSync(join(root, 'etc/vipctl/vipctl.yaml'), 'masters: {}\n', { mode: 0o640 });
+    inRoot(root, ['apt-get', 'remove', '-y', '-q', 'vipctl']);
+    expect(existsSync(join(root, 'usr/bin/vipctl'))).toBe(false);
+    expect(existsSync(join(root, 'etc/vipctl/vipctl.yaml'))).toBe(true);
+    expect(existsSync(join(root, 'etc/vipctl/vipctl.yaml.example'))).toBe(true); // a conffile: kept until purge
+    expect(existsSync(join(root, 'var/log/vipctl'))).toBe(true);
+    expect(inRoot(root, ['getent', 'passwd', 'vipctl'])).toMatch(/^vipctl:/);
+    inRoot(root, ['apt-get', 'purge', '-y', '-q', 'vipctl']);
+    expect(existsSync(join(root, 'etc/vipctl'))).toBe(false);
+    expect(existsSync(join(root, 'var/log/vipctl'))).toBe(false);
+    expect(() => inRoot(root, ['getent', 'passwd', 'vipctl'])).toThrow();
+    expect(() => inRoot(root, ['getent', 'group', 'vipctl'])).toThrow();
   });
 });
