@@ -1,7 +1,10 @@
 /**
  * `npm run bench:hook [-- --runs N] [-- --json]`: how long Sentinel's
  * client-reconfig-script takes, vipctl next to the classic bash hook, on one
- * node of a namespace lab (mode 'none': nothing else touches the VIP).
+ * node of a namespace lab (mode 'none': nothing else touches the VIP). vipctl
+ * twice: bin/vipctl (the git tree: node + dist/) and the packaged single
+ * executable (dist/pkg/vipctl, from `npm run package`, which the npm script
+ * runs first), both against `node -e 0` measured in the same run.
  *
  * Every number is what an operator would see: nothing is subtracted. Each
  * hook runs as `ip netns exec <ns> env ... <hook> <7 args>`, for both tools.
@@ -11,7 +14,7 @@
  * target is missed, non-zero only when it could not run.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Lab, namespacePids, waitFor } from '../src/lab/lab';
@@ -23,10 +26,12 @@ import { machine, stats, UsageError, type Stats } from './stats';
 
 const LAB_BASE_DIR = '/run/vipctl-lab-bench';
 const MIN_RUNS = 20;
-const TARGETS = { hookWallMedianMs: 200, vipPresentMedianMs: 130, lockMedianMs: 5 };
+const TARGETS = { hookWallMedianMs: 200, vipPresentMedianMs: 130, lockMedianMs: 5, packagedWallVsNode: 1.8, packagedPresentOverNodeMs: 30 };
+/** The bare executable `npm run package` leaves beside the .deb (its lock addon beside it). */
+const PACKAGED = join(new URL('..', import.meta.url).pathname, 'dist', 'pkg', 'vipctl');
 
 type Path = 'bind' | 'unbind';
-type Tool = 'vipctl' | 'bash';
+type Tool = 'vipctl' | 'packaged' | 'bash';
 
 interface Options {
   runs: number;
@@ -117,8 +122,8 @@ function isArping(pid: number): boolean {
 function hookArgv(b: Bench, tool: Tool, path: Path): string[] {
   const [me, other] = [b.node.ip, b.other.ip];
   const args = path === 'bind' ? ['mymaster', 'leader', 'start', other, '6379', me, '6379'] : ['mymaster', 'observer', 'start', me, '6379', other, '6379'];
-  const env = tool === 'vipctl' ? b.lab.nodeEnv(b.node) : { LOCAL_IP: me };
-  const cmd = tool === 'vipctl' ? [b.lab.hookPath] : ['bash', b.bashScript];
+  const env = tool === 'bash' ? { LOCAL_IP: me } : b.lab.nodeEnv(b.node);
+  const cmd = tool === 'vipctl' ? [b.lab.hookPath] : tool === 'packaged' ? [PACKAGED] : ['bash', b.bashScript];
   return ['ip', 'netns', 'exec', b.node.ns, 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...cmd, ...args];
 }
 
@@ -170,9 +175,10 @@ function record(samples: Samples | null, key: string, ms: number): void {
   samples.set(key, [...(samples.get(key) ?? []), ms]);
 }
 
-/** One round: every (tool, path) once; which tool goes first alternates between rounds. */
+/** One round: every (tool, path) once; which tool goes first rotates between rounds. */
 async function round(b: Bench, i: number, samples: Samples | null): Promise<void> {
-  const tools: Tool[] = i % 2 === 0 ? ['vipctl', 'bash'] : ['bash', 'vipctl'];
+  const all: Tool[] = ['vipctl', 'packaged', 'bash'];
+  const tools = [...all.slice(i % 3), ...all.slice(0, i % 3)];
   for (const path of ['bind', 'unbind'] as const) for (const tool of tools) await measureHook(b, tool, path, samples);
   await measureLock(b, samples);
   await measureFloors(b, samples);
@@ -181,9 +187,12 @@ async function round(b: Bench, i: number, samples: Samples | null): Promise<void
 const ROWS: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'vipctl|bind', label: 'vipctl hook, bind path (wall)' },
   { key: 'vipctl|unbind', label: 'vipctl hook, unbind path (wall)' },
+  { key: 'packaged|bind', label: 'packaged hook, bind path (wall)' },
+  { key: 'packaged|unbind', label: 'packaged hook, unbind (wall)' },
   { key: 'bash|bind', label: 'bash hook, bind path (wall)' },
   { key: 'bash|unbind', label: 'bash hook, unbind path (wall)' },
   { key: 'vipctl|present', label: 'vipctl: VIP present after start' },
+  { key: 'packaged|present', label: 'packaged: VIP present after start' },
   { key: 'bash|present', label: 'bash: VIP present after start' },
   { key: 'lock|acquire', label: 'lock: acquire+release (first)' },
   { key: 'lock|load', label: 'lock: load fs-ext addon' },
@@ -200,6 +209,8 @@ interface Report {
   targets: Array<{ name: string; limitMs: number; measuredMs: number; result: 'PASS' | 'MISS' }>;
 }
 
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
 function report(b: Bench, options: Options, samples: Samples): Report {
   const rows = ROWS.map((r) => ({ key: r.key, label: r.label, ...stats(samples.get(r.key) ?? []) }));
   const median = (key: string): number => rows.find((r) => r.key === key)!.medianMs;
@@ -208,6 +219,9 @@ function report(b: Bench, options: Options, samples: Samples): Report {
     { name: `vipctl hook wall median, unbind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|unbind') },
     { name: `vipctl VIP present after hook start, median <= ${TARGETS.vipPresentMedianMs} ms`, limitMs: TARGETS.vipPresentMedianMs, measuredMs: median('vipctl|present') },
     { name: `per-VIP lock, addon load + acquire + release, median <= ${TARGETS.lockMedianMs} ms`, limitMs: TARGETS.lockMedianMs, measuredMs: Math.round((median('lock|load') + median('lock|acquire')) * 10) / 10 },
+    // the packaged executable against node -e 0 of the same run (issue 16)
+    { name: `packaged hook wall median, bind <= ${TARGETS.packagedWallVsNode} x node -e 0`, limitMs: round1(TARGETS.packagedWallVsNode * median('floor|node')), measuredMs: median('packaged|bind') },
+    { name: `packaged VIP present median <= node -e 0 + ${TARGETS.packagedPresentOverNodeMs} ms`, limitMs: round1(median('floor|node') + TARGETS.packagedPresentOverNodeMs), measuredMs: median('packaged|present') },
   ].map((t) => ({ ...t, result: t.measuredMs <= t.limitMs ? ('PASS' as const) : ('MISS' as const) }));
   return {
     date: new Date().toISOString(),
@@ -215,7 +229,7 @@ function report(b: Bench, options: Options, samples: Samples): Report {
     setup: { lab: b.lab.id, namespace: b.node.ns, nodeIp: b.node.ip, vip: b.lab.topo.vipCidr, runsPerRow: options.runs, warmupRoundsDiscarded: 1 },
     notes: [
       'Nothing subtracted: every hook command is `ip netns exec <ns> env ... <hook> <7 args>`, the wrapper is included for both tools (its cost alone: the "ip netns exec <ns> true" row).',
-      'Runs interleaved: each round runs vipctl and bash for both paths, the tool that goes first alternating.',
+      'Runs interleaved: each round runs bin/vipctl, the packaged executable and bash for both paths, the tool that goes first rotating.',
       'The bash hook runs `arping -c 3` (1 s apart, about 3 s in all) in the foreground on bind, so Sentinel waits for it; vipctl starts the same announcements in the background and exits.',
       '"VIP present": from spawning the hook to `ip -ts -n <ns> monitor address` printing the VIP add, by the stamp ip gave it (this machine\'s clock).',
       'Lock rows: in a fresh node process in the node\'s namespace, with its run dir: the fs-ext addon load, then the first acquireLock + release (directory checks, open, fstat, flock, close), timed inside the process.',
@@ -236,8 +250,15 @@ function printTable({ date, machine, setup, notes, rows, targets }: Report): voi
   out.push(`${'row'.padEnd(36)}${'runs'.padStart(5)}${'median'.padStart(8)}${'p95'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}   (ms)`);
   for (const row of rows) out.push(`${row.label.padEnd(36)}${String(row.runs).padStart(5)}${num(row.medianMs)}${num(row.p95Ms)}${num(row.minMs)}${num(row.maxMs)}`);
   out.push('');
-  out.push('targets (from the issue), vipctl:');
-  for (const t of targets) out.push(`  ${t.result.padEnd(5)} ${t.name}: measured ${t.measuredMs.toFixed(1)} ms`);
+  out.push('targets (from the issues), vipctl:');
+  for (const t of targets) out.push(`  ${t.result.padEnd(5)} ${t.name}: measured ${t.measuredMs.toFixed(1)} ms (limit ${t.limitMs.toFixed(1)} ms)`);
+  const node = rows.find((r) => r.label.startsWith('context: node -e 0'))!.medianMs;
+  const ratio = (label: string): string => {
+    const r = rows.find((x) => x.label === label)!;
+    return `${(r.medianMs / node).toFixed(2)}x node -e 0, node + ${(r.medianMs - node).toFixed(0)} ms`;
+  };
+  out.push(`  bin/vipctl: wall ${ratio('vipctl hook, bind path (wall)')}; VIP present ${ratio('vipctl: VIP present after start')}`);
+  out.push(`  packaged:   wall ${ratio('packaged hook, bind path (wall)')}; VIP present ${ratio('packaged: VIP present after start')}`);
   out.push('');
   for (const n of notes) out.push(`note: ${n}`);
   process.stdout.write(`${out.join('\n')}\n`);
@@ -272,6 +293,7 @@ async function benchmark(lab: Lab, options: Options, say: (s: string) => void): 
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
+  if (!existsSync(PACKAGED)) throw new Error(`${PACKAGED} is missing: run npm run package (npm run bench:hook does)`);
   const say = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
   if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces)');
   const lab = await Lab.up({ baseDir: LAB_BASE_DIR, mode: 'none', progress: say });

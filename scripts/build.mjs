@@ -11,12 +11,13 @@ import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { loadWithCodeCache } from '../src/code-cache.ts';
+import { gitCommit } from './commit.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, `dist.${process.pid}.tmp`);
 // fs-ext (flock for the per-VIP lock) is a native addon: it cannot be bundled,
 // it is loaded from node_modules at run time (about 1 ms, see bench:hook).
-const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: root, external: ['fs-ext'] };
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: root, external: ['fs-ext'], define: { __VIPCTL_COMMIT__: JSON.stringify(gitCommit(root)) } };
 
 rmSync(out, { recursive: true, force: true });
 await build({
@@ -31,7 +32,7 @@ await build({
   banner: { js: "import { createRequire as __vipctlCreateRequire } from 'node:module'; const require = __vipctlCreateRequire(import.meta.url);" },
 });
 // import.meta.url in CommonJS: the file's own URL (adapters/announce finds dist/ndp-announce.cjs next to it).
-const cjsMeta = { define: { 'import.meta.url': '__vipctlMetaUrl' }, banner: { js: "var __vipctlMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
+const cjsMeta = { define: { ...common.define, 'import.meta.url': '__vipctlMetaUrl' }, banner: { js: "var __vipctlMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
 await build({ ...common, ...cjsMeta, entryPoints: ['src/hook-bundle.ts'], outfile: join(out, 'hook.cjs'), format: 'cjs' });
 // The IPv6 announcer's background repeater (src/ndp-announce.ts), started as its own process.
 await build({ ...common, ...cjsMeta, entryPoints: ['src/ndp-announce.ts'], outfile: join(out, 'ndp-announce.cjs'), format: 'cjs' });

@@ -24,6 +24,20 @@ export function cacheFileOf(file: string): string {
   return `${file}.v8cache`;
 }
 
+/**
+ * Run a CommonJS bundle's source as the module `file`, with V8's cached data
+ * when given. The single executable (src/sea.ts) passes the hook bundle and
+ * its cache from its embedded assets; loadWithCodeCache, from the files.
+ */
+export function runWithCodeCache<T>(source: string, cachedData: Buffer | undefined, file: string): { exports: T; cache: CacheState; script: vm.Script } {
+  const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const cache: CacheState = cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  const module = { exports: {} as T };
+  const wrapper = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: { exports: T }, filename: string, dirname: string) => void;
+  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, cache, script };
+}
+
 export function loadWithCodeCache<T>(file: string): LoadedBundle<T> {
   const source = readFileSync(file, 'utf8');
   let cachedData: Buffer | undefined;
@@ -32,13 +46,9 @@ export function loadWithCodeCache<T>(file: string): LoadedBundle<T> {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
-  const cache: CacheState = cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
-  const module = { exports: {} as T };
-  const wrapper = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: { exports: T }, filename: string, dirname: string) => void;
-  wrapper.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+  const { exports, cache, script } = runWithCodeCache<T>(source, cachedData, file);
   return {
-    exports: module.exports,
+    exports,
     cache,
     saveCache: () => {
       const tmp = `${cacheFileOf(file)}.${process.pid}.tmp`;

@@ -18,13 +18,18 @@ import { isTransientErrno, VipctlError } from '../core/errors';
 import { cmdline } from './proc';
 import { ensureSafeDir, readSmallFile, removeFile, replaceFile, UnsafePathError } from './safe-fs';
 import { CHILD_ENV, resolveArgv } from './system';
+import { inSea } from './flock';
 import { ndpRepeatTail, type NdpRepeatArgs } from '../core/ndp-repeat';
 
 /** The IPv6 repeater, next to the bundle that runs this (dist/; the CommonJS hook bundle defines import.meta.url). */
 export const NDP_REPEATER = 'ndp-announce.cjs';
 
-export function ndpRepeaterArgv(a: NdpRepeatArgs): string[] {
-  return [process.execPath, fileURLToPath(new URL(`./${NDP_REPEATER}`, import.meta.url)), ...ndpRepeatTail(a)];
+/** The single executable (the package's /usr/bin/vipctl) runs the repeater itself, told by this hidden first argument (src/sea.ts). */
+export const NDP_SEA_ARG = '__ndp-announce';
+
+export function ndpRepeaterArgv(a: NdpRepeatArgs, sea = inSea()): string[] {
+  const entry = sea ? NDP_SEA_ARG : fileURLToPath(new URL(`./${NDP_REPEATER}`, import.meta.url));
+  return [process.execPath, entry, ...ndpRepeatTail(a)];
 }
 
 /**
@@ -35,7 +40,7 @@ export function ndpRepeaterArgv(a: NdpRepeatArgs): string[] {
 export function isAnnouncerOf(argv: readonly string[] | null, vip: string): boolean {
   if (!argv || argv.length < 2 || argv[argv.length - 1] !== vip) return false;
   if (argv[0]!.endsWith('/arping') || argv[0] === 'arping') return true;
-  return argv[1]!.endsWith(`/${NDP_REPEATER}`);
+  return argv[1]!.endsWith(`/${NDP_REPEATER}`) || argv[1] === NDP_SEA_ARG;
 }
 
 /** How long to watch a fresh arping for an early failure. */

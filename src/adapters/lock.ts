@@ -10,11 +10,12 @@
  * - It is per run dir: the hook and the watcher on one host share
  *   config.runDir; each lab node has its own ($VIPCTL_RUN_DIR).
  * `fuser <runDir>/locks/vip-<VIP>.lock` or `lslocks` shows the holder.
+ * flock itself comes from fs-ext's native addon, prebuilt in the package (flock.ts).
  */
 import { closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { flockSync } from 'fs-ext';
 import { isTransientErrno, VipctlError } from '../core/errors';
+import { flockExclusiveNb } from './flock';
 import { ensureSafeDir, openPrivate, UnsafePathError } from './safe-fs';
 
 export interface Lock {
@@ -45,7 +46,7 @@ function openLockFile(runDir: string, vip: string): { path: string; fd: number }
 
 function tryLock(fd: number): boolean {
   try {
-    flockSync(fd, 'exnb');
+    flockExclusiveNb(fd);
     return true;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

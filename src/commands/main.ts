@@ -5,7 +5,7 @@ import { HOOK_USAGE } from '../core/hook-args';
 import { FAILOVER_KINDS, LAB_MODES } from '../lab/topology';
 import { checkLabId } from '../lab/state';
 import { checkMasterCount } from '../lab/masters';
-import { version } from '../../package.json';
+import { versionText } from '../core/version';
 
 /** Every command's --help ends with an example. */
 function example(c: Command, ...lines: string[]): Command {
@@ -60,7 +60,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .description('Keep a virtual IP on the Redis Sentinel master')
     .option('-c, --config <path>', 'config file (else $VIPCTL_CONFIG, else /etc/vipctl/vipctl.yaml)')
     .option('--debug', 'show the stack trace of an error')
-    .version(version, '-V, --version', 'print the version')
+    .version(versionText(), '-V, --version', 'print the version and the commit it was built from')
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),

@@ -35,6 +35,7 @@ import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { judgeSentinelUnit, SENTINEL_UNIT, UNIT_PROPERTIES } from '../core/sentinel-unit';
 import { resolveTool } from '../adapters/system';
+import { inSea, PACKAGED_ADDON } from '../adapters/flock';
 import { judgeAcl } from '../core/acl';
 import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
@@ -138,9 +139,10 @@ export async function checkSentinelEnvironment(ctx: DoctorContext): Promise<Chec
         : env === null
           ? `the default PATH (Sentinel pid ${pid} has no PATH)`
           : `Sentinel pid ${pid}'s PATH ${path}`;
-  const node = findOnPath('node', path);
+  const node = inSea() ? null : findOnPath('node', path);
   const version = node ? await run([node, '--version']) : null;
-  const out = [judgeNode(source, node, version ? version.stdout.trim() || version.failedToStart || version.stderr.trim() : null)];
+  // The packaged vipctl (a single executable) carries its own Node: none is needed on the PATH.
+  const out = [inSea() ? pass('node on Sentinel\'s PATH', `not needed: ${process.execPath} is a single executable with Node inside`) : judgeNode(source, node, version ? version.stdout.trim() || version.failedToStart || version.stderr.trim() : null)];
   if (pid !== null) out.push(judgeCaps(`Sentinel pid ${pid}, which runs the hook`, procStatus(pid), CAPS_FIX));
   return out;
 }
@@ -256,8 +258,10 @@ export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult
     }
   };
   const node = findOnPath('node', DEFAULT_SENTINEL_PATH);
+  // the packaged vipctl: the executable and its lock addon; the git tree: env, node and the tree
+  const own = inSea() ? [process.execPath, dirname(PACKAGED_ADDON)] : ['/usr/bin/env', ...(node ? [node] : []), dirname(dirname(ctx.ourBin))];
   const needs = {
-    execs: ['/usr/bin/env', ...(node ? [node] : []), dirname(dirname(ctx.ourBin)), ...tool('ip'), ...tool('arping')],
+    execs: [...own, ...tool('ip'), ...tool('arping')],
     writes: ctx.config ? [...(ctx.config.log.file ? [dirname(ctx.config.log.file)] : []), ctx.config.runDir] : [],
   };
   const r = await run(['systemctl', 'show', SENTINEL_UNIT, '-p', UNIT_PROPERTIES.join(',')]);

@@ -6,7 +6,7 @@
  * it goes, so `down` removes it all even after a crash half-way through.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VipctlError } from '../core/errors';
@@ -52,6 +52,14 @@ export interface LabOptions {
   hostnames?: boolean;
   /** Progress lines, printed as each step happens. */
   progress?: (step: string) => void;
+  /**
+   * The vipctl the lab runs (watchers, Sentinel's hook, lab.vipctl()), as an
+   * argv prefix, e.g. `['chroot', ROOT, '/usr/bin/vipctl']` for an installed
+   * package (the lab dir must then be visible at the same path inside ROOT).
+   * Default: this tree's bin/vipctl, run by this node. Kept in this Lab
+   * object only, not in the state file.
+   */
+  vipctl?: string[];
 }
 
 /** The repository root (where bin/vipctl is), from wherever this module was bundled or loaded. */
@@ -64,6 +72,12 @@ export function repoRoot(): string {
     if (up === dir) throw new Error('cannot find the vipctl package root');
     dir = up;
   }
+}
+
+/** A shell script that execs `argv` with its own arguments: Sentinel's client-reconfig-script for LabOptions.vipctl. */
+export function hookWrapper(argv: readonly string[]): string {
+  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  return `#!/bin/sh\n# vipctl for this lab (LabOptions.vipctl)\nexec ${argv.map(quote).join(' ')} "$@"\n`;
 }
 
 export function randomLabId(): string {
@@ -79,12 +93,16 @@ export class Lab {
   readonly masters: LabMaster[];
   private state: LabState;
   private readonly progress: (step: string) => void;
+  /** LabOptions.vipctl; undefined: bin/vipctl. */
+  private readonly command: readonly string[] | undefined;
 
-  private constructor(state: LabState, progress?: (s: string) => void) {
+  private constructor(state: LabState, progress?: (s: string) => void, command?: readonly string[]) {
     this.state = state;
     this.topo = topology(state.id, 3, state.ipv6 ? 6 : 4);
     this.dir = state.dir;
-    this.hookPath = join(repoRoot(), 'bin', 'vipctl');
+    this.command = command;
+    // Sentinel runs one file as its client-reconfig-script: for a command, a wrapper that execs it
+    this.hookPath = command ? join(this.dir, 'vipctl-hook') : join(repoRoot(), 'bin', 'vipctl');
     this.configPath = join(this.dir, 'vipctl.yaml');
     this.masters = labMasters(state.masters ?? 1, this.topo);
     this.progress = progress ?? (() => {});
@@ -118,8 +136,9 @@ export class Lab {
     const id = options.id ?? randomLabId();
     const baseDir = options.baseDir ?? DEFAULT_LAB_DIR;
     const dir = createLabDir(baseDir, id); // checks id and base dir first; exclusive
-    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), masters: labMasters(options.masters ?? 1).length, ...(options.hostnames ? { hostnames: true } : {}), createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress);
+    const lab = new Lab({ id, dir, mode: options.mode ?? 'watch', tls: options.tls === true, ...(options.ipv6 ? { ipv6: true } : {}), masters: labMasters(options.masters ?? 1).length, ...(options.hostnames ? { hostnames: true } : {}), createdAt: new Date().toISOString(), namespaces: [], pids: [] }, options.progress, options.vipctl);
     lab.save();
+    if (options.vipctl) writeFileSync(lab.hookPath, hookWrapper(options.vipctl), { mode: 0o700 });
     try {
       await buildLab(lab, { record: (change) => lab.record(change), progress: lab.progress }, options.timings ?? DEFAULT_TIMINGS);
       return lab;
@@ -215,7 +234,9 @@ export class Lab {
   /** `vipctl watch` on a node, with the node's environment (its log file and run dir). */
   async startWatch(n: LabHost, args: string[] = []): Promise<number> {
     // The V8 flags and options of deploy/vipctl-watch.service: the lab runs the watcher as it is deployed.
-    return this.spawnIn(n, 'watch', [process.execPath, ...WATCH_NODE_FLAGS, this.hookPath, 'watch', ...args], { ...this.nodeEnv(n), NODE_OPTIONS: WATCH_NODE_OPTIONS });
+    // (A given command, the package's single executable, sets the flags itself: src/sea.ts.)
+    const vipctl = this.command ? [...this.command] : [process.execPath, ...WATCH_NODE_FLAGS, this.hookPath];
+    return this.spawnIn(n, 'watch', [...vipctl, 'watch', ...args], { ...this.nodeEnv(n), NODE_OPTIONS: WATCH_NODE_OPTIONS });
   }
 
   /** keepalived (VRRP only, foreground) on a node, with the config src/lab/keepalived.ts wrote for it. */
@@ -239,9 +260,9 @@ export class Lab {
     return run(['ip', 'netns', 'exec', host.ns, ...envArgs, ...argv], { timeoutMs: options.timeoutMs ?? 10_000 });
   }
 
-  /** bin/vipctl on a node, with that node's environment. */
+  /** bin/vipctl (or LabOptions.vipctl) on a node, with that node's environment. */
   vipctl(host: LabHost, args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-    return this.exec(host, [this.hookPath, ...args], { env: { ...this.nodeEnv(host), ...extraEnv }, timeoutMs: 30_000 });
+    return this.exec(host, [...(this.command ?? [this.hookPath]), ...args], { env: { ...this.nodeEnv(host), ...extraEnv }, timeoutMs: 30_000 });
   }
 
   /** redis-cli from the client host, authenticated (the password by the port: Sentinel's or Redis's). */

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { announcerPidFile, isAnnouncerOf, NDP_REPEATER, ndpRepeaterArgv, startAnnouncer, stopAnnouncer } from '../../src/adapters/announce';
+import { announcerPidFile, isAnnouncerOf, NDP_REPEATER, NDP_SEA_ARG, ndpRepeaterArgv, startAnnouncer, stopAnnouncer } from '../../src/adapters/announce';
 import { running } from '../../src/adapters/proc';
 
 const VIP = '198.18.9.100';
@@ -113,6 +113,9 @@ describe('the announcer of an IPv6 VIP (node running dist/ndp-announce.cjs)', ()
     ['arping for this VIP', ['/usr/bin/arping', '-U', '-c', '5', '-I', 'eth0', '-s', VIP6, VIP6], true],
     ['the repeater for this VIP', ['/usr/bin/node', '/opt/vipctl/dist/ndp-announce.cjs', '4', '1', 'eth0', VIP6], true],
     ['the repeater for another VIP', ['/usr/bin/node', '/opt/vipctl/dist/ndp-announce.cjs', '4', '1', 'eth0', 'fd00::101'], false],
+    ['the packaged executable running the repeater for this VIP', ['/usr/bin/vipctl', NDP_SEA_ARG, '4', '1', 'eth0', VIP6], true],
+    ['the packaged executable running the repeater for another VIP', ['/usr/bin/vipctl', NDP_SEA_ARG, '4', '1', 'eth0', 'fd00::101'], false],
+    ['the packaged executable running a command with the VIP last', ['/usr/bin/vipctl', 'bind', VIP6], false],
     ['node running something else with the VIP last', ['/usr/bin/node', '/tmp/evil.cjs', VIP6], false],
     ['a file merely ending like the repeater', ['/usr/bin/node', '/tmp/not-ndp-announce.cjs', VIP6], false],
     ['sleep', ['sleep', '30'], false],
@@ -151,6 +154,12 @@ describe('the announcer of an IPv6 VIP (node running dist/ndp-announce.cjs)', ()
     expect(argv[0]).toBe(process.execPath);
     expect(argv[1]!.endsWith(`/${NDP_REPEATER}`)).toBe(true);
     expect(argv.slice(2)).toEqual(['4', '1', 'eth0', VIP6]);
+    expect(isAnnouncerOf(argv, VIP6)).toBe(true);
+  });
+
+  it('ndpRepeaterArgv from the single executable: itself with the hidden first argument, COUNT INTERVAL IFNAME VIP', () => {
+    const argv = ndpRepeaterArgv({ count: 4, intervalSeconds: 1, ifname: 'eth0', vip: VIP6 }, true);
+    expect(argv).toEqual([process.execPath, NDP_SEA_ARG, '4', '1', 'eth0', VIP6]);
     expect(isAnnouncerOf(argv, VIP6)).toBe(true);
   });
 });

@@ -17,11 +17,11 @@ afterEach(() => {
 });
 
 describe('vipctl main', () => {
-  it('--version prints the version from package.json', async () => {
+  it('--version prints the version from package.json and the commit (unknown when run from source)', async () => {
     const io = capture();
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(await runMain(['--version'])).toBe(0);
-    expect(io.out()).toBe(`${version}\n`);
+    expect(io.out()).toBe(`${version} (commit unknown)\n`);
   });
 
   it.each([[[]], [['bind']], [['unbind']], [['status']], [['doctor']], [['reconcile']], [['hook']], [['lab']], [['lab', 'up']], [['lab', 'status']], [['lab', 'down']], [['lab', 'failover']], [['lab', 'heal']], [['lab', 'demo']], [['check']], [['switchover']], [['config', 'check']], [['hold']], [['release-hold']]])(

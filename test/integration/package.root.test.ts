@@ -1,0 +1,169 @@
+/**
+ * The package on a bare system (root): `npm run package`'s .deb (or
+ * $VIPCTL_TEST_DEB) installed with `apt-get install ./vipctl_*.deb` into a bare
+ * Debian 12 root (debootstrap minbase: no Node, no compiler, no git; see
+ * bare-root.ts), then that root's /usr/bin/vipctl run in the lab's namespaces
+ * through chroot (LabOptions.vipctl): --version, doctor, the watcher on every
+ * node through a SIGKILL failover, and the hook as Sentinel's
+ * client-reconfig-script; then remove and purge. The root sees the lab's files at the same path (a
+ * bind mount) and /proc; every mount is undone in afterAll, also on failure.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Lab } from '../../src/lab/lab';
+import { gitCommit } from '../../scripts/commit';
+import { bareRoot, inRoot, mountIn, mountsUnder, unmountAll } from './bare-root';
+import { describeLab, newMasterWithVip, settledOn, TEST_LAB_DIR, upLab } from './support';
+import { nodeLog, replicasInSync } from './watch-support';
+
+const REPO = new URL('../..', import.meta.url).pathname;
+const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+const log = (line: string): void => void process.stderr.write(`package test: ${line}\n`);
+// This file's labs live one level down in the test's lab dir, so that the bind
+// mount of that dir into the root outlives each lab (down removes an empty base dir).
+const LABS = join(TEST_LAB_DIR, 'pkg-root');
+let builtCommit: string | null = null;
+
+/** The .deb: $VIPCTL_TEST_DEB, else built now (dist/ is built by npm test / npm ci). */
+function theDeb(): string {
+  if (process.env.VIPCTL_TEST_DEB) return process.env.VIPCTL_TEST_DEB;
+  log('npm run package');
+  const started = Date.now();
+  builtCommit = gitCommit(REPO);
+  execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'scripts/package.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], timeout: 20 * 60_000 });
+  log(`packaged in ${Math.round((Date.now() - started) / 1000)} s`);
+  return join(REPO, 'dist/pkg', `vipctl_${version}_amd64.deb`);
+}
+
+describeLab('the .deb on a bare Debian 12 root (root)', () => {
+  let work: string | undefined;
+  let root = '';
+  let vipctl: string[] = [];
+  let deb = '';
+  const labs: Lab[] = [];
+
+  beforeAll(async () => {
+    deb = theDeb();
+    const started = Date.now();
+    ({ work, root } = bareRoot(log));
+    log(`bare root ready in ${Math.round((Date.now() - started) / 1000)} s`);
+    mountIn(join(root, 'proc'), ['-t', 'proc', 'proc']); // apt, and vipctl's /proc reads (announcer pids, Sentinel's environment)
+    copyFileSync('/etc/resolv.conf', join(root, 'etc/resolv.conf'));
+    copyFileSync(deb, join(root, 'tmp', 'vipctl.deb'));
+    const t = Date.now();
+    inRoot(root, ['apt-get', 'update', '-q']);
+    inRoot(root, ['apt-get', 'install', '-y', '-q', '--no-install-recommends', './tmp/vipctl.deb']);
+    log(`apt-get install in ${Math.round((Date.now() - t) / 1000)} s`);
+    // the lab's files at the same path inside the root
+    mkdirSync(TEST_LAB_DIR, { recursive: true, mode: 0o755 });
+    mountIn(join(root, TEST_LAB_DIR), ['--bind', TEST_LAB_DIR]);
+    vipctl = ['chroot', root, '/usr/bin/vipctl'];
+  }, 40 * 60_000);
+
+  afterAll(async () => {
+    for (const lab of labs) await lab.down();
+    if (work) {
+      try {
+        unmountAll(root);
+      } finally {
+        if (mountsUnder(root).length === 0) rmSync(work, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
+
+  it('installed with its dependencies only: no node, no compiler, no git in the root', () => {
+    for (const dir of ['usr/bin', 'usr/local/bin', 'bin', 'usr/sbin']) {
+      const names = existsSync(join(root, dir)) ? readdirSync(join(root, dir)) : [];
+      expect(names.filter((n) => /^(node|nodejs|gcc|g\+\+|cc|make|git)$/.test(n)), dir).toEqual([]);
+    }
+    expect(() => inRoot(root, ['sh', '-c', 'command -v node'])).toThrow();
+    expect(inRoot(root, ['dpkg-query', '-W', '-f=${Status}', 'vipctl'])).toBe('install ok installed');
+    for (const dep of ['iproute2', 'iputils-arping']) expect(inRoot(root, ['dpkg-query', '-W', '-f=${Status}', dep])).toBe('install ok installed');
+  });
+
+  it('the maintainer scripts: the vipctl user, /etc/vipctl root:vipctl 0750, the log dir; nothing enabled or started; conffiles', () => {
+    const user = inRoot(root, ['getent', 'passwd', 'vipctl']).trim().split(':');
+    expect(Number(user[2])).toBeLessThan(1000); // a system user
+    expect(user[6]).toBe('/usr/sbin/nologin');
+    const gid = Number(inRoot(root, ['getent', 'group', 'vipctl']).split(':')[2]);
+    const etc = statSync(join(root, 'etc/vipctl'));
+    expect([etc.uid, etc.gid, etc.mode & 0o777]).toEqual([0, gid, 0o750]);
+    const logDir = statSync(join(root, 'var/log/vipctl'));
+    expect([logDir.uid, logDir.mode & 0o777]).toEqual([Number(user[2]), 0o750]);
+    expect(readFileSync(join(root, 'lib/systemd/system/vipctl-watch.service'), 'utf8')).toMatch(/^ExecStart=\/usr\/bin\/vipctl watch$/m);
+    expect(existsSync(join(root, 'etc/systemd/system/multi-user.target.wants/vipctl-watch.service'))).toBe(false);
+    expect(existsSync(join(root, 'usr/share/vipctl/redis-sentinel.service.d/vipctl.conf'))).toBe(true);
+    expect(existsSync(join(root, 'etc/systemd/system/redis-sentinel.service.d'))).toBe(false); // inactive
+    expect(inRoot(root, ['dpkg-query', '-W', '-f=${Conffiles}', 'vipctl'])).toMatch(/^ \/etc\/vipctl\/vipctl\.yaml\.example [0-9a-f]{32}$/m);
+    expect(existsSync(join(root, 'usr/share/man/man8/vipctl.8.gz'))).toBe(true);
+  });
+
+  it('lintian: clean, but for the overrides the package explains (packaging/lintian-overrides)', () => {
+    if (!existsSync('/usr/bin/lintian')) throw new Error('lintian is needed (apt-get install lintian; .ci/run installs it)');
+    const r = spawnSync('lintian', ['--fail-on', 'error,warning', '--display-level', '>=warning', deb], { encoding: 'utf8', timeout: 10 * 60_000 });
+    expect(r.stdout.split('\n').filter((l) => /^[EW]: /.test(l)), r.stdout + r.stderr).toEqual([]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  }, 15 * 60_000);
+
+  it('--version names the version and the commit it was built from', () => {
+    const shown = inRoot(root, ['/usr/bin/vipctl', '--version']).trim();
+    if (builtCommit !== null) expect(shown).toBe(`${version} (commit ${builtCommit})`);
+    else expect(shown).toMatch(new RegExp(`^${version.replace(/\./g, '\\.')} \\(commit [0-9a-f]{12}(-dirty)?\\)$`)); // $VIPCTL_TEST_DEB: built elsewhere
+  });
+
+  it('the watcher on every node, through a SIGKILL failover; doctor passes', async () => {
+    const lab = await upLab({ mode: 'none', vipctl, baseDir: LABS });
+    labs.push(lab);
+    for (const n of lab.topo.nodes) await lab.startWatch(n);
+    const first = await settledOn(lab, 30_000);
+    for (const n of lab.topo.nodes) {
+      const pid = lab.pidOf(n, 'watch')!;
+      expect(readlinkSync(`/proc/${pid}/exe`)).toBe(join(root, 'usr/bin/vipctl')); // the root's executable, no node
+      expect(nodeLog(lab, n).filter((l) => l.event === 'v8-options'), n.name).toEqual([]); // its V8 flags are set
+    }
+    const doctor = await lab.vipctl(first, ['doctor']);
+    expect(doctor.exitCode, doctor.stdout + doctor.stderr).toBe(0);
+    expect(doctor.stdout).toMatch(/^PASS +node on Sentinel's PATH +not needed: \/usr\/bin\/vipctl is a single executable/m);
+    expect(doctor.stdout).toMatch(/^PASS +run dir/m);
+
+    await replicasInSync(lab, first);
+    const f = await lab.failover('sigkill');
+    expect(f.node).toBe(first);
+    const next = await newMasterWithVip(lab, first, 40_000);
+    expect(await lab.vipHolders()).toEqual([next]);
+    expect(nodeLog(lab, next).some((l) => l.event === 'bind' && l.cmd === 'watch')).toBe(true);
+    await lab.down();
+    labs.splice(labs.indexOf(lab), 1);
+  });
+
+  it('the hook as Sentinel\'s client-reconfig-script moves the VIP in a SIGKILL failover', async () => {
+    const lab = await upLab({ mode: 'hook', vipctl, baseDir: LABS });
+    labs.push(lab);
+    const first = await settledOn(lab, 30_000);
+    await replicasInSync(lab, first);
+    const f = await lab.failover('sigkill');
+    const next = await newMasterWithVip(lab, f.node, 40_000);
+    expect(await lab.vipHolders()).toEqual([next]);
+    const hookLines = nodeLog(lab, next).filter((l) => l.cmd === 'hook' && l.event === 'bind');
+    expect(hookLines.length, JSON.stringify(nodeLog(lab, next))).toBeGreaterThan(0);
+    await lab.down();
+    labs.splice(labs.indexOf(lab), 1);
+  });
+
+  it('remove keeps the config, the log and the user; purge removes them', () => {
+    writeFileSync(join(root, 'etc/vipctl/vipctl.yaml'), 'masters: {}\n', { mode: 0o640 });
+    inRoot(root, ['apt-get', 'remove', '-y', '-q', 'vipctl']);
+    expect(existsSync(join(root, 'usr/bin/vipctl'))).toBe(false);
+    expect(existsSync(join(root, 'etc/vipctl/vipctl.yaml'))).toBe(true);
+    expect(existsSync(join(root, 'etc/vipctl/vipctl.yaml.example'))).toBe(true); // a conffile: kept until purge
+    expect(existsSync(join(root, 'var/log/vipctl'))).toBe(true);
+    expect(inRoot(root, ['getent', 'passwd', 'vipctl'])).toMatch(/^vipctl:/);
+    inRoot(root, ['apt-get', 'purge', '-y', '-q', 'vipctl']);
+    expect(existsSync(join(root, 'etc/vipctl'))).toBe(false);
+    expect(existsSync(join(root, 'var/log/vipctl'))).toBe(false);
+    expect(() => inRoot(root, ['getent', 'passwd', 'vipctl'])).toThrow();
+    expect(() => inRoot(root, ['getent', 'group', 'vipctl'])).toThrow();
+  });
+});
