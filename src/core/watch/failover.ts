@@ -102,6 +102,25 @@ function end(s: FailoverState, reason: string, done: string | null = null): Step
   return { state: { ...IDLE, done }, out: [...(s.poll ? [{ kind: 'stop-poll' } as const] : []), { kind: 'reconcile', reason }] };
 }
 
+/**
+ * A failover that ends without a switch (abort, timeout) after selecting a replica on another
+ * host may have promoted it, and that host's watcher may hold the VIP (fast path: ROLE master).
+ * Both hosts hear the same end at the same moment; the old master's host, which released, must
+ * not bind again before the other has let go (seen in the lab: 17 ms with two holders when the
+ * promoted replica died before Sentinel saw it, -failover-abort-slave-timeout). So its hold ends
+ * this much after the other's: a tick, a Sentinel query and an `ip` call on a busy host, twice over.
+ */
+export const PROMOTED_ELSEWHERE_GRACE_MS = 1000;
+
+function promotedElsewhere(f: Failover, ctx: FailoverContext): boolean {
+  return f.released && f.selected !== null && !local(ctx, f.selected);
+}
+
+/** When the hold of `f` ends by itself (the failover timeout; see PROMOTED_ELSEWHERE_GRACE_MS). */
+function holdEnd(f: Failover, ctx: FailoverContext): number {
+  return f.deadline + (promotedElsewhere(f, ctx) ? PROMOTED_ELSEWHERE_GRACE_MS : 0);
+}
+
 /** Mark the old master released here, once. */
 function release(f: Failover, out: FailoverOutput[], ctx: FailoverContext, why: string): void {
   if (f.released || !local(ctx, f.oldMaster)) return;
@@ -113,10 +132,10 @@ export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContex
   switch (input.type) {
     case 'tick':
       if (s.poll && input.at >= s.poll.until) {
-        if (s.failover && input.at >= s.failover.deadline) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
+        if (s.failover && input.at >= holdEnd(s.failover, ctx)) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
         return { state: { ...s, poll: null }, out: [{ kind: 'stop-poll' }] };
       }
-      if (s.failover && input.at >= s.failover.deadline) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
+      if (s.failover && input.at >= holdEnd(s.failover, ctx)) return end(s, `failover of ${s.failover.oldMaster} not over after the failover timeout`);
       return { state: s, out: [] };
     case 'view': {
       const f = s.failover;
@@ -181,7 +200,11 @@ function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverCo
     }
     if (!f || f.oldMaster !== e.address) return { state: s, out: [] };
     if (e.channel === '-odown' && !f.started) return end(s, `-odown: ${e.address} is back before any failover started`);
-    if (e.channel.startsWith('-failover-abort')) return end(s, `${e.channel}: the failover of ${e.address} was aborted`);
+    if (e.channel.startsWith('-failover-abort')) {
+      // the hold ends now, or (see holdEnd) a grace after now on the old master's host
+      if (promotedElsewhere(f, ctx)) return { state: { ...s, failover: { ...f, deadline: Math.min(f.deadline, at) } }, out: [] };
+      return end(s, `${e.channel}: the failover of ${e.address} was aborted`);
+    }
     if (e.channel === '+failover-end' || e.channel === '+failover-end-for-timeout') {
       const next = { ...f, switched: true };
       return { state: { ...s, failover: next }, out: [{ kind: 'reconcile', reason: `${e.channel} for ${e.address}` }] };
