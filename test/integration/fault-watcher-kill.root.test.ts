@@ -1,0 +1,78 @@
+/**
+ * Fault: the watcher on the new master's host killed (SIGKILL) between +selected-slave and the
+ * promotion, so no watcher there sees its Redis turn master; the test restarts it (as systemd's
+ * Restart= would). The restarted watcher, which never saw the failover start, must bind at once:
+ * within moments of its start or of the Sentinels' majority naming its host, whichever is later.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor } from '../../src/lab/lab';
+import type { LabHost } from '../../src/lab/topology';
+import { describeLab } from './support';
+import { expectSettledTimeline, faultLab, lostWrites, replicaOf, sentinelEvent, writesGoOn, type FaultLab } from './fault-support';
+import { nodeLog, replicasInSync, sentinelHistory, waitExit } from './watch-support';
+
+/** How many times the race (kill after +selected-slave, before the promotion) may be lost before the test gives up. */
+const ATTEMPTS = 3;
+
+describeLab('fault: the new master host watcher killed mid-failover (watch)', () => {
+  let f: FaultLab;
+  beforeAll(async () => {
+    f = await faultLab('watch');
+  });
+  afterAll(async () => {
+    await f?.down();
+  });
+
+  it('SIGKILL between +selected-slave and the promotion, then restarted: it binds at once', async () => {
+    const { lab, mon } = f;
+    let target: LabHost | undefined;
+    let since = 0;
+    let killedAt = 0;
+    for (let attempt = 1; attempt <= ATTEMPTS && !target; attempt++) {
+      const master = await lab.waitSettled(60_000);
+      await replicasInSync(lab, master);
+      since = Date.now();
+      const selected = f.probe.next(sentinelEvent('+selected-slave'), 40_000);
+      await lab.failover('sigkill');
+      const e = await selected;
+      const chosen = replicaOf(lab, e);
+      expect(chosen, e.message).toBeDefined();
+      const pid = lab.kill(chosen!, 'watch');
+      killedAt = Date.now();
+      await waitExit(pid);
+      const promoted = await f.probe.next((x) => x.kind === 'role-master' && x.node === chosen!.ip, 30_000, since);
+      if (promoted.t > killedAt) {
+        target = chosen;
+        break;
+      }
+      // lost the race (the promotion came first): put everything back and try again
+      await lab.startWatch(chosen!);
+      await settle(f, master);
+    }
+    expect(target, `the kill never landed before the promotion in ${ATTEMPTS} attempts`).toBeDefined();
+    const host = target!;
+    // nothing bound it while its watcher was dead
+    expect(mon.of(lab.topo.vip).filter((x) => x.t >= killedAt && x.host === host.name && x.op === 'add')).toEqual([]);
+
+    const restarted = await lab.startWatch(host);
+    const started = await waitFor('the restarted watcher to start', async () => nodeLog(lab, host).find((l) => l.event === 'watch-start' && l.pid === restarted), 20_000);
+    const add = await mon.added(host.name, lab.topo.vip, killedAt, 30_000);
+    // when a majority of the Sentinels named the new master: the second +switch-master to it
+    const to = new RegExp(` ${host.ip.replaceAll('.', '\\.')} 6379$`);
+    const switches = f.probe.events.filter((x) => x.kind === 'sentinel' && x.channel === '+switch-master' && x.t >= since && to.test(x.message ?? ''));
+    const majorityAt = switches[1]?.t ?? Infinity;
+    const startAt = Date.parse(String(started.time));
+    const readyAt = Math.max(startAt, majorityAt === Infinity ? startAt : majorityAt);
+    expect(add - readyAt, `bound ${Math.round(add - startAt)} ms after the watcher's start, ${Math.round(add - majorityAt)} ms after the majority switched\n${sentinelHistory(lab)}`).toBeLessThan(2000);
+
+    await expectSettledTimeline(f, host);
+    await writesGoOn(f, since);
+    expect(lostWrites(f.probe), 'acknowledged writes lost').toEqual([]);
+  });
+});
+
+/** After a lost race: the old master back as a replica, the cluster quiet again. */
+async function settle(f: FaultLab, old: LabHost): Promise<void> {
+  await f.lab.heal(old);
+  await f.lab.waitSettled(60_000);
+}
