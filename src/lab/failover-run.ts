@@ -30,11 +30,12 @@ export interface Probe {
 /** Sentinel channels the progress lines mention (the first of each). */
 const ANNOUNCED = ['+sdown', '+odown', '+promoted-slave', '+switch-master'];
 
-export function startProbe(lab: Lab, say: (s: string) => void): Promise<Probe> {
+/** `roles: false`: no ROLE polling of every node (every 5 ms: load a long run does without). */
+export function startProbe(lab: Lab, say: (s: string) => void, o: { roles?: boolean } = {}): Promise<Probe> {
   const t = lab.topo;
   const child = spawn('ip', ['netns', 'exec', t.client.ns, process.execPath, lab.hookPath, 'lab', 'probe',
     '--sentinels', t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(','), '--vip', t.vip, '--port', String(REDIS_PORT), '--every', '10',
-    '--roles', t.nodes.map((n) => n.ip).join(','), ...(lab.tlsDir ? ['--tls', lab.tlsDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ...(o.roles === false ? [] : ['--roles', t.nodes.map((n) => n.ip).join(',')]), ...(lab.tlsDir ? ['--tls', lab.tlsDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const events: ProbeEvent[] = [];
   let waiters: Array<(e: ProbeEvent) => boolean> = [];
   const next = (test: (e: ProbeEvent) => boolean, timeoutMs: number, since?: number): Promise<ProbeEvent> => {
