@@ -4,7 +4,8 @@
  * `ip monitor address` on every node, and disturbances one after the other, drawn from a
  * seeded PRNG (the same seed, the same sequence): the master SIGKILLed then restarted, a
  * planned switchover, the master paused then resumed, the master's link cut then healed, a
- * watcher SIGKILLed then restarted, a Sentinel SIGKILLed then restarted. After each, the VIP
+ * watcher SIGKILLed then restarted, a Sentinel SIGKILLed then restarted (in rounds of all six,
+ * each round in a random order, with random pauses and targets). After each, the VIP
  * must settle on the master the Sentinels name; then the damage is undone and the lab waits
  * until it is quiet before the next one.
  *
@@ -77,6 +78,16 @@ interface Settled {
   ms: number;
   /** When the master changed: ms until the test first saw the Sentinels' majority name the new one (±1 poll). */
   namedMs: number | null;
+}
+
+/** Fisher-Yates with the run's PRNG. */
+function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 interface Done {
@@ -303,8 +314,11 @@ async function main(): Promise<number> {
     probe = await startProbe(lab, say, { roles: false });
     const chaos = new Chaos(lab, mon, probe, rnd, say);
     let failuresInARow = 0;
+    // rounds of every kind once, each round in a random order: every kind gets its share of the run
+    const bag: Kind[] = [];
     while (Date.now() < endAt) {
-      const kind = KINDS[Math.floor(rnd() * KINDS.length)]!;
+      if (bag.length === 0) bag.push(...shuffled(KINDS, rnd));
+      const kind = bag.shift()!;
       try {
         await chaos.one(kind);
         failuresInARow = 0;
