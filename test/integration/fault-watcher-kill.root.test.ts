@@ -41,7 +41,10 @@ describeLab('fault: the new master host watcher killed mid-failover (watch)', ()
       killedAt = Date.now();
       await waitExit(pid);
       const promoted = await f.probe.next((x) => x.kind === 'role-master' && x.node === chosen!.ip, 30_000, since);
-      if (promoted.t > killedAt) {
+      // won when the client saw the promotion after the kill and the kernel shows no bind there (the
+      // dead watcher's own ROLE poll could have seen it a few ms before the client did)
+      const boundBefore = mon.of(lab.topo.vip).some((x) => x.t >= since && x.host === chosen!.name && x.op === 'add');
+      if (promoted.t > killedAt && !boundBefore) {
         target = chosen;
         break;
       }
