@@ -97,6 +97,8 @@ interface Done {
   namedMs: number | null;
   node: string;
   master: string | null;
+  /** The lab could not carry the disturbance out (not a measurement): why. */
+  aborted?: string;
 }
 
 interface Run {
@@ -236,13 +238,15 @@ function summary(run: Run, o: Options, elapsedMs: number, extra: { labDirBytes: 
   const m = machine();
   const perKind: Record<string, Stats & { unsettled: number; overTarget: number; namedMedianMs: number }> = {};
   for (const k of KINDS) {
-    const ds = run.done.filter((d) => d.kind === k);
+    const ds = run.done.filter((d) => d.kind === k && d.aborted === undefined);
     const ms = ds.flatMap((d) => (d.settleMs === null ? [] : [d.settleMs]));
     const named = stats(ds.flatMap((d) => (d.namedMs === null ? [] : [d.namedMs])));
     perKind[k] = { ...stats(ms), unsettled: ds.length - ms.length, overTarget: ms.filter((x) => x > SETTLE_TARGET_MS).length, namedMedianMs: named.medianMs };
   }
   const num = (x: number): string => (Number.isNaN(x) ? '-' : String(x)).padStart(8);
-  const settled = run.done.filter((d) => d.settleMs !== null);
+  const measured = run.done.filter((d) => d.aborted === undefined);
+  const aborted = run.done.filter((d) => d.aborted !== undefined);
+  const settled = measured.filter((d) => d.settleMs !== null);
   const worst = Math.max(0, ...settled.map((d) => d.settleMs!));
   const check = (ok: boolean, text: string): string => `  ${ok ? 'PASS' : 'MISS'}  ${text}`;
   const lines = [
@@ -257,6 +261,7 @@ function summary(run: Run, o: Options, elapsedMs: number, extra: { labDirBytes: 
     '',
     `time two hosts held the VIP (kernel): ${run.doubleHolderMs} ms (most holders at once: ${run.maxHolders})`,
     `acknowledged writes lost: ${run.lostWrites} (of ${run.writes} acknowledged; ${run.failedWrites} failed or timed out during outages)`,
+    ...(aborted.length ? [`disturbances the lab could not carry out (not measured): ${aborted.length} (${aborted.map((d) => `${d.kind}: ${d.aborted}`).join('; ')})`] : []),
     `watchers that died by themselves: ${run.watcherCrashes.length}${run.watcherCrashes.length ? ` (${run.watcherCrashes.map((c) => `${c.node} after ${c.after}`).join(', ')})` : ''}`,
     `lab dir at the end: ${extra.labDirBytes === null ? '?' : `${Math.round(extra.labDirBytes / 1024)} KiB`} (logs, tmpfs); bench process RSS ${extra.rssMb} MB`,
     '',
@@ -264,7 +269,7 @@ function summary(run: Run, o: Options, elapsedMs: number, extra: { labDirBytes: 
     check(run.doubleHolderMs === 0, `0 ms with two holders (${run.doubleHolderMs} ms)`),
     check(run.lostWrites === 0, `0 acknowledged writes lost (${run.lostWrites})`),
     check(run.watcherCrashes.length === 0, `0 watcher crashes (${run.watcherCrashes.length})`),
-    check(settled.length === run.done.length && worst <= SETTLE_TARGET_MS, `every disturbance settled within down-after + 2 s = ${SETTLE_TARGET_MS} ms (worst ${worst} ms, ${run.done.length - settled.length} unsettled)`),
+    check(settled.length === measured.length && worst <= SETTLE_TARGET_MS, `every disturbance settled within down-after + 2 s = ${SETTLE_TARGET_MS} ms (worst ${worst} ms, ${measured.length - settled.length} unsettled)`),
   ];
   return { lines, perKind };
 }
@@ -325,7 +330,7 @@ async function main(): Promise<number> {
       } catch (e) {
         // the lab could not carry the step out (say it never got quiet): heal everything, count it, go on
         say(`${kind}: ${(e as Error).message}; healing every node`);
-        chaos.done.push({ kind, settleMs: null, namedMs: null, node: '?', master: null });
+        chaos.done.push({ kind, settleMs: null, namedMs: null, node: '?', master: null, aborted: (e as Error).message });
         if (++failuresInARow >= 3) throw new Error(`three disturbances in a row could not be carried out; last: ${(e as Error).message}`);
         await lab.healAll().catch(() => undefined);
         await chaos.checkWatchers();
