@@ -106,7 +106,7 @@ function end(s: FailoverState, reason: string, done: string | null = null): Step
  * A failover that ends without a switch (abort, timeout) after selecting a replica on another
  * host may have promoted it, and that host's watcher may hold the VIP (fast path: ROLE master).
  * Both hosts hear the same end at the same moment; the old master's host, which released, must
- * not bind again before the other has let go (seen in the lab: 17 ms with two holders when the
+ * not bind again before the other has let go (seen in the lab: 17 and 46 ms with two holders when the
  * promoted replica died before Sentinel saw it, -failover-abort-slave-timeout). So its hold ends
  * this much after the other's: a tick, a Sentinel query and an `ip` call on a busy host, twice over.
  */
