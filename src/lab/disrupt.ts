@@ -74,3 +74,38 @@ export async function healNode(lab: Lab, node: LabHost): Promise<string[]> {
   }
   return done;
 }
+
+/** SIGSTOP (pause) or SIGCONT (resume) one of the lab's processes on a node: its redis-server, its Sentinel or its watcher. */
+export function signalLabProcess(lab: Lab, node: LabHost, what: 'redis' | 'sentinel' | 'watch', signal: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL', index = 0): number {
+  const pid = lab.pidOf(node, what, index);
+  if (!pid || !running(pid)) throw new VipctlError('LAB', `no running ${what} recorded on ${node.name}`);
+  process.kill(pid, signal);
+  return pid;
+}
+
+/**
+ * `CONFIG SET replica-priority` on a node's Redis (0: never promoted), then wait
+ * until every Sentinel reports that priority for it (Sentinel reads it from the
+ * replica's INFO, every 10 s at most): only then does a failover go by it.
+ */
+export async function setReplicaPriority(lab: Lab, node: LabHost, priority: number, index = 0, timeoutMs = 30_000): Promise<void> {
+  const m = lab.master(index);
+  const r = await lab.redisCli(node.ip, m.port, ['CONFIG', 'SET', 'replica-priority', String(priority)]);
+  if (!ok(r) || !r.stdout.startsWith('OK')) throw new VipctlError('LAB', `CONFIG SET replica-priority on ${node.name}: ${r.stdout || describeFailure(r)}`);
+  await waitFor(`every Sentinel to see replica-priority ${priority} on ${node.name}`, async () => {
+    const seen = await Promise.all(lab.topo.nodes.map(async (s) => {
+      const out = await lab.redisCli(s.ip, SENTINEL_PORT, ['SENTINEL', 'REPLICAS', m.name], 1000);
+      if (!ok(out)) return false;
+      // --raw: one field or value per line, replicas one after the other (each starts with "name")
+      const lines = out.stdout.split('\n');
+      for (let i = 0; i + 1 < lines.length; i++) {
+        if (lines[i] !== 'name') continue;
+        const fields = new Map<string, string>();
+        for (let j = i; j + 1 < lines.length && (j === i || lines[j] !== 'name'); j += 2) fields.set(lines[j]!, lines[j + 1]!);
+        if (fields.get('ip') === node.ip || lab.nodeByIp(fields.get('ip') ?? '') === node) return fields.get('slave-priority') === String(priority);
+      }
+      return false;
+    }));
+    return seen.every(Boolean);
+  }, timeoutMs, 250);
+}

@@ -19,18 +19,42 @@ import { REDIS_PORT, SENTINEL_PORT, type LabHost } from './topology';
 export interface Probe {
   child: ChildProcess;
   events: ProbeEvent[];
+  /**
+   * The first event (from now on, or already received when `since` is given) that passes `test`,
+   * as soon as its line arrives: how a test catches, say, +selected-slave and acts before the promotion.
+   */
+  next(test: (e: ProbeEvent) => boolean, timeoutMs: number, since?: number): Promise<ProbeEvent>;
   stop(): Promise<void>;
 }
 
 /** Sentinel channels the progress lines mention (the first of each). */
 const ANNOUNCED = ['+sdown', '+odown', '+promoted-slave', '+switch-master'];
 
-export function startProbe(lab: Lab, say: (s: string) => void): Promise<Probe> {
+/** `roles: false`: no ROLE polling of every node (every 5 ms: load a long run does without). */
+export function startProbe(lab: Lab, say: (s: string) => void, o: { roles?: boolean } = {}): Promise<Probe> {
   const t = lab.topo;
   const child = spawn('ip', ['netns', 'exec', t.client.ns, process.execPath, lab.hookPath, 'lab', 'probe',
     '--sentinels', t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(','), '--vip', t.vip, '--port', String(REDIS_PORT), '--every', '10',
-    '--roles', t.nodes.map((n) => n.ip).join(','), ...(lab.tlsDir ? ['--tls', lab.tlsDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ...(o.roles === false ? [] : ['--roles', t.nodes.map((n) => n.ip).join(',')]), ...(lab.tlsDir ? ['--tls', lab.tlsDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const events: ProbeEvent[] = [];
+  let waiters: Array<(e: ProbeEvent) => boolean> = [];
+  const next = (test: (e: ProbeEvent) => boolean, timeoutMs: number, since?: number): Promise<ProbeEvent> => {
+    const seen = since === undefined ? undefined : events.find((e) => e.t >= since && test(e));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((res, rej) => {
+      const w = (e: ProbeEvent): boolean => {
+        if (!test(e)) return false;
+        clearTimeout(timer);
+        res(e);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((x) => x !== w);
+        rej(new VipctlError('LAB', `the client probe saw no matching event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.push(w);
+    });
+  };
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new VipctlError('LAB', 'the client probe did not start within 10 s')), 10_000);
@@ -43,10 +67,11 @@ export function startProbe(lab: Lab, say: (s: string) => void): Promise<Probe> {
         return;
       }
       events.push(e);
+      waiters = waiters.filter((w) => !w(e));
       if (e.kind === 'ready') {
         clearTimeout(timer);
         say(`client: ${e.message}`);
-        resolve({ child, events, stop: async () => {
+        resolve({ child, events, next, stop: async () => {
           child.kill('SIGTERM');
           await Promise.race([exited, sleep(3000)]);
         } });

@@ -16,7 +16,7 @@ import { parseIpJson } from '../adapters/ip';
 import { running, startTime } from '../adapters/proc';
 import { ok, run, type RunResult } from '../adapters/run';
 import { buildLab } from './build';
-import { failoverLab, healAll, healNode, type FailoverHit } from './disrupt';
+import { failoverLab, healAll, healNode, setReplicaPriority, signalLabProcess, type FailoverHit } from './disrupt';
 import { must, namespacePids } from './exec';
 import { DEFAULT_TIMINGS, type LabTimings } from './files';
 import { labHostName, netnsEtcDirs, ownNetnsEtcDirs, removeNetnsEtc } from './hostnames';
@@ -367,6 +367,26 @@ export class Lab {
   /** Disturb the current master (src/lab/disrupt.ts). Returns the node hit and when (epoch ms). */
   failover(kind: FailoverKind, index = 0): Promise<FailoverHit> {
     return failoverLab(this, kind, index);
+  }
+
+  /** Pause (SIGSTOP) one of a node's processes: its redis-server (default), its Sentinel or its watcher. Returns the pid. */
+  pause(node: LabHost, what: 'redis' | 'sentinel' | 'watch' = 'redis', index = 0): number {
+    return signalLabProcess(this, node, what, 'SIGSTOP', index);
+  }
+
+  /** Resume (SIGCONT) what pause() stopped. Returns the pid. */
+  resume(node: LabHost, what: 'redis' | 'sentinel' | 'watch' = 'redis', index = 0): number {
+    return signalLabProcess(this, node, what, 'SIGCONT', index);
+  }
+
+  /** SIGKILL one of a node's processes (restart it with startRedis, startSentinel or startWatch). Returns the pid. */
+  kill(node: LabHost, what: 'redis' | 'sentinel' | 'watch', index = 0): number {
+    return signalLabProcess(this, node, what, 'SIGKILL', index);
+  }
+
+  /** `replica-priority` of a node's Redis (0: Sentinel never promotes it), once every Sentinel has seen it. */
+  setReplicaPriority(node: LabHost, priority: number, index = 0): Promise<void> {
+    return setReplicaPriority(this, node, priority, index);
   }
 
   /** Undo every failover's damage on every node: a line per node that needed it. */

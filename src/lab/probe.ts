@@ -28,6 +28,8 @@ export interface ProbeEvent {
   lost?: number;
   /** role-master: the node (ip) that now answers ROLE as master. */
   node?: string;
+  /** writes-lost: when the highest acknowledged value (the last write that vanished) was acknowledged. */
+  highestAt?: number;
 }
 
 export interface ProbeOptions {
@@ -120,6 +122,7 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
   let failures = 0;
   let lost = 0;
   let highest = 0;
+  let highestAt = 0;
   let lastOkAt = 0;
   let failingSince = 0;
   let running = true;
@@ -132,9 +135,10 @@ export async function runProbe(o: ProbeOptions): Promise<() => Promise<void>> {
         const vanished = countLost(highest, value);
         if (vanished > 0) {
           lost += vanished;
-          o.emit({ t: Date.now(), kind: 'writes-lost', lost: vanished, message: `INCR answered ${value} after ${highest} had been acknowledged: ${vanished} acknowledged write(s) lost` });
+          o.emit({ t: Date.now(), kind: 'writes-lost', lost: vanished, message: `INCR answered ${value} after ${highest} had been acknowledged: ${vanished} acknowledged write(s) lost`, highestAt });
         }
         highest = value;
+        highestAt = Date.now();
         if (failingSince) {
           o.emit({ t: Date.now(), kind: 'write-recovered', lastOkAt, message: `first write through the VIP after ${Date.now() - lastOkAt} ms` });
           failingSince = 0;

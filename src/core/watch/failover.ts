@@ -138,6 +138,25 @@ function end(s: FailoverState, reason: string, done: string | null = null): Step
   return { state: { ...IDLE, done, suspect: s.suspect }, out: [...(s.poll ? [{ kind: 'stop-poll' } as const] : []), { kind: 'reconcile', reason }] };
 }
 
+/**
+ * A failover that ends without a switch (abort, timeout) after selecting a replica on another
+ * host may have promoted it, and that host's watcher may hold the VIP (fast path: ROLE master).
+ * Both hosts hear the same end at the same moment; the old master's host, which released, must
+ * not bind again before the other has let go (seen in the lab: 17 and 46 ms with two holders when the
+ * promoted replica died before Sentinel saw it, -failover-abort-slave-timeout). So its hold ends
+ * this much after the other's: a tick, a Sentinel query and an `ip` call on a busy host, twice over.
+ */
+export const PROMOTED_ELSEWHERE_GRACE_MS = 1000;
+
+function promotedElsewhere(f: Failover, ctx: FailoverContext): boolean {
+  return f.released && f.selected !== null && !local(ctx, f.selected);
+}
+
+/** When the hold of `f` ends by itself (the failover timeout; see PROMOTED_ELSEWHERE_GRACE_MS). */
+function holdEnd(f: Failover, ctx: FailoverContext): number {
+  return f.deadline + (promotedElsewhere(f, ctx) ? PROMOTED_ELSEWHERE_GRACE_MS : 0);
+}
+
 /** Mark the old master released here, once; not while it is suspect or lapsed and the failover unconfirmed. */
 function release(s: FailoverState, f: Failover, out: FailoverOutput[], ctx: FailoverContext, why: string, at: number): void {
   if (f.released || !local(ctx, f.oldMaster)) return;
@@ -159,7 +178,7 @@ export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContex
           out: [{ kind: 'reconcile', reason: `the failover of ${f.oldMaster} (${f.firstEvent} from ${f.sentinels.join(', ')}) was not confirmed by a second sentinel or the majority within ${f.confirmBy - f.since} ms: no longer holding the VIP off` }],
         };
       }
-      if (f && input.at >= f.deadline) return end(s, `failover of ${f.oldMaster} not over after the failover timeout`);
+      if (f && input.at >= holdEnd(f, ctx)) return end(s, `failover of ${f.oldMaster} not over after the failover timeout`);
       if (s.poll && input.at >= s.poll.until) return { state: { ...s, suspect, poll: null }, out: [{ kind: 'stop-poll' }] };
       return { state: suspect === s.suspect ? s : { ...s, suspect }, out: [] };
     }
@@ -231,7 +250,11 @@ function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverCo
     }
     if (!f || f.oldMaster !== e.address) return { state: s, out: [] };
     if (e.channel === '-odown' && !f.started) return end(s, `-odown: ${e.address} is back before any failover started`);
-    if (e.channel.startsWith('-failover-abort')) return end(s, `${e.channel}: the failover of ${e.address} was aborted`);
+    if (e.channel.startsWith('-failover-abort')) {
+      // the hold ends now, or (see holdEnd) a grace after now on the old master's host
+      if (promotedElsewhere(f, ctx)) return { state: { ...s, failover: { ...f, deadline: Math.min(f.deadline, at) } }, out: [] };
+      return end(s, `${e.channel}: the failover of ${e.address} was aborted`);
+    }
     if (e.channel === '+failover-end' || e.channel === '+failover-end-for-timeout') {
       const next = { ...begin(s, e.address, e.channel, at, ctx, sentinel), switched: true };
       release(s, next, out, ctx, e.channel, at);
