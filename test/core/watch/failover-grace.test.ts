@@ -16,8 +16,10 @@ const selected = `slave ${N3}:6379 ${N3} 6379 @ ${M} ${N1} 6379`;
 function run(localIp: string, inputs: Array<[number, string, string?]>): { state: FailoverState; outs: Array<[number, string[]]> } {
   let state = IDLE;
   const outs: Array<[number, string[]]> = [];
+  let n = 0;
   for (const [at, channel, text] of inputs) {
-    const i: FailoverInput = channel === 'tick' ? { type: 'tick', at } : { type: 'event', event: parseSentinelEvent(channel, text!)!, at };
+    // events from two Sentinels in turn: a confirmed failover (a lone Sentinel's release lapses: failover.test.ts)
+    const i: FailoverInput = channel === 'tick' ? { type: 'tick', at } : { type: 'event', event: parseSentinelEvent(channel, text!)!, at, sentinel: `198.18.0.1${1 + (n++ % 2)}:26379` };
     const r = step(state, i, { isLocal: (ip) => ip === localIp, failoverTimeoutMs: 10_000 });
     outs.push([at, r.out.map((o) => o.kind)]);
     state = r.state;
