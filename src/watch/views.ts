@@ -7,7 +7,10 @@
  * during a batch in flight starts the next one at once, so a master's
  * event-driven pass never waits for another's query. Each master's view is
  * settled as soon as a strict majority agrees on it (or every Sentinel answered),
- * as the per-master query did.
+ * as the per-master query did. Answers that come after it settled are added
+ * to the settled view's counts (never to its master: a strict majority of
+ * the configured Sentinels cannot be outvoted), so a log line written a few
+ * ms later says "3/3 sentinels agree" when all three did.
  */
 import { answerFor, type SentinelMasters } from '../core/sentinel-masters';
 import { agree, type SentinelView } from '../core/sentinel-view';
@@ -49,15 +52,20 @@ export class SharedViews {
     this.batches++;
     const replies: SentinelMasters[] = [];
     const open = new Set(waiters);
+    const settled = new Map<Waiter, SentinelView>();
     for (const q of this.d.query()) {
       void q.then((r) => {
         replies.push(r);
         this.d.onReply?.(r, Date.now());
         const done = replies.length === this.d.total;
-        for (const w of [...open]) {
+        for (const w of waiters) {
           const v = agree(replies.map((x) => answerFor(x, w.name)), this.d.total);
-          if (v.master !== null || done) {
+          const early = settled.get(w);
+          if (early) {
+            if (v.master === early.master) Object.assign(early, { agreeing: v.agreeing, answers: v.answers });
+          } else if (v.master !== null || done) {
             open.delete(w);
+            settled.set(w, v);
             w.resolve(v);
           }
         }

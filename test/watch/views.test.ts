@@ -87,3 +87,28 @@ it('JoinNext: requests in one turn share one call started after them; a call in 
   expect(await b).toBe(1);
   expect(await c).toBe(2);
 });
+
+it('answers after a view settled add to its counts, not to its master: all three agreeing say 3/3', async () => {
+  const { views, sent } = fake();
+  const got = views.view('a');
+  await turn();
+  sent[0]![0]!(reply('s1', { a: 'A' }));
+  sent[0]![1]!(reply('s2', { a: 'A' }));
+  const v = await got;
+  expect([v.master, v.agreeing, v.answers.length]).toEqual(['A', 2, 2]);
+  sent[0]![2]!(reply('s3', { a: 'A' }));
+  await turn();
+  expect([v.master, v.agreeing, v.answers.length]).toEqual(['A', 3, 3]);
+});
+
+it('a late answer that disagrees changes neither the master nor the count of those agreeing', async () => {
+  const { views, sent } = fake();
+  const got = views.view('a');
+  await turn();
+  sent[0]![0]!(reply('s1', { a: 'A' }));
+  sent[0]![1]!(reply('s2', { a: 'A' }));
+  const v = await got;
+  sent[0]![2]!(reply('s3', { a: 'B' }));
+  await turn();
+  expect([v.master, v.agreeing, v.answers.length]).toEqual(['A', 2, 3]);
+});
