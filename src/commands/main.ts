@@ -92,7 +92,8 @@ export async function runMain(args: readonly string[]): Promise<number> {
     .command('reconcile')
     .description('one pass of "ask Sentinel, fix this node" for every master')
     .option('--dry-run', 'print the plan (argv arrays), change nothing')
-    .action(async (o: { dryRun?: boolean }) => {
+    .option('--json', 'the summary as one JSON object on stdout (the log lines go to the log and stderr either way)')
+    .action(async (o: { dryRun?: boolean; json?: boolean }) => {
       const { config, logger } = await withConfig();
       code = await (await import('./reconcile')).reconcileCommand(config, logger.child({ cmd: 'reconcile' }), o);
     });

@@ -1,7 +1,9 @@
 /**
  * `vipctl reconcile [--dry-run]`: one pass of "ask Sentinel, fix this node"
  * for every master in the config. When a majority of Sentinels cannot be
- * had, the VIP is left as it is and the exit code is 1 (try again).
+ * had, the VIP is left as it is and the exit code is 1 (try again). The
+ * JSON lines go to the log (and stderr) as for every command; stdout gets
+ * one line per master for the operator (`--json`: one JSON object instead).
  */
 import type { Config } from '../core/config';
 import { VipctlError } from '../core/errors';
@@ -14,8 +16,9 @@ import { readLinks } from '../adapters/ip';
 import { resolveMasterNames } from '../pass/resolve-masters';
 import { logFailure } from '../pass/failure';
 
-export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean } = {}): Promise<number> {
+export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean; json?: boolean } = {}): Promise<number> {
   let code = 0;
+  const summary = new Map<string, ReconcileSummary>();
   // One SENTINEL MASTERS per Sentinel for the whole pass, whatever the number of masters.
   const views = await askSentinelsForAll(config, config.masters.keys());
   // Masters named by host name (announce-hostnames yes): resolved once each, under a deadline.
@@ -24,10 +27,12 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
   // all of them taking their lock in the same turn (one `ip -json addr show`, each
   // read started after the lock of every master it serves).
   const links = new JoinNext(readLinks);
-  await Promise.all([...config.masters.values()].map(async (master) => {
+  // Every master's pass runs to its end: one master's unexpected error must not cut the others' short.
+  const passes = await Promise.allSettled([...config.masters.values()].map(async (master) => {
     const startedAt = performance.now();
     const view = views.get(master.name)!;
     const said = `${view.agreeing}/${view.total} sentinels agree`;
+    let why = '';
     try {
       const result = await converge({
         config,
@@ -37,17 +42,43 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
         dryRun: options.dryRun ?? false,
         readLinks: () => links.get(),
         want: (local) => {
-          if (view.master === null) return { desired: 'unknown', reason: `no majority of sentinels agrees on a master (${said}; ${view.answers.map((a) => `${a.sentinel}: ${a.master ?? a.error}`).join(', ')})` };
+          if (view.master === null) {
+            why = `no majority of sentinels agrees on a master (${said}; ${view.answers.map((a) => `${a.sentinel}: ${a.master ?? a.error}`).join(', ')})`;
+            return { desired: 'unknown', reason: why };
+          }
           const want = desiredFromMaster(view.master, local, resolved);
-          return { ...want, reason: `${want.reason} (${said})` };
+          why = `${want.reason} (${said})`;
+          return { ...want, reason: why };
         },
       });
+      summary.set(master.name, { master: master.name, vip: master.vip.text, action: result.decision.action !== 'none' ? result.decision.action : result.decision.deprecate ? 'deprecate' : result.decision.announce ? 'announce' : 'noop', is: result.decision.is, mustBe: result.decision.mustBe, reason: `${why}; ${result.decision.reason}` });
       // Unknown (no majority, or an address vipctl cannot compare): nothing changed, try again later.
       if (result.decision.mustBe === 'unknown') code = Math.max(code, 1);
     } catch (e) {
       if (!(e instanceof VipctlError)) throw e;
       code = Math.max(code, logFailure(logger, e, { master, startedAt }));
+      summary.set(master.name, { master: master.name, vip: master.vip.text, action: 'failed', is: '?', mustBe: '?', reason: e.message });
     }
   }));
+  const ordered = [...config.masters.keys()].map((n) => summary.get(n)).filter((x) => x !== undefined);
+  if (options.json) process.stdout.write(`${JSON.stringify({ dryRun: options.dryRun === true, masters: ordered })}\n`);
+  else for (const m of ordered) process.stdout.write(`${summaryLine(m, options.dryRun === true)}\n`);
+  const unexpected = passes.find((p) => p.status === 'rejected');
+  if (unexpected) throw (unexpected as PromiseRejectedResult).reason;
   return code;
+}
+
+export interface ReconcileSummary {
+  master: string;
+  vip: string;
+  /** The decision's action (bind, unbind, ...), noop when nothing was to be done, failed on an error. */
+  action: string;
+  is: string;
+  mustBe: string;
+  reason: string;
+}
+
+/** One line for the operator: `mymaster 10.0.0.100/24: bind (is elsewhere, must be here): ...`. */
+export function summaryLine(m: ReconcileSummary, dryRun: boolean): string {
+  return `${m.master} ${m.vip}: ${dryRun && m.action !== 'noop' && m.action !== 'failed' ? `would ${m.action}` : m.action} (is ${m.is}, must be ${m.mustBe}): ${m.reason}`;
 }

@@ -28,6 +28,7 @@ describeLab('reconcile in the lab (root)', () => {
     const plan = parseLog(dry.stderr).find((l) => l.event === 'plan');
     expect(plan).toMatchObject({ dryRun: true, is: 'bound on eth0', mustBe: 'unbound' });
     expect(plan!.plan).toEqual([['stop-announce'], ['ip', 'addr', 'del', '198.18.0.100/24', 'dev', 'eth0']]);
+    expect(dry.stdout).toMatch(/^mymaster 198\.18\.0\.100\/24: would unbind \(is bound on eth0, must be unbound\): master 198\.18\.0\.11:6379 is another host \(3\/3 sentinels agree\)/);
     expect(await lab.vipHolders()).toEqual([n1, n2]);
 
     const real = await lab.vipctl(n2, ['reconcile']);
@@ -36,6 +37,9 @@ describeLab('reconcile in the lab (root)', () => {
     const unbind = parseLog(real.stderr).find((l) => l.event === 'unbind');
     expect(unbind).toMatchObject({ cmd: 'reconcile', master: 'mymaster' });
     expect(String(unbind!.reason)).toMatch(/master 198\.18\.0\.11:6379 is another host \(3\/3 sentinels agree\)/);
+    expect(real.stdout).toMatch(/^mymaster 198\.18\.0\.100\/24: unbind \(is bound on eth0, must be unbound\): /);
+    const again = await lab.vipctl(n2, ['reconcile', '--json']);
+    expect(JSON.parse(again.stdout)).toEqual({ dryRun: false, masters: [{ master: 'mymaster', vip: '198.18.0.100/24', action: 'noop', is: 'unbound', mustBe: 'unbound', reason: expect.stringMatching(/is another host \(3\/3 sentinels agree\)/) }] });
   });
 
   it('puts the VIP back on the master when it is missing there (the bind after a reboot)', async () => {
