@@ -25,7 +25,7 @@ import {
   type CheckResult,
   type SentinelReply,
 } from '../core/doctor';
-import { localAddresses, resolveInterface, type Link } from '../core/local';
+import { resolveInterface, segmentAddresses, type Link } from '../core/local';
 import { localRedisTarget } from '../core/local-redis';
 import { joinHostPort } from '../core/sentinel-view';
 import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writableError } from '../adapters/host';
@@ -40,6 +40,7 @@ import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import { watchPid } from '../adapters/watch-pid';
 import { checkHostNames } from './names';
+import { checkSegment } from './segment';
 
 export interface DoctorContext {
   configPath: string;
@@ -179,10 +180,11 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
   const config = ctx.config;
   const links = ctx.links;
   if (!config || !links) return [];
-  const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
+  const vips = [...config.masters.values()].map((m) => m.vip.address);
   const ss = await listeningSockets(false);
   const out: CheckResult[] = [];
   for (const m of config.masters.values()) {
+    const local = segmentAddresses(m, links, vips);
     const at = await sentinelsMasterAddress(ctx, config, m.name);
     if (at === null) {
       out.push(warn(`redis (${m.name})`, "no Sentinel gave the master's port, so this host's Redis was not checked", 'fix the Sentinel checks above'));
@@ -276,4 +278,4 @@ export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult
 }
 
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSegment, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkWritable];
