@@ -205,7 +205,7 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
     out.push(
       r.ok
         ? pass(`redis ${target.text} (${m.name})`, `answers ROLE: ${r.value}`)
-        : fail(`redis ${target.text} (${m.name})`, `ROLE failed: ${r.error}`, /NOAUTH|WRONGPASS|AUTH/i.test(r.error) ? 'set redis.password (or $VIPCTL_REDIS_PASSWORD) and redis.username' : 'check that redis-server runs and accepts connections on that address'),
+        : fail(`redis ${target.text} (${m.name})`, `ROLE failed: ${r.error}`, /the socket belongs to/.test(r.error) ? 'find who listens there (ss -ltnp); if it is the real redis-server, set redis.serviceUser to the user it runs as' : /NOAUTH|WRONGPASS|AUTH/i.test(r.error) ? 'set redis.password (or $VIPCTL_REDIS_PASSWORD) and redis.username' : 'check that redis-server runs and accepts connections on that address'),
     );
     if (listening !== null) {
       out.push(judgeRedisListen(at.port, m.vip.address, listening));
