@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import { LAB_SENTINEL_PASSWORD, SENTINEL_PORT, type LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, killPid, nodeLog, settledOn, waitExit, watchersSubscribed } from './watch-support';
+import { AddrMonitor, killPid, nodeLog, replicasInSync, settledOn, waitExit, watchersSubscribed } from './watch-support';
 
 const SQUATTER = fileURLToPath(new URL('../fixtures/squatter-redis.mjs', import.meta.url));
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
@@ -90,27 +90,33 @@ describeLab('a squatter on a stopped server port gets no password and never the 
   it('SIGKILL failover: the selected replica killed right after +selected-slave, a fake answering ROLE=master on its port: no VIP there', async () => {
     const master = await settledOn(lab);
     await watchersSubscribed(lab);
-    const replicas = lab.topo.nodes.filter((x) => x !== master);
-    // one electable replica, so that we know which one Sentinel selects
-    const [chosen, other] = replicas as [LabHost, LabHost];
-    expect((await lab.redisCli(other.ip, 6379, ['CONFIG', 'SET', 'replica-priority', '0'])).stdout).toMatch(/OK/);
+    await replicasInSync(lab, master); // both replicas electable (the first test restarted one)
     const sentinels = lab.topo.nodes.map((n) => lab.pidOf(n, 'sentinel')!);
-    // In the client's namespace: subscribed to one Sentinel, and at +selected-slave, at once (no round trip through the test),
-    // freeze every Sentinel (the leader sends SLAVEOF NO ONE on its next tick, 50-100 ms later) and SIGKILL the chosen replica.
+    const redisPids = Object.fromEntries(lab.topo.nodes.map((n) => [n.ip, lab.pidOf(n, 'redis')!]));
+    // In the client's namespace: subscribed to every Sentinel (only the leader publishes +selected-slave), and at the
+    // first +selected-slave, at once (no round trip through the test), freeze every Sentinel (the leader sends
+    // SLAVEOF NO ONE on its next tick, 50-100 ms later) and SIGKILL the selected replica's redis-server.
     const script = `const net = require('net');
-      const s = net.connect(${SENTINEL_PORT}, ${JSON.stringify(lab.topo.nodes[0]!.ip)});
-      let seen = '';
-      s.on('connect', () => s.write('AUTH ${LAB_SENTINEL_PASSWORD}\\r\\nSUBSCRIBE +selected-slave\\r\\n'));
-      s.on('data', (d) => {
-        seen += d.toString('latin1');
-        if (seen.includes('subscribe')) { process.stdout.write('subscribed\\n'); seen = seen.slice(seen.lastIndexOf('subscribe') + 9); }
-        if (seen.includes('slave ')) {
-          for (const pid of ${JSON.stringify(sentinels)}) process.kill(pid, 'SIGSTOP');
-          process.kill(${lab.pidOf(chosen, 'redis')!}, 'SIGKILL');
-          process.stdout.write('selected\\n');
-          process.exit(0);
-        }
-      });`;
+      const pids = ${JSON.stringify(redisPids)};
+      let ready = 0, done = false;
+      for (const ip of ${JSON.stringify(lab.topo.nodes.map((n) => n.ip))}) {
+        const s = net.connect(${SENTINEL_PORT}, ip);
+        let seen = '', subscribed = false;
+        s.on('error', () => {});
+        s.on('connect', () => s.write('AUTH ${LAB_SENTINEL_PASSWORD}\\r\\nSUBSCRIBE +selected-slave\\r\\n'));
+        s.on('data', (d) => {
+          seen += d.toString('latin1');
+          if (!subscribed && seen.includes('subscribe')) { subscribed = true; if (++ready === 3) process.stdout.write('subscribed\\n'); }
+          const m = /slave \\S+ (\\S+) (\\d+) @/.exec(seen);
+          if (m && !done) {
+            done = true;
+            for (const pid of ${JSON.stringify(sentinels)}) process.kill(pid, 'SIGSTOP');
+            process.kill(pids[m[1]], 'SIGKILL');
+            process.stdout.write('selected ' + m[1] + '\\n');
+            setTimeout(() => process.exit(0), 50);
+          }
+        });
+      }`;
     const sub = spawn('ip', ['netns', 'exec', lab.topo.client.ns, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(sub);
     let said = '';
@@ -124,28 +130,31 @@ describeLab('a squatter on a stopped server port gets no password and never the 
         sub.once('exit', () => setImmediate(() => (said.includes(word) ? resolve() : reject(new Error(`subscriber exited: ${said}`)))));
         check();
       });
-    const selected = saw('selected');
+    const selected = saw('selected ');
     await saw('subscribed');
     const mon = await AddrMonitor.start(lab);
     try {
         const since = Date.now();
         killPid(lab.pidOf(master, 'redis'));
-        await selected;
+        await Promise.race([selected, new Promise((_, reject) => setTimeout(() => reject(new Error(`no +selected-slave within 40 s: ${said}`)), 40_000))]);
+        const chosen = lab.nodeByIp(/selected (\S+)/.exec(said)![1]!)!;
+        expect(chosen).not.toBe(master);
         await waitExit(lab.pidOf(chosen, 'redis')!);
         const record = await squat(lab, chosen, chosen.ip, 6379, 'failover-redis');
         for (const pid of sentinels) killPid(pid, 'SIGCONT');
-        // the chosen node's watcher polls ROLE of its replica: it finds the squatter, and refuses it
-        const refused = await waitFor(
-          `${chosen.name}'s ROLE poll to refuse the squatter`,
-          async () => nodeLog(lab, chosen).find((l) => l.event === 'poll-role-failed' && /refused: .*uid 65534/.test(String(l.reason)) && Date.parse(String(l.time)) >= since) ?? null,
+        // the chosen node's watcher polls ROLE of its replica and finds the squatter: wait for the poll's outcome
+        const outcome = await waitFor(
+          `${chosen.name}'s ROLE poll to end`,
+          async () => nodeLog(lab, chosen).find((l) => (l.event === 'poll-role-failed' || l.event === 'role-master') && Date.parse(String(l.time)) >= since) ?? null,
           30_000,
           50,
         );
-        expect(refused.reason).toMatch(new RegExp(`^refused: ${chosen.ip}:6379: the socket belongs to uid 65534 \\(nobody\\)`));
         // a while after: the squatter has had every chance; the VIP never went to the chosen node
         await new Promise((r) => setTimeout(r, 3000));
         expect(mon.of(lab.topo.vip).filter((e) => e.op === 'add' && e.host === chosen.name && e.t >= since), JSON.stringify(mon.changes)).toEqual([]);
         expect(nodeLog(lab, chosen).filter((l) => l.event === 'role-master' && Date.parse(String(l.time)) >= since)).toEqual([]);
+        // refused, saying whose socket it is
+        expect(outcome).toMatchObject({ event: 'poll-role-failed', reason: expect.stringMatching(new RegExp(`^refused: ${chosen.ip}:6379: the socket belongs to uid 65534 \\(nobody\\)`)) });
         expect(fromVipctl(received(record, chosen.ip))).toEqual([]);
     } finally {
       for (const pid of sentinels) killPid(pid, 'SIGCONT');
