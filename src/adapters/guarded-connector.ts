@@ -35,6 +35,8 @@ import { describeUid, readSocketTable } from './host';
 /** The error's code when a local server's owner is refused (redis-role.ts stops polling on it). */
 export const OWNER_REFUSED = 'EVIPCTL_OWNER';
 export const REPLY_TOO_LARGE = 'EVIPCTL_REPLY_SIZE';
+/** The owner could not be told (the connection closed at once, or the server's end vanished): no credentials, and retried as any failed connection. */
+export const OWNER_UNKNOWN = 'EVIPCTL_OWNER_UNKNOWN';
 
 export interface Guard {
   owner: OwnerRule;
@@ -57,18 +59,18 @@ function isOwnAddress(ip: string): boolean {
   return Object.values(networkInterfaces()).some((list) => list?.some((a) => canonicalIp(a.address) === c));
 }
 
-/** Null when `stream`'s server may be talked to, else why not. */
-export function checkOwner(stream: Stream, rule: OwnerRule, table = readSocketTable): string | null {
+/** Null when `stream`'s server may be talked to, else why not, and whether the owner was refused or could not be told. */
+export function checkOwner(stream: Stream, rule: OwnerRule, table = readSocketTable): { why: string; code: string } | null {
   const serverIp = stream.remoteAddress;
   const serverPort = stream.remotePort;
   const clientIp = stream.localAddress;
   const clientPort = stream.localPort;
-  if (serverIp === undefined || serverPort === undefined || clientIp === undefined || clientPort === undefined) return 'the connection has no addresses (closed at once)';
+  if (serverIp === undefined || serverPort === undefined || clientIp === undefined || clientPort === undefined) return { why: 'the connection has no addresses (closed at once)', code: OWNER_UNKNOWN };
   const end = serverEnd(table(), { serverIp, serverPort, clientIp, clientPort });
   const at = `${serverIp.includes(':') ? `[${serverIp}]` : serverIp}:${serverPort}`;
-  if (end === null) return isOwnAddress(serverIp) ? `${at} is an address of this host but its socket is not in /proc/net/tcp: cannot tell who owns it; not sending credentials` : null;
+  if (end === null) return isOwnAddress(serverIp) ? { why: `${at} is an address of this host but its socket is not in /proc/net/tcp (closed meanwhile?): cannot tell who owns it; not sending credentials`, code: OWNER_UNKNOWN } : null;
   const why = ownerRefusal(end.uid, rule, describeUid);
-  return why === null ? null : `${at}: ${why}; not sending credentials nor believing its answers (a squatter on the port of a stopped server?)`;
+  return why === null ? null : { why: `${at}: ${why}; not sending credentials nor believing its answers (a squatter on the port of a stopped server?)`, code: OWNER_REFUSED };
 }
 
 export function guardedConnector(guard: Guard): NonNullable<RedisOptions['Connector']> {
@@ -123,7 +125,7 @@ export function guardedConnector(guard: Guard): NonNullable<RedisOptions['Connec
           }
           stream.once(o.tls ? 'secureConnect' : 'connect', () => {
             const refused = checkOwner(stream, guard.owner, guard.table);
-            settle(refused === null ? undefined : codedError(refused, OWNER_REFUSED));
+            settle(refused === null ? undefined : codedError(refused.why, refused.code));
           });
         });
       });

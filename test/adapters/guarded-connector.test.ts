@@ -83,3 +83,20 @@ it('a reply over the cap closes the connection: a fake 4 GB bulk reply costs abo
   // the header alone was refused: what the server got out is what the socket buffers held, far below the 64 MB it offered
   expect(written).toBeLessThan(16 * 1024 * 1024);
 });
+
+it("a local server whose socket is not in the table (closed meanwhile) gets nothing, and the ROLE poll keeps trying instead of stopping", async () => {
+  server = await fakeRedis((argv) => (argv[0]!.toUpperCase() === 'ROLE' ? MASTER : '+OK\r\n'));
+  const port = server.port;
+  let calls = 0;
+  const empty = () => {
+    calls++;
+    return [];
+  };
+  const opts = { ...clientOptions(config(port), 'redis', { host: '127.0.0.1', port }), Connector: guardedConnector({ owner: rule, table: empty }) };
+  const failure = await new Promise<string>((resolve) => {
+    pollRole({ host: '127.0.0.1', port }, { connection: opts, everyMs: 5, until: Date.now() + 800, onMaster: () => resolve('master!'), onFailure: resolve });
+  });
+  expect(failure).toMatch(/^no role master before the failover timeout \(last error: 127\.0\.0\.1:\d+ is an address of this host but its socket is not in \/proc\/net\/tcp/);
+  expect(calls).toBeGreaterThan(1); // retried
+  expect(server.commands).toEqual([]);
+});

@@ -145,7 +145,7 @@ describeLab('a squatter on a stopped server port gets no password and never the 
         // the chosen node's watcher polls ROLE of its replica and finds the squatter: wait for the poll's outcome
         const outcome = await waitFor(
           `${chosen.name}'s ROLE poll to end`,
-          async () => nodeLog(lab, chosen).find((l) => (l.event === 'poll-role-failed' || l.event === 'role-master') && Date.parse(String(l.time)) >= since) ?? null,
+          async () => nodeLog(lab, chosen).find((l) => ((l.event === 'poll-role-failed' && /^refused: /.test(String(l.reason))) || l.event === 'role-master') && Date.parse(String(l.time)) >= since) ?? null,
           30_000,
           50,
         );
