@@ -5,11 +5,11 @@
  * every way the YAML can fail (syntax, duplicate keys, an alias bomb) is a
  * CONFIG error (exit 2): retrying cannot fix a bad file.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { parseDocument } from 'yaml';
 import { DEFAULT_CONFIG_PATH, validateConfig, type Config } from '../core/config';
-import { configFileRefusal, configFileWarnings as warningsFor, holdsPassword, MAX_CONFIG_BYTES } from '../core/config-file-policy';
+import { ancestorRefusal, configFileRefusal, configFileWarnings as warningsFor, holdsPassword, MAX_CONFIG_BYTES, passwordRefusal, type PathEntry } from '../core/config-file-policy';
 import { isTransientErrno, VipctlError } from '../core/errors';
 
 /** Aliases a config may use at most (yaml's own guard against "billion laughs"). */
@@ -21,6 +21,51 @@ export function configPath(explicit: string | undefined, env: NodeJS.ProcessEnv 
 
 function fail(path: string, message: string): never {
   throw new VipctlError('CONFIG', message, { key: 'config', path });
+}
+
+/**
+ * lstat of every directory on the way to `path` (as given, and as its
+ * realpath), and of every symlink met (the file's own name included), from /
+ * down. Entries that cannot be read are left out (the open decides).
+ */
+function pathEntries(path: string): PathEntry[] {
+  const out: PathEntry[] = [];
+  const seen = new Set<string>();
+  const walk = (p: string, includeLast: boolean): void => {
+    const parts = resolve(p).split(sep).filter(Boolean);
+    let at = '';
+    for (let i = 0; i < parts.length; i++) {
+      const isLast = i === parts.length - 1;
+      const parent = at || '/';
+      if (!seen.has(parent)) {
+        seen.add(parent);
+        try {
+          const st = lstatSync(parent);
+          out.push({ path: parent, uid: st.uid, mode: st.mode, symlink: false });
+        } catch {
+          /* unreadable */
+        }
+      }
+      at = `${at}/${parts[i]}`;
+      if (isLast && !includeLast) break;
+      try {
+        const st = lstatSync(at);
+        if (st.isSymbolicLink() && !seen.has(at)) {
+          seen.add(at);
+          out.push({ path: at, uid: st.uid, mode: st.mode, symlink: true });
+        }
+      } catch {
+        /* unreadable */
+      }
+    }
+  };
+  walk(path, true);
+  try {
+    walk(realpathSync(path), false);
+  } catch {
+    /* the open decides */
+  }
+  return out;
 }
 
 /** The file's text, once its owner, mode and size are acceptable; warnings alongside. */
@@ -44,7 +89,8 @@ function readChecked(path: string): { text: string; facts: { isFile: boolean; ui
     } catch {
       dir = null; // the file itself was opened; its directory is best effort
     }
-    const refusal = configFileRefusal(path, facts, dir, process.geteuid?.() ?? 0);
+    const euid = process.geteuid?.() ?? 0;
+    const refusal = configFileRefusal(path, facts, dir, euid) ?? ancestorRefusal(path, pathEntries(path), euid);
     if (refusal) fail(path, `refusing config: ${refusal}`);
     // Never more than the cap, even if the file grows between fstat and read.
     const buf = Buffer.alloc(Math.min(st.size, MAX_CONFIG_BYTES) + 1);
@@ -86,6 +132,8 @@ export function loadConfigFile(explicit?: string, env: NodeJS.ProcessEnv = proce
   const path = configPath(explicit, env);
   const { text, facts } = readChecked(path);
   const doc = parse(path, text);
+  const secret = passwordRefusal(path, facts, holdsPassword(doc));
+  if (secret) fail(path, `refusing config: ${secret}`);
   const config = validateConfig(doc, env, path);
   return { config, path, warnings: warningsFor(path, facts, holdsPassword(doc)) };
 }

@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import type { RedisOptions } from 'ioredis';
 import type { Config, ConnectionConfig, TlsConfig } from '../core/config';
 import { VipctlError } from '../core/errors';
+import { guardedConnector } from './guarded-connector';
+import { uidOf } from './host';
 
 export type Side = 'sentinel' | 'redis';
 
@@ -77,6 +79,9 @@ function tlsOptions(side: Side, tls: TlsConfig, name: string | undefined): NonNu
  * least-privilege ACL user may run neither). Callers add their timeouts and
  * retry strategy. `at.name`: the host name `at.host` was resolved from (the
  * certificate is checked against it unless `tls.serverName` says otherwise).
+ * Every connection goes through the guarded connector: a server on this host
+ * must listen as root or as `<side>.serviceUser` to be sent anything, and
+ * each reply is capped in size (src/adapters/guarded-connector.ts).
  */
 export function clientOptions(config: Config, side: Side, at: { host: string; port: number; name?: string }): RedisOptions {
   const c = sideOf(config, side);
@@ -89,5 +94,12 @@ export function clientOptions(config: Config, side: Side, at: { host: string; po
     lazyConnect: true,
     enableReadyCheck: false,
     disableClientInfo: true,
+    Connector: guardedConnector({ owner: ownerRule(config, side) }),
   };
+}
+
+/** Who may own a server's socket on this host for `side` (root always may). */
+export function ownerRule(config: Config, side: Side): { key: string; user: string; uid: number | null } {
+  const user = sideOf(config, side).serviceUser ?? 'redis';
+  return { key: `${side}.serviceUser`, user, uid: uidOf(user) };
 }

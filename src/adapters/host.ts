@@ -2,6 +2,7 @@
 import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseSocketTable, type SocketEntry } from '../core/socket-table';
 import { ok, run } from './run';
 
 /** /proc/PID/status text ('self' for this process), or null. */
@@ -96,4 +97,42 @@ export function vipctlBin(from = fileURLToPath(import.meta.url)): string {
     if (up === dir) return realpathOrNull(process.argv[1] ?? '') ?? 'bin/vipctl';
     dir = up;
   }
+}
+
+/** /proc/net/tcp and /proc/net/tcp6 of this network namespace, parsed (a missing file counts as empty: no IPv6). */
+export function readSocketTable(): SocketEntry[] {
+  const out: SocketEntry[] = [];
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      out.push(...parseSocketTable(readFileSync(f, 'utf8')));
+    } catch {
+      /* no such table */
+    }
+  }
+  return out;
+}
+
+/** /etc/passwd's entries (name and uid); empty when it cannot be read. */
+function passwd(): Array<{ name: string; uid: number }> {
+  try {
+    return readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'))
+      .filter((f) => f.length >= 3 && /^\d+$/.test(f[2]!))
+      .map((f) => ({ name: f[0]!, uid: Number(f[2]) }));
+  } catch {
+    return [];
+  }
+}
+
+/** The uid of a user given by name or number, or null when no such user exists (a number is taken as it is). */
+export function uidOf(user: string): number | null {
+  if (/^\d+$/.test(user)) return Number(user);
+  return passwd().find((e) => e.name === user)?.uid ?? null;
+}
+
+/** "uid 65534 (nobody)", or "uid N" for a uid with no name. */
+export function describeUid(uid: number): string {
+  const name = passwd().find((e) => e.uid === uid)?.name;
+  return name === undefined ? `uid ${uid}` : `uid ${uid} (${name})`;
 }

@@ -23,6 +23,17 @@ export interface WatchMetrics {
   close(): Promise<void>;
 }
 
+/**
+ * The endpoint's bounds: whoever can reach it (any local user, for the
+ * default 127.0.0.1) must not cost the watcher its file descriptors (two
+ * flooders holding ~20k idle connections made every pass fail with EMFILE).
+ * At most MAX_CONNECTIONS at once (more are closed as soon as accepted); a
+ * request must have sent its headers within HEADERS_TIMEOUT_MS and be done
+ * within REQUEST_TIMEOUT_MS; an idle connection is closed after
+ * IDLE_TIMEOUT_MS. A scrape takes one connection for a few ms.
+ */
+export const METRICS_LIMITS = { MAX_CONNECTIONS: 32, HEADERS_TIMEOUT_MS: 2000, REQUEST_TIMEOUT_MS: 3000, IDLE_TIMEOUT_MS: 2000, CHECK_INTERVAL_MS: 500 } as const;
+
 const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {}, fenced() {}, fenceSkipped() {}, sentinelsRefusing() {}, bindLatency() {}, address: null, close: async () => {} };
 
 export async function startMetrics(listen: HostPort | null): Promise<WatchMetrics> {
@@ -53,7 +64,8 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
       logErrorsSeen = n;
     },
   });
-  const server = http.createServer((req, res) => {
+  const L = METRICS_LIMITS;
+  const server = http.createServer({ headersTimeout: L.HEADERS_TIMEOUT_MS, requestTimeout: L.REQUEST_TIMEOUT_MS, keepAliveTimeout: L.IDLE_TIMEOUT_MS, connectionsCheckingInterval: L.CHECK_INTERVAL_MS, maxHeaderSize: 8192 }, (req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404).end('not found\n');
       return;
@@ -63,6 +75,10 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
       (e: Error) => res.writeHead(500).end(`${e.message}\n`),
     );
   });
+  server.maxConnections = L.MAX_CONNECTIONS;
+  server.maxRequestsPerSocket = 100;
+  // a connection that sends nothing at all (no request for the headers timeout to measure)
+  server.setTimeout(L.IDLE_TIMEOUT_MS, (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => resolve());

@@ -4,10 +4,15 @@
  * CLIENT KILL TYPE normal and TYPE pubsub (Redis 7 sentinel.c), which drops
  * this very connection at the moment of promotion (a subscribed connection
  * is no shelter: tried in the lab): it reconnects at once (1 ms) and asks again.
+ * Every connection is owner-checked first (connection.ts's guarded
+ * connector): a squatter on the replica's port (its redis-server killed) is
+ * refused before AUTH, and the poll stops there: the watcher falls back to
+ * Sentinel's events, and never binds on the squatter's ROLE.
  */
 import Redis, { type RedisOptions } from 'ioredis';
 import type { HostPort } from '../core/address';
 import { describeConnectionError } from '../core/connection-error';
+import { OWNER_REFUSED } from './guarded-connector';
 
 export interface RolePollOptions {
   /** From clientOptions(config, 'redis', address): credentials and TLS. */
@@ -46,6 +51,12 @@ export function pollRole(address: HostPort, o: RolePollOptions): RolePoller {
   let connections = 0;
   client.on('ready', () => connections++);
   client.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === OWNER_REFUSED && !stopped) {
+      // a local server not run by root or redis.serviceUser: no password for it, and its ROLE never counts
+      o.onFailure(`refused: ${e.message}`);
+      stop();
+      return;
+    }
     lastError = describeConnectionError(e, 'redis', tls);
     // a refused password, or a certificate that will not be trusted on the next try either
     if (/NOAUTH|WRONGPASS|NOPERM|AUTH|^TLS: /i.test(lastError)) authFailures++;

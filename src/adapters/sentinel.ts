@@ -1,7 +1,7 @@
 /** Asking Sentinels where a master is (ioredis). One short-lived connection per Sentinel, all in parallel (withClient: options from the config, our own deadline). */
 import type { Config } from '../core/config';
 import { pairs, withClient } from './redis-client';
-import { normalizeIp, isIp } from '../core/address';
+import { isHostName, normalizeIp, isIp } from '../core/address';
 import { agree, joinHostPort, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
 import { needsAddrByName, parseSentinelMasters, viewsFor, type SentinelMasters } from '../core/sentinel-masters';
 
@@ -11,6 +11,8 @@ export async function askSentinel(config: Config, sentinel: { host: string; port
   if (!r.ok) return { sentinel: name, master: null, error: r.error };
   if (!r.value) return { sentinel: name, master: null, error: `does not monitor ${masterName}` };
   const [host, port] = r.value;
+  // where an address is expected, only an IP or a host name, and a port: anything else is no answer
+  if (typeof host !== 'string' || typeof port !== 'string' || !(isIp(host) || isHostName(host)) || !/^\d{1,5}$/.test(port)) return { sentinel: name, master: null, error: `gave ${JSON.stringify(r.value).slice(0, 120)} for ${masterName}: not an IP or host name and a port` };
   return { sentinel: name, master: joinHostPort(isIp(host) ? normalizeIp(host) : host, port) };
 }
 
@@ -56,7 +58,7 @@ export async function askSentinelMasters(config: Config, sentinel: { host: strin
     await Promise.all(
       again.map(async (m) => {
         const reply = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', m.name)) as [string, string] | null;
-        if (reply) masters.set(m.name, { ...m, address: joinHostPort(isIp(reply[0]) ? normalizeIp(reply[0]) : reply[0], reply[1]) });
+        if (reply && (isIp(reply[0]) || isHostName(reply[0])) && /^\d{1,5}$/.test(String(reply[1]))) masters.set(m.name, { ...m, address: joinHostPort(isIp(reply[0]) ? normalizeIp(reply[0]) : reply[0], reply[1]) });
       }),
     );
     return masters;

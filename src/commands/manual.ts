@@ -5,7 +5,7 @@
  */
 import { pickMaster, type Config } from '../core/config';
 import { VipctlError } from '../core/errors';
-import { boundOn, localAddresses, resolveInterface } from '../core/local';
+import { boundOn, resolveInterface, segmentAddresses } from '../core/local';
 import { judgeBindProbe, sentinelWarning } from '../core/manual';
 import { probeDuplicate } from '../adapters/dup-probe';
 import { readLinks } from '../adapters/ip';
@@ -33,7 +33,7 @@ export async function bindCommand(config: Config, logger: Logger, name: string |
     const [sentinel, probe] = await Promise.all([sentinelSays(config, master.name), bound.length > 0 ? null : probeDuplicate(ifname, vip)]);
     const ownMacs = new Set(links.flatMap((l) => (l.mac ? [l.mac.toLowerCase()] : [])));
     const { otherMacs, probeError } = judgeBindProbe(probe, ownMacs, vip, force);
-    const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
+    const local = segmentAddresses(master, links, [...config.masters.values()].map((m) => m.vip.address));
     const log = logger.child({ ...(force ? { force: true } : {}), ...(otherMacs.length ? { otherHolderMac: otherMacs[0] } : {}), ...(probeError ? { probeError } : {}) });
     const warning = sentinelWarning('bind', sentinel.master, local, sentinel.said);
     if (warning) log.warn({ event: 'warning', master: master.name, vip: master.vip.text }, warning);

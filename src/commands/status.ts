@@ -5,7 +5,7 @@
  * is ok, 1 otherwise (a monitoring check), 2 on a bad config.
  */
 import type { Config, MasterConfig } from '../core/config';
-import { boundOn, localAddresses, resolveInterface, type Link } from '../core/local';
+import { boundOn, resolveInterface, segmentAddresses, type Link } from '../core/local';
 import { localRedisTarget } from '../core/local-redis';
 import { masterHost } from '../core/sentinel-view';
 import { formatStatus, type MasterStatus, type StatusReport } from '../core/status-report';
@@ -87,10 +87,10 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
 
 export async function statusReport(config: Config): Promise<StatusReport> {
   const links = await readLinks();
-  const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
+  const vips = [...config.masters.values()].map((m) => m.vip.address);
   // One SENTINEL MASTERS per Sentinel, shared by every master (the ARP probes run meanwhile).
   const views = askSentinelsForAll(config, config.masters.keys()).then(async (v) => ({ views: v, resolved: await resolveMasterNames(v.values()) }));
-  return { masters: await Promise.all([...config.masters.values()].map((m) => masterStatus(config, m, links, local, views))) };
+  return { masters: await Promise.all([...config.masters.values()].map((m) => masterStatus(config, m, links, segmentAddresses(m, links, vips), views))) };
 }
 
 export async function statusCommand(config: Config, o: { json?: boolean }): Promise<number> {

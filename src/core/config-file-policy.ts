@@ -5,10 +5,14 @@
  *
  * Refused (exit 2): not a regular file; owned by someone other than root or
  * vipctl's own user; writable by group or others; bigger than MAX_CONFIG_BYTES;
- * in a directory that group or others can write (they could swap the file).
- * Warned: readable by every local user (o+r) while it holds a password. A
- * group may read it: with the systemd drop-in the hook runs as Sentinel's
- * user (redis), so the file is root:redis 0640.
+ * in a directory that group or others can write (they could swap the file);
+ * any directory on the way to it (every ancestor of the path as given and of
+ * its realpath) owned by another user or writable by group or others without
+ * the sticky bit; a symlink on the way owned by another user (a nobody-owned
+ * link to a root-owned config in a 0777 directory was accepted); readable by
+ * every local user (o+r) while it holds a password. A group may read it: with
+ * the systemd drop-in the hook runs as Sentinel's user (redis), so the file
+ * is root:redis 0640.
  */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -39,13 +43,38 @@ export function configFileRefusal(path: string, file: FileFacts, dir: DirFacts |
   return null;
 }
 
-/** Warnings about a config file vipctl still uses. */
-export function configFileWarnings(path: string, file: FileFacts, holdsPassword: boolean): string[] {
-  const warnings: string[] = [];
-  if (holdsPassword && (file.mode & 0o004) !== 0) {
-    warnings.push(`${path} holds a password and is readable by every local user (mode ${octal(file.mode)}); fix with: chmod o-r ${path}`);
+/** One entry on the way to the config file (lstat facts): a directory, or a symlink followed. */
+export interface PathEntry {
+  path: string;
+  uid: number;
+  mode: number;
+  symlink: boolean;
+}
+
+/**
+ * Why a directory or symlink on the way to the config lets another user swap
+ * the file, or null. Directories: owned by root or vipctl's user, and not
+ * writable by group or others unless sticky (/tmp: others may add entries,
+ * not replace ours). Symlinks: owned by root or vipctl's user (in a sticky
+ * directory, a link's owner may replace it).
+ */
+export function ancestorRefusal(path: string, entries: readonly PathEntry[], euid: number): string | null {
+  const owners = euid === 0 ? 'root' : `root or uid ${euid}`;
+  for (const e of entries) {
+    if (e.uid !== 0 && e.uid !== euid) return `${path}: ${e.path} (on the way to it${e.symlink ? ', a symlink' : ''}) is owned by uid ${e.uid}, not ${owners}, who could swap the file`;
+    if (!e.symlink && (e.mode & 0o022) !== 0 && (e.mode & 0o1000) === 0) return `${path}: ${e.path} (on the way to it) is writable by group or others (mode ${octal(e.mode)}), so the file could be swapped`;
   }
-  return warnings;
+  return null;
+}
+
+/** Why a config file holding a password must not be used: readable by every local user. */
+export function passwordRefusal(path: string, file: FileFacts, holdsPassword: boolean): string | null {
+  return holdsPassword && (file.mode & 0o004) !== 0 ? `${path} holds a password and is readable by every local user (mode ${octal(file.mode)}); fix with: chmod o-r ${path}` : null;
+}
+
+/** Warnings about a config file vipctl still uses (none at present: what used to be one, a password readable by all, is refused). */
+export function configFileWarnings(_path: string, _file: FileFacts, _holdsPassword: boolean): string[] {
+  return [];
 }
 
 /** Does a parsed config document carry a password of its own (not from the environment)? */

@@ -41,12 +41,17 @@ const tlsSection = () =>
     }),
   );
 
+// The OS user (name or uid) whose listening socket on this host may get credentials, besides root (src/core/socket-table.ts).
+// Default (when left out): redis, Debian's user for redis-server and redis-sentinel.
+const serviceUser = () => z.optional(z.string().check(z.regex(/^([a-z_][a-z0-9_-]{0,31}|\d{1,10})$/, 'must be a user name or a uid')));
+
 const schema = z.strictObject({
   sentinel: z.strictObject({
     addresses: z.array(hostPort).check(z.minLength(1, 'needs at least one Sentinel')),
     password: z.optional(nonEmpty()),
     username: z.optional(nonEmpty()),
     tls: tlsSection(),
+    serviceUser: serviceUser(),
   }),
   masters: z
     .record(masterName, z.strictObject({ vip: cidr, interface: z.optional(ifname) }))
@@ -70,7 +75,7 @@ const schema = z.strictObject({
   runDir: z._default(absolutePath(), '/run/vipctl'),
   lockTimeoutMs: z._default(intIn(0, 55_000), 10_000),
   // The data Redis on this host, read with ROLE by watch and status.
-  redis: z.prefault(z.strictObject({ password: z.optional(nonEmpty()), username: z.optional(nonEmpty()), tls: tlsSection() }), {}),
+  redis: z.prefault(z.strictObject({ password: z.optional(nonEmpty()), username: z.optional(nonEmpty()), tls: tlsSection(), serviceUser: serviceUser() }), {}),
   watch: z.prefault(
     z.strictObject({
       intervalMs: z._default(intIn(50, 600_000), 1000),
@@ -110,6 +115,8 @@ export interface ConnectionConfig {
   password?: string;
   username?: string;
   tls?: TlsConfig;
+  /** The service's OS user: a server on this host must listen as it (or root) to get credentials. Default `redis`. */
+  serviceUser?: string;
 }
 
 export interface Config {
@@ -213,13 +220,14 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
       ...(password ? { password } : {}),
       ...(raw.sentinel.username ? { username: raw.sentinel.username } : {}),
       ...(raw.sentinel.tls ? { tls: raw.sentinel.tls } : {}),
+      ...(raw.sentinel.serviceUser ? { serviceUser: raw.sentinel.serviceUser } : {}),
     },
     masters,
     announce: raw.announce,
     log: { ...raw.log, file: env.VIPCTL_LOG_FILE !== undefined ? env.VIPCTL_LOG_FILE || null : raw.log.file },
     runDir: env.VIPCTL_RUN_DIR || raw.runDir,
     lockTimeoutMs: raw.lockTimeoutMs,
-    redis: { ...(redisPassword ? { password: redisPassword } : {}), ...(raw.redis.username ? { username: raw.redis.username } : {}), ...(raw.redis.tls ? { tls: raw.redis.tls } : {}) },
+    redis: { ...(redisPassword ? { password: redisPassword } : {}), ...(raw.redis.username ? { username: raw.redis.username } : {}), ...(raw.redis.tls ? { tls: raw.redis.tls } : {}), ...(raw.redis.serviceUser ? { serviceUser: raw.redis.serviceUser } : {}) },
     watch: raw.watch,
     metrics: raw.metrics ? { listen: parseHostPort(raw.metrics.listen)! } : null,
   };

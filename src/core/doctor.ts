@@ -6,7 +6,7 @@
 import { inSubnet, ipFamily, joinHostPort } from './address';
 import type { MasterConfig } from './config';
 import { resolveInterface, type Link } from './local';
-import { formatTable, paint } from './table';
+import { clean, formatTable, paint } from './table';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -220,8 +220,8 @@ export function formatDoctor(results: readonly CheckResult[], colour = false): s
   const out: string[] = [table[0]!];
   results.forEach((r, i) => {
     out.push(table[i + 1]!);
-    if (r.fix) out.push(`        fix: ${r.fix}`);
-    if (r.note) out.push(`        note: ${r.note}`);
+    if (r.fix) out.push(`        fix: ${clean(r.fix)}`);
+    if (r.note) out.push(`        note: ${clean(r.note)}`);
   });
   const n = (s: CheckStatus): number => results.filter((r) => r.status === s).length;
   out.push('', `${n('pass')} passed, ${n('warn')} warning(s), ${paint(`${n('fail')} failed`, n('fail') ? 'red' : undefined, colour)}`);

@@ -29,6 +29,36 @@ export function localAddresses(links: readonly Link[], vips: Iterable<string>): 
   return out;
 }
 
+/**
+ * This host's addresses for one master: only those on the VIP's segment. With
+ * `masters.<name>.interface` set, the addresses on that interface; without
+ * it, the addresses (on any interface) inside the VIP's subnet. An address
+ * elsewhere (docker0's 172.17.0.1, virbr0, a second network) may be on every
+ * host at once: counting it would make every host the master's (a hook naming
+ * it put the VIP on all three nodes). VIPs excluded, as in localAddresses.
+ */
+export function segmentAddresses(master: MasterConfig, links: readonly Link[], vips: Iterable<string>): Set<string> {
+  const skip = new Set([...vips].map(normalizeIp));
+  const out = new Set<string>();
+  const vip = master.vip;
+  for (const link of links) {
+    if (master.interface !== undefined && link.ifname !== master.interface) continue;
+    for (const a of link.addresses) {
+      if (skip.has(a.address)) continue;
+      // autodetected: the address's subnet holds the VIP (how resolveInterface picks the interface), or the VIP's holds the address
+      if (master.interface !== undefined || (a.family === vip.family && (inSubnet(vip.address, a.address, a.prefix) || inSubnet(a.address, vip.address, vip.prefix)))) out.add(a.address);
+    }
+  }
+  return out;
+}
+
+/** Addresses of this host off the VIP's segment (localAddresses minus segmentAddresses): what doctor and the logs call out. */
+export function offSegmentAddresses(master: MasterConfig, links: readonly Link[], vips: Iterable<string>): Set<string> {
+  const list = [...vips];
+  const seg = segmentAddresses(master, links, list);
+  return new Set([...localAddresses(links, list)].filter((a) => !seg.has(a)));
+}
+
 /** Interfaces on which `vip` is bound right now. */
 export function boundOn(links: readonly Link[], vip: string): string[] {
   return links.filter((l) => l.addresses.some((a) => a.address === vip)).map((l) => l.ifname);

@@ -4,7 +4,7 @@
  * with the usual strict-majority rule (`agree`). A pass over N masters so
  * costs one query per Sentinel instead of N.
  */
-import { isIp, normalizeIp } from './address';
+import { isHostName, isIp, normalizeIp } from './address';
 import { agree, joinHostPort, type SentinelAnswer, type SentinelView } from './sentinel-view';
 
 export interface MasterEntry {
@@ -36,7 +36,8 @@ export function parseMasterFields(raw: unknown): MasterEntry | null {
   const name = f.get('name');
   const ip = f.get('ip');
   const port = f.get('port');
-  if (!name || !ip || !port || !/^\d{1,5}$/.test(port)) return null;
+  // where an address is expected, only an IP or a host name (never control characters, spaces, a forged line)
+  if (!name || !ip || !port || !/^\d{1,5}$/.test(port) || !(isIp(ip) || isHostName(ip))) return null;
   return {
     name,
     address: joinHostPort(isIp(ip) ? normalizeIp(ip) : ip, port),

@@ -1,6 +1,6 @@
 /** What `vipctl status` reports for one master, and its two renderings (JSON, table). Pure. */
 import type { SentinelAnswer } from './sentinel-view';
-import { formatTable, paint, type Colour } from './table';
+import { clean, formatTable, paint, type Colour } from './table';
 import type { Verdict } from './verdict';
 
 export interface LocalRedis {
@@ -59,12 +59,13 @@ export function formatStatus(report: StatusReport, colour = false): string[] {
   ]);
   const out = formatTable(['MASTER', 'VIP', 'IFACE', 'BOUND HERE', 'SENTINEL MASTER', 'AGREE', 'LOCAL REDIS', 'OTHER HOLDER', 'VERDICT'], rows, colour);
   for (const m of report.masters) {
-    out.push('', `${m.name}: ${paint(m.verdict, VERDICT_COLOUR[m.verdict], colour)}: ${m.reason}`);
-    for (const a of m.answers) out.push(`  sentinel ${a.sentinel}: ${a.master ?? paint(a.error ?? 'no answer', 'yellow', colour)}`);
+    // (clean: a Sentinel's or Redis's words, never raw on the terminal)
+    out.push('', `${clean(m.name)}: ${paint(m.verdict, VERDICT_COLOUR[m.verdict], colour)}: ${clean(m.reason)}`);
+    for (const a of m.answers) out.push(`  sentinel ${clean(a.sentinel)}: ${a.master !== null ? clean(a.master) : paint(clean(a.error ?? 'no answer'), 'yellow', colour)}`);
     const r = m.localRedis;
-    out.push(`  local redis ${r.address ?? '(address unknown)'}: ${r.role ?? paint(r.error ?? 'no answer', 'yellow', colour)} (is master: ${yesNo(m.localIsMaster)})`);
-    out.push(`  ${m.vip.includes(':') ? 'NDP (ndisc6)' : 'ARP'} probe for the VIP: ${m.otherHolderMac ? `answered by ${m.otherHolderMac}` : m.arpProbe}`);
-    if (m.fence) out.push(`  fence rule (watch): ${m.fence.rule === 'ok' ? m.fence.rule : paint(m.fence.rule, 'yellow', colour)}: ${m.fence.reason}`);
+    out.push(`  local redis ${clean(r.address ?? '(address unknown)')}: ${r.role !== null ? clean(r.role) : paint(clean(r.error ?? 'no answer'), 'yellow', colour)} (is master: ${yesNo(m.localIsMaster)})`);
+    out.push(`  ${m.vip.includes(':') ? 'NDP (ndisc6)' : 'ARP'} probe for the VIP: ${clean(m.otherHolderMac ? `answered by ${m.otherHolderMac}` : m.arpProbe)}`);
+    if (m.fence) out.push(`  fence rule (watch): ${m.fence.rule === 'ok' ? m.fence.rule : paint(m.fence.rule, 'yellow', colour)}: ${clean(m.fence.reason)}`);
   }
   return out;
 }

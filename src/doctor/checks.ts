@@ -25,7 +25,7 @@ import {
   type CheckResult,
   type SentinelReply,
 } from '../core/doctor';
-import { localAddresses, resolveInterface, type Link } from '../core/local';
+import { resolveInterface, segmentAddresses, type Link } from '../core/local';
 import { localRedisTarget } from '../core/local-redis';
 import { joinHostPort } from '../core/sentinel-view';
 import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writableError } from '../adapters/host';
@@ -42,6 +42,7 @@ import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import { watchPid } from '../adapters/watch-pid';
 import { checkHostNames } from './names';
 import { checkArpSysctls, checkNonlocalBind, checkSelinux } from './net';
+import { checkSegment } from './segment';
 
 export interface DoctorContext {
   configPath: string;
@@ -171,10 +172,11 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
   const config = ctx.config;
   const links = ctx.links;
   if (!config || !links) return [];
-  const local = localAddresses(links, [...config.masters.values()].map((m) => m.vip.address));
+  const vips = [...config.masters.values()].map((m) => m.vip.address);
   const ss = await listeningSockets(false);
   const out: CheckResult[] = [];
   for (const m of config.masters.values()) {
+    const local = segmentAddresses(m, links, vips);
     const at = await sentinelsMasterAddress(ctx, config, m.name);
     if (at === null) {
       out.push(warn(`redis (${m.name})`, "no Sentinel gave the master's port, so this host's Redis was not checked", 'fix the Sentinel checks above'));
@@ -195,7 +197,7 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
     out.push(
       r.ok
         ? pass(`redis ${target.text} (${m.name})`, `answers ROLE: ${r.value}`)
-        : fail(`redis ${target.text} (${m.name})`, `ROLE failed: ${r.error}`, /NOAUTH|WRONGPASS|AUTH/i.test(r.error) ? 'set redis.password (or $VIPCTL_REDIS_PASSWORD) and redis.username' : 'check that redis-server runs and accepts connections on that address'),
+        : fail(`redis ${target.text} (${m.name})`, `ROLE failed: ${r.error}`, /the socket belongs to/.test(r.error) ? 'find who listens there (ss -ltnp); if it is the real redis-server, set redis.serviceUser to the user it runs as' : /NOAUTH|WRONGPASS|AUTH/i.test(r.error) ? 'set redis.password (or $VIPCTL_REDIS_PASSWORD) and redis.username' : 'check that redis-server runs and accepts connections on that address'),
     );
     if (listening !== null) {
       out.push(judgeRedisListen(at.port, m.vip.address, listening));
@@ -270,4 +272,4 @@ export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult
 }
 
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkNonlocalBind, checkArpSysctls, checkSelinux, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSegment, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkNonlocalBind, checkArpSysctls, checkSelinux, checkWritable];

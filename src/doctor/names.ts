@@ -2,7 +2,7 @@
 import { isHostName } from '../core/address';
 import { judgeHostName } from '../core/doctor-names';
 import type { CheckResult } from '../core/doctor';
-import { localAddresses } from '../core/local';
+import { segmentAddresses } from '../core/local';
 import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
 import type { DoctorContext } from './checks';
 
@@ -18,6 +18,7 @@ export async function checkHostNames(ctx: DoctorContext): Promise<CheckResult[]>
   if (named.length === 0) return []; // Sentinels give addresses: nothing to check
   const { resolveNames } = await import('../adapters/resolve');
   const resolved = await resolveNames(named.map((n) => n.name), RESOLVE_TIMEOUT_MS);
-  const local = localAddresses(ctx.links, [...config.masters.values()].map((m) => m.vip.address));
-  return named.map(({ master, name }) => judgeHostName(master, name, resolved.get(name) ?? null, local));
+  const vips = [...config.masters.values()].map((m) => m.vip.address);
+  const links = ctx.links;
+  return named.map(({ master, name }) => judgeHostName(master, name, resolved.get(name) ?? null, segmentAddresses(config.masters.get(master)!, links, vips)));
 }

@@ -6,7 +6,7 @@
 import type { Config, MasterConfig } from '../core/config';
 import { decide, type Decision } from '../core/decide';
 import type { Want } from '../core/desired';
-import { boundOn, localAddresses, preferredOn, resolveInterface, type Link } from '../core/local';
+import { boundOn, preferredOn, resolveInterface, segmentAddresses, type Link } from '../core/local';
 import { planFor, type Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
 import { acquireLock } from '../adapters/lock';
@@ -80,7 +80,8 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   try {
     const links = await read();
     const vips = [...o.config.masters.values()].map((m) => m.vip.address);
-    const want = o.want(localAddresses(links, vips));
+    // this host's addresses on the VIP's segment only (core/local.ts): a bridge address every host has is nobody's
+    const want = o.want(segmentAddresses(o.master, links, vips));
     const bound = boundOn(links, vip);
     // A configured interface must exist on every host (else exit 2: the config
     // is wrong here). Autodetection is needed only where the VIP must go: a

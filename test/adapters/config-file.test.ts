@@ -112,12 +112,36 @@ describe('the config file is checked before it is believed (exit 2, naming the p
 describe('config warnings (for the log and for doctor)', () => {
   const withPassword = VALID.replace('addresses:', 'password: s3cret\n  addresses:');
 
-  it('warns when a file holding a password is readable by others', () => {
+  it('refuses (exit 2) a file holding a password that every user can read', () => {
     const p = file(withPassword);
     chmodSync(p, 0o644);
-    const warnings = configFileWarnings(p, {});
-    expect(warnings).toEqual([`${p} holds a password and is readable by every local user (mode 0644); fix with: chmod o-r ${p}`]);
-    expect(loadConfigFile(p, {}).warnings).toEqual(warnings);
+    const e = thrownVipctlError(() => loadConfigFile(p, {}), 'CONFIG', 2);
+    expect(e.message).toBe(`refusing config: ${p} holds a password and is readable by every local user (mode 0644); fix with: chmod o-r ${p}`);
+  });
+
+  it('refuses a symlink owned by another user in a directory everybody can write, to a root-owned config', () => {
+    const target = file(VALID);
+    chmodSync(target, 0o600);
+    const open = mkdtempSync(join(tmpdir(), 'vipctl-open-'));
+    chmodSync(open, 0o777);
+    const link = join(open, 'vipctl.yaml');
+    execFileSync('ln', ['-s', target, link]);
+    if (process.getuid?.() === 0) execFileSync('chown', ['-h', '65534:65534', link]);
+    const e = thrownVipctlError(() => loadConfigFile(link, {}), 'CONFIG', 2);
+    expect(e.message).toMatch(new RegExp(`^refusing config: ${link}: ${open} \\(on the way to it\\) is writable by group or others \\(mode 0777\\)`));
+    // in a sticky directory, the link's owner decides
+    chmodSync(open, 0o1777);
+    if (process.getuid?.() === 0) expect(thrownVipctlError(() => loadConfigFile(link, {}), 'CONFIG', 2).message).toMatch(/\(on the way to it, a symlink\) is owned by uid 65534/);
+    // and a grandparent everybody can write
+    const outer = mkdtempSync(join(tmpdir(), 'vipctl-outer-'));
+    const inner = join(outer, 'etc');
+    execFileSync('mkdir', [inner]);
+    const cfg = join(inner, 'vipctl.yaml');
+    writeFileSync(cfg, VALID, { mode: 0o600 });
+    chmodSync(outer, 0o777);
+    expect(thrownVipctlError(() => loadConfigFile(cfg, {}), 'CONFIG', 2).message).toMatch(new RegExp(`${outer} \\(on the way to it\\) is writable by group or others`));
+    chmodSync(outer, 0o755);
+    expect(loadConfigFile(cfg, {}).config.masters.size).toBe(1);
   });
 
   it('no warning for a private file with a password, or a readable one without', () => {

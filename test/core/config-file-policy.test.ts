@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFileRefusal, configFileWarnings, holdsPassword, MAX_CONFIG_BYTES, type DirFacts, type FileFacts } from '../../src/core/config-file-policy';
+import { ancestorRefusal, configFileRefusal, holdsPassword, MAX_CONFIG_BYTES, passwordRefusal, type DirFacts, type FileFacts, type PathEntry } from '../../src/core/config-file-policy';
 
 const P = '/etc/vipctl/vipctl.yaml';
 const file = (f: Partial<FileFacts> = {}): FileFacts => ({ isFile: true, uid: 0, mode: 0o100600, size: 200, ...f });
@@ -29,7 +29,7 @@ describe('configFileRefusal', () => {
   });
 });
 
-describe('configFileWarnings', () => {
+describe('passwordRefusal (a password readable by every user is refused, not warned about)', () => {
   it.each<[string, number, boolean, RegExp | null]>([
     ['password, 0600', 0o100600, true, null],
     ['password, 0640 (group redis may read it)', 0o100640, true, null],
@@ -37,9 +37,29 @@ describe('configFileWarnings', () => {
     ['password, 0604', 0o100604, true, /readable by every local user/],
     ['no password, 0644', 0o100644, false, null],
   ])('%s', (_name, mode, pw, why) => {
-    const w = configFileWarnings(P, file({ mode }), pw);
-    if (why === null) expect(w).toEqual([]);
-    else expect(w).toEqual([expect.stringMatching(why)]);
+    const r = passwordRefusal(P, file({ mode }), pw);
+    if (why === null) expect(r).toBeNull();
+    else expect(r).toMatch(why);
+  });
+});
+
+describe('ancestorRefusal: every directory and symlink on the way to the file', () => {
+  const d = (path: string, uid = 0, mode = 0o40755): PathEntry => ({ path, uid, mode, symlink: false });
+  const l = (path: string, uid = 0): PathEntry => ({ path, uid, mode: 0o120777, symlink: true });
+  it.each<[string, PathEntry[], number, RegExp | null]>([
+    ['root all the way', [d('/'), d('/etc'), d('/etc/vipctl')], 0, null],
+    ['/tmp (sticky, 1777) with a root-owned directory', [d('/'), d('/tmp', 0, 0o41777), d('/tmp/x', 0, 0o40700)], 0, null],
+    ['a root-owned symlink, mode 0777 as every link', [d('/'), d('/etc'), l('/etc/vipctl.yaml')], 0, null],
+    // the finding: a nobody-owned symlink in a 0777 directory to a root-owned config
+    ['a symlink owned by uid 65534', [d('/'), d('/srv', 0, 0o40777), l('/srv/vipctl.yaml', 65534)], 0, /\/srv \(on the way to it\) is writable by group or others \(mode 0777\)/],
+    ['a symlink owned by uid 65534 in a sticky directory', [d('/'), d('/tmp', 0, 0o41777), l('/tmp/vipctl.yaml', 65534)], 0, /\/tmp\/vipctl.yaml \(on the way to it, a symlink\) is owned by uid 65534, not root/],
+    ['a grandparent writable by group', [d('/'), d('/opt', 0, 0o40775), d('/opt/vipctl')], 0, /\/opt \(on the way to it\) is writable by group or others \(mode 0775\)/],
+    ['a directory owned by another user', [d('/'), d('/home/al', 1000, 0o40700)], 0, /\/home\/al \(on the way to it\) is owned by uid 1000, not root/],
+    ["vipctl's own user", [d('/'), d('/home/al', 1000, 0o40700)], 1000, null],
+  ])('%s', (_name, entries, euid, why) => {
+    const r = ancestorRefusal(P, entries, euid);
+    if (why === null) expect(r).toBeNull();
+    else expect(r).toMatch(why);
   });
 });
 
