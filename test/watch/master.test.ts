@@ -22,7 +22,7 @@ const { parseSentinelEvent } = await import('../../src/core/watch/events');
 const config = validateConfig({ sentinel: { addresses: ['10.0.0.11:26379', '10.0.0.12:26379', '10.0.0.13:26379'] }, masters: { m: { vip: '10.0.0.100/24' } } });
 const noop = () => undefined;
 const logger = { info: noop, warn: noop, error: noop, debug: noop } as never;
-const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenced: noop, fenceSkipped: noop, sentinelsRefusing: noop, bindLatency: noop, address: null, close: async () => undefined };
+const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenced: noop, fenceSkipped: noop, sentinelsRefusing: noop, bindLatency: noop, conflict: noop, address: null, close: async () => undefined };
 
 function watch(names = new NameCache(30_000, 1000, async () => new Map())): InstanceType<typeof MasterWatch> {
   return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, view: askFake, readLinks: async () => [], names });
