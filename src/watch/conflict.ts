@@ -69,11 +69,13 @@ export class ConflictWatch {
     const ifname = boundOn(links, vip)[0];
     if (ifname === undefined) return; // gone meanwhile: the next pass sees it
     const own = new Set(links.flatMap((l) => (l.mac ? [l.mac.toLowerCase()] : [])));
+    const started = performance.now();
     const probe = await (this.d.probe ?? probeDuplicate)(ifname, vip);
     if (this.stopped) return;
     const after = this.mw.holding();
     // the holding changed while the probe ran (released, rebound, a failover began): the answer says nothing
     const counts = after !== null && after.epoch === before!.epoch && after.since === before!.since;
+    this.d.logger.debug({ event: 'conflict-probe', master: this.mw.name, interface: ifname, result: probe.kind, ...(probe.kind === 'taken' ? { macs: probe.macs } : {}), counts, durationMs: Math.round(performance.now() - started) }, `${this.mw.name}: conflict probe on ${ifname}: ${probe.kind}`);
     this.apply(judgeProbe(this.state, counts ? probe : null, own), ifname);
   }
 
