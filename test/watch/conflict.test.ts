@@ -36,7 +36,8 @@ describe('ConflictWatch: the probe loop of one master', () => {
     expect(s.gauge).toEqual([true, true]);
     answer = { kind: 'free' };
     await s.c.round();
-    expect(s.lines.map((l) => l.event)).toEqual(['conflict', 'conflict-cleared']);
+    expect(s.lines.map((l) => l.event).filter((e) => e !== 'conflict-probe')).toEqual(['conflict', 'conflict-cleared']);
+    expect(s.lines.filter((l) => l.event === 'conflict-probe').map((l) => [l.result, l.counts])).toEqual([['taken', true], ['taken', true], ['free', true]]);
     expect(s.gauge.at(-1)).toBe(false);
     expect(s.fake.reannounced).toBe(2);
   });
