@@ -18,6 +18,8 @@ export interface WatchMetrics {
   sentinelsRefusing(n: number): void;
   /** Event-to-bind latency of the last failover that bound the VIP here. */
   bindLatency(master: string, ms: number): void;
+  /** 1 while another host answers for the VIP bound here (foreign-holder detection). */
+  conflict(master: string, on: boolean): void;
   /** Where it listens ("host:port"), null when off. */
   readonly address: string | null;
   close(): Promise<void>;
@@ -34,7 +36,7 @@ export interface WatchMetrics {
  */
 export const METRICS_LIMITS = { MAX_CONNECTIONS: 32, HEADERS_TIMEOUT_MS: 2000, REQUEST_TIMEOUT_MS: 3000, IDLE_TIMEOUT_MS: 2000, CHECK_INTERVAL_MS: 500 } as const;
 
-const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {}, fenced() {}, fenceSkipped() {}, sentinelsRefusing() {}, bindLatency() {}, address: null, close: async () => {} };
+const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {}, fenced() {}, fenceSkipped() {}, sentinelsRefusing() {}, bindLatency() {}, conflict() {}, address: null, close: async () => {} };
 
 export async function startMetrics(listen: HostPort | null): Promise<WatchMetrics> {
   if (listen === null) return NOOP;
@@ -52,6 +54,7 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
   const skipped = new prom.Gauge({ name: 'vipctl_fence_skipped', help: '1 while no Sentinel majority is reachable but fencing is skipped: too few Sentinels can be alive (the others refuse connections) for a failover', labelNames: ['master'], ...r });
   const refusing = new prom.Gauge({ name: 'vipctl_sentinels_refusing', help: 'Sentinels whose hosts refuse connections (the process is gone: they cannot vote)', ...r });
   const latency = new prom.Gauge({ name: 'vipctl_last_failover_bind_latency_seconds', help: 'From the event that triggered the last failover bind here to the bind', labelNames: ['master'], ...r });
+  const conflict = new prom.Gauge({ name: 'vipctl_vip_conflict', help: '1 while another host (a MAC not of this host) answers for the VIP bound here', labelNames: ['master'], ...r });
   // log writes that failed in this process (./log-sink counts them; read at each scrape)
   let logErrorsSeen = 0;
   new prom.Counter({
@@ -95,6 +98,7 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
     fenceSkipped: (m, f) => skipped.set({ master: m }, f ? 1 : 0),
     sentinelsRefusing: (n) => refusing.set(n),
     bindLatency: (m, ms) => latency.set({ master: m }, ms / 1000),
+    conflict: (m, on) => conflict.set({ master: m }, on ? 1 : 0),
     address: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`,
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@ import { masterHost } from '../core/sentinel-view';
 import { formatStatus, type MasterStatus, type StatusReport } from '../core/status-report';
 import { useColour } from '../core/table';
 import { statusExitCode, verdictOf } from '../core/verdict';
+import { foreignMacs } from '../core/watch/conflict';
 import { describeHold, holding } from '../core/hold';
 import { probeDuplicate } from '../adapters/dup-probe';
 import { readHold } from '../adapters/hold-store';
@@ -35,8 +36,8 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
       ifname = null; // no interface here for the VIP (a Sentinel-only host): nothing to probe
     }
   }
-  // The probe must not see this host's own copy: only when the VIP is not bound here.
-  const [{ views: all, resolved }, probe] = await Promise.all([views, bound.length === 0 && ifname !== null ? probeDuplicate(ifname, vip) : null]);
+  // arping -D / ndisc6: this host's kernel never answers its own probe, so bound here any answer is another host (a conflict).
+  const [{ views: all, resolved }, probe] = await Promise.all([views, ifname !== null ? probeDuplicate(ifname, vip) : null]);
   const view = all.get(master.name)!;
   const want = desiredFromMaster(view.master, local, resolved);
   const masterIsHere = want.desired === 'unknown' ? null : want.desired === 'here';
@@ -47,12 +48,12 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
   const r = target ? await role(config, target) : null;
   const localIsMaster = r?.ok ? r.value === 'master' : null;
   const hold = readHold(config.runDir, master.name);
-  const v = verdictOf({ sentinelMaster: view.master, masterIsHere, whyUnknown: want.reason, boundHere: bound.length > 0, localIsMaster, ...(holding(hold, Date.now()) ? { hold: describeHold(hold, Date.now()) } : {}) });
-  const ownMacs = new Set(links.map((l) => l.mac?.toLowerCase()));
+  const ownMacs = new Set(links.flatMap((l) => (l.mac ? [l.mac.toLowerCase()] : [])));
+  const others = probe ? foreignMacs(probe, ownMacs) : [];
+  const v = verdictOf({ sentinelMaster: view.master, masterIsHere, whyUnknown: want.reason, boundHere: bound.length > 0, localIsMaster, foreignMacs: bound.length > 0 ? others : [], ...(holding(hold, Date.now()) ? { hold: describeHold(hold, Date.now()) } : {}) });
   // a Sentinel that answered "does not monitor" answered all the same
   const reached = view.answers.filter((a) => a.master !== null || /^does not monitor /.test(a.error ?? '')).length;
   const fence = fenceNow(reached, view.answers.filter((a) => a.master === null && failureKind(a.error) === 'refused').length, view.total);
-  const others = probe?.kind === 'taken' ? probe.macs.filter((m) => !ownMacs.has(m)) : [];
   return {
     name: master.name,
     vip: master.vip.text,
@@ -74,9 +75,7 @@ async function masterStatus(config: Config, master: MasterConfig, links: readonl
     fence: { rule: fence.state, reason: fence.why },
     arpProbe:
       probe === null
-        ? bound.length > 0
-          ? 'skipped: bound here'
-          : 'skipped: no interface for the VIP here'
+        ? 'skipped: no interface for the VIP here'
         : probe.kind === 'failed'
           ? `failed: ${probe.error}`
           : others.length > 0

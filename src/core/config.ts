@@ -87,6 +87,8 @@ const schema = z.strictObject({
       sentinelPingMs: z._default(intIn(10, 10_000), 100),
       // Deadline of each Sentinel query of a pass.
       queryTimeoutMs: z._default(intIn(50, 10_000), 500),
+      // Foreign-holder probe period on the VIP's holder (0 = off): src/watch/conflict.ts.
+      conflictProbeMs: z._default(z.union([z.literal(0), intIn(200, 3_600_000)]), 5000),
     }),
     {},
   ),
@@ -127,7 +129,7 @@ export interface Config {
   runDir: string;
   lockTimeoutMs: number;
   redis: ConnectionConfig;
-  watch: { intervalMs: number; fenceAfterMs: 'auto' | number; rolePollMs: number; sentinelPingMs: number; queryTimeoutMs: number };
+  watch: { intervalMs: number; fenceAfterMs: 'auto' | number; rolePollMs: number; sentinelPingMs: number; queryTimeoutMs: number; conflictProbeMs: number };
   /** Prometheus endpoint while `watch` runs; null when not configured. */
   metrics: { listen: HostPort } | null;
 }

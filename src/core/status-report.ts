@@ -38,7 +38,7 @@ export interface StatusReport {
   masters: MasterStatus[];
 }
 
-const VERDICT_COLOUR: Record<Verdict, Colour> = { ok: 'green', 'should-bind': 'red', 'should-unbind': 'red', unknown: 'yellow', held: 'yellow' };
+const VERDICT_COLOUR: Record<Verdict, Colour> = { ok: 'green', 'should-bind': 'red', 'should-unbind': 'red', unknown: 'yellow', held: 'yellow', conflict: 'red' };
 
 function yesNo(v: boolean | null): string {
   return v === null ? 'unknown' : v ? 'yes' : 'no';

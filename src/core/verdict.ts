@@ -5,7 +5,8 @@
  * status says should-bind).
  */
 /** `held`: a maintenance hold (`vipctl hold`) is on: vipctl leaves the VIP here as it is, whatever the rest says. */
-export type Verdict = 'ok' | 'should-bind' | 'should-unbind' | 'unknown' | 'held';
+/** `conflict`: the VIP is bound here, Sentinel's master is here, and another host answers for it too (a foreign holder). */
+export type Verdict = 'ok' | 'should-bind' | 'should-unbind' | 'unknown' | 'held' | 'conflict';
 
 export interface VerdictInput {
   /** `ip:port` a majority of Sentinels agrees on, else null. */
@@ -19,6 +20,8 @@ export interface VerdictInput {
   localIsMaster: boolean | null;
   /** A maintenance hold on this master here, described (core/hold describeHold). */
   hold?: string;
+  /** MACs not of this host that answered the probe for the VIP while it is bound here. */
+  foreignMacs?: readonly string[];
 }
 
 export interface VerdictResult {
@@ -37,6 +40,7 @@ export function verdictOf(i: VerdictInput): VerdictResult {
   if (i.masterIsHere === null) return { verdict: 'unknown', reason: `${where}, and vipctl cannot tell whether that is this host: ${i.whyUnknown ?? 'not an address of one host'}` };
   if (i.masterIsHere) {
     if (i.localIsMaster === false) return { verdict: 'unknown', reason: `${where} (this host), but this host's Redis says it is a replica: failover in progress?` };
+    if (i.boundHere && i.foreignMacs && i.foreignMacs.length > 0) return { verdict: 'conflict', reason: `${where} (this host) and the VIP is bound here, but another host answers for it too (${i.foreignMacs.join(', ')})` };
     return i.boundHere
       ? { verdict: 'ok', reason: `${where} (this host) and the VIP is bound here` }
       : { verdict: 'should-bind', reason: `${where} (this host) but the VIP is not bound here` };

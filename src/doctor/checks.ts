@@ -43,6 +43,7 @@ import { watchPid } from '../adapters/watch-pid';
 import { checkHostNames } from './names';
 import { checkArpSysctls, checkNonlocalBind, checkSelinux } from './net';
 import { checkSegment } from './segment';
+import { checkConflict } from './conflict';
 
 export interface DoctorContext {
   configPath: string;
@@ -272,4 +273,4 @@ export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult
 }
 
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSegment, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkNonlocalBind, checkArpSysctls, checkSelinux, checkWritable];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSegment, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkNonlocalBind, checkArpSysctls, checkSelinux, checkWritable, checkConflict];

@@ -18,6 +18,7 @@ import { clientOptions } from '../adapters/connection';
 import type { WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
 import type { Link } from '../core/local';
+import type { Holding } from '../core/watch/conflict';
 import { converge } from '../pass/converge';
 import { resolveMasterNames } from '../pass/resolve-masters';
 import { PassScheduler, type Trigger } from './scheduler';
@@ -59,6 +60,12 @@ export class MasterWatch {
   private passes = 0;
   /** Inputs waiting for a host name to resolve, in order; null when none waits. */
   private inbox: Promise<void> | null = null;
+  /** Foreign-holder detection (./conflict.ts): since when the VIP is bound here, which binding, what the last pass wanted, when a failover was last seen. */
+  private boundSince: number | null = null;
+  private boundEpoch = 0;
+  private lastDesired: string | null = null;
+  private failoverSeenAt = -Infinity;
+  private announceNext = false;
 
   constructor(readonly master: MasterConfig, private readonly d: MasterWatchDeps) {}
 
@@ -108,6 +115,7 @@ export class MasterWatch {
       failoverTimeoutMs: timingsOrDefault(this.timings).failoverTimeoutMs,
     });
     this.state = r.state;
+    if (this.state.failover) this.failoverSeenAt = Date.now();
     const why = input.type === 'event' ? input.event.channel : input.type;
     for (const o of r.out) this.apply(o, why, input.at);
   }
@@ -232,12 +240,14 @@ export class MasterWatch {
         config: cfg,
         master: this.master,
         logger: this.d.logger,
-        announceWhenBound: false,
+        announceWhenBound: this.takeAnnounce(),
         readLinks: this.linksFor(t),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
         want: (local) => {
           this.d.setLocal(local);
-          return watchWant({ view: this.view, failover: this.state, fenced: this.d.fenced(this), names: this.d.names.resolved }, local);
+          const w = watchWant({ view: this.view, failover: this.state, fenced: this.d.fenced(this), names: this.d.names.resolved }, local);
+          this.lastDesired = w.desired;
+          return w;
         },
         extraFields: ({ want, decision }) => ({
           desired: want.desired,
@@ -250,7 +260,12 @@ export class MasterWatch {
       });
       this.d.metrics.pass(this.name);
       const d = r.decision;
+      const was = this.bound;
       this.bound = d.action === 'bind' ? true : d.action === 'unbind' ? false : d.is !== 'unbound';
+      if (this.bound !== (was === true) || d.action === 'bind') {
+        this.boundEpoch++;
+        this.boundSince = this.bound ? Date.now() : null;
+      }
       this.d.metrics.vipBound(this.name, this.bound);
       if (r.results.some((x) => x.step.kind === 'exec')) this.snapshot = null;
       const added = r.results.some((x) => x.step.kind === 'exec' && x.step.what === 'ip-add' && x.note === undefined);
@@ -260,6 +275,28 @@ export class MasterWatch {
       this.d.metrics.error(this.name);
       logFailure(this.d.logger, e, { master: this.master, startedAt: started, extra: { trigger: t.name } });
     }
+  }
+
+  /**
+   * This host as the VIP's holder for the conflict probe: bound after the
+   * last pass, which wanted it here, no failover in progress; since the
+   * later of the bind and the last failover seen. Else null.
+   */
+  holding(): Holding | null {
+    if (this.bound !== true || this.boundSince === null || this.lastDesired !== 'here' || this.state.failover !== null) return null;
+    return { since: Math.max(this.boundSince, this.failoverSeenAt), epoch: this.boundEpoch };
+  }
+
+  /** The next pass announces the VIP if it finds it bound here (a conflict lasts: ./conflict.ts). */
+  reannounce(): void {
+    this.announceNext = true;
+    this.trigger({ name: 'conflict', at: Date.now(), ask: true });
+  }
+
+  private takeAnnounce(): boolean {
+    const a = this.announceNext;
+    this.announceNext = false;
+    return a;
   }
 
   stop(): void {

@@ -20,6 +20,7 @@ import type { Logger } from '../adapters/log';
 import { converge } from '../pass/converge';
 import { logFailure } from '../pass/failure';
 import { MasterWatch } from './master';
+import { ConflictWatch } from './conflict';
 import { SharedViews } from './views';
 import { JoinNext } from '../pass/join-next';
 import { NameCache } from '../adapters/name-cache';
@@ -42,6 +43,8 @@ export class WatchNode {
   private readonly startedAt = Date.now();
   /** Each master's fence state as last logged (fence, fence-skipped and its count, ok, off). */
   private fenceKey = new Map<string, string>();
+  /** Foreign-holder detection, one per master (./conflict.ts; none when watch.conflictProbeMs is 0). */
+  private conflicts: ConflictWatch[] = [];
 
   constructor(readonly config: Config, private readonly logger: Logger) {}
 
@@ -114,6 +117,14 @@ export class WatchNode {
     for (const a of cfg.sentinel.addresses) void this.refreshTimings(joinHostPort(a.host, a.port));
     const now = Date.now();
     for (const mw of this.masters.values()) mw.trigger({ name: 'start', at: now, ask: true });
+    if (cfg.watch.conflictProbeMs > 0) {
+      for (const mw of this.masters.values()) {
+        metrics.conflict(mw.name, false);
+        const c = new ConflictWatch(mw, { logger: this.logger, metrics, probeMs: cfg.watch.conflictProbeMs, readLinks: () => links.get(), sentinelMaster: () => mw.view?.master ?? null });
+        this.conflicts.push(c);
+        c.start();
+      }
+    }
     this.timers.push(setInterval(() => this.everyInterval(), cfg.watch.intervalMs));
     this.timers.push(setInterval(() => this.tick(), TICK_MS));
   }
@@ -204,6 +215,7 @@ export class WatchNode {
   /** Stop everything; wait for passes in flight; with `release`, remove every VIP held here. */
   async stop(release: boolean): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    for (const c of this.conflicts) c.stop();
     for (const l of this.links) l.close();
     for (const mw of this.masters.values()) mw.stop();
     await Promise.all([...this.masters.values()].map((mw) => mw.idle()));

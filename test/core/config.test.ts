@@ -41,7 +41,7 @@ describe('validateConfig: valid documents', () => {
     expect(c.runDir).toBe('/run/vipctl');
     expect(c.lockTimeoutMs).toBe(10_000);
     expect(c.redis).toEqual({});
-    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto', rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
+    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto', rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500, conflictProbeMs: 5000 });
     expect(c.metrics).toBeNull();
   });
 
@@ -54,16 +54,16 @@ describe('validateConfig: valid documents', () => {
       }),
     );
     expect(c.redis).toEqual({ password: 'rp', username: 'default' });
-    expect(c.watch).toEqual({ intervalMs: 250, fenceAfterMs: 0, rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
+    expect(c.watch).toEqual({ intervalMs: 250, fenceAfterMs: 0, rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500, conflictProbeMs: 5000 });
     expect(c.metrics).toEqual({ listen: { host: '127.0.0.1', port: 9477 } });
     expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 'auto' }))).watch.fenceAfterMs).toBe('auto');
-    expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 3000 }))).watch).toEqual({ intervalMs: 1000, fenceAfterMs: 3000, rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
+    expect(validateConfig(withDoc((d) => (d.watch = { fenceAfterMs: 3000 }))).watch).toEqual({ intervalMs: 1000, fenceAfterMs: 3000, rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500, conflictProbeMs: 5000 });
   });
 
   it('reads an optional section left empty (every key commented out) as its defaults', () => {
     const c = validateConfig(withDoc((d) => Object.assign(d, { redis: null, watch: null, metrics: null, announce: null, log: null })));
     expect(c.redis).toEqual({});
-    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto', rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500 });
+    expect(c.watch).toEqual({ intervalMs: 1000, fenceAfterMs: 'auto', rolePollMs: 5, sentinelPingMs: 100, queryTimeoutMs: 500, conflictProbeMs: 5000 });
     expect(c.metrics).toBeNull();
     expect(c.announce.count).toBe(5);
     expect(c.log.level).toBe('info');

@@ -6,6 +6,9 @@ const M = '10.0.0.11:6379';
 describe('verdictOf: is this host in the state Sentinel asks for?', () => {
   it.each<[string, VerdictInput, Verdict, RegExp]>([
     ['master here, bound here', { sentinelMaster: M, masterIsHere: true, boundHere: true, localIsMaster: true }, 'ok', /this host\) and the VIP is bound here/],
+    ['master here, bound here, another host answers too: a foreign holder', { sentinelMaster: M, masterIsHere: true, boundHere: true, localIsMaster: true, foreignMacs: ['02:aa:00:00:00:01'] }, 'conflict', /another host answers for it too \(02:aa:00:00:00:01\)/],
+    ['master here, bound here, no foreign answer', { sentinelMaster: M, masterIsHere: true, boundHere: true, localIsMaster: true, foreignMacs: [] }, 'ok', /bound here/],
+    ['stale copy here and another host answers: should-unbind, not conflict', { sentinelMaster: M, masterIsHere: false, boundHere: true, localIsMaster: false, foreignMacs: ['02:aa:00:00:00:01'] }, 'should-unbind', /bound here too/],
     ['master here, bound, ROLE unknown', { sentinelMaster: M, masterIsHere: true, boundHere: true, localIsMaster: null }, 'ok', /bound here/],
     ['master here, VIP missing (after a reboot)', { sentinelMaster: M, masterIsHere: true, boundHere: false, localIsMaster: true }, 'should-bind', /not bound here/],
     ['master here, VIP missing, ROLE unknown', { sentinelMaster: M, masterIsHere: true, boundHere: false, localIsMaster: null }, 'should-bind', /not bound here/],
@@ -33,6 +36,7 @@ describe('statusExitCode: a monitoring check', () => {
     [['should-bind'], 1],
     [['ok', 'should-unbind'], 1],
     [['unknown', 'ok'], 1],
+    [['conflict'], 1],
   ])('%j -> %i', (verdicts, code) => {
     expect(statusExitCode(verdicts)).toBe(code);
   });

@@ -47,7 +47,7 @@ describeLab('bind, unbind, status in the lab (root)', () => {
     expect(master.m).toMatchObject({
       name: 'mymaster', vip: '198.18.0.100/24', interface: 'eth0', boundHere: true,
       sentinelMaster: '198.18.0.11:6379', sentinelsAgreeing: 3, sentinelsTotal: 3, localIsMaster: true, verdict: 'ok',
-      otherHolderMac: null, arpProbe: 'skipped: bound here',
+      otherHolderMac: null, arpProbe: 'no answer',
     });
     expect(master.m.answers).toHaveLength(3);
     const replica = await status(lab, n2);
@@ -135,8 +135,12 @@ describeLab('bind, unbind, status in the lab (root)', () => {
     try {
       const stale = await status(lab, n3);
       expect(stale.code).toBe(1);
-      expect(stale.m).toMatchObject({ boundHere: true, localIsMaster: false, verdict: 'should-unbind', arpProbe: 'skipped: bound here' });
-      expect((await status(lab, n1)).code).toBe(0);
+      // bound here too, the probe still runs (the kernel does not answer its own): it hears the master's host
+      expect(stale.m).toMatchObject({ boundHere: true, localIsMaster: false, verdict: 'should-unbind', arpProbe: `answered by ${await lab.macOf(n1)}` });
+      // and the master's host hears the stale copy: a conflict (foreign-holder detection)
+      const master = await status(lab, n1);
+      expect(master.code).toBe(1);
+      expect(master.m).toMatchObject({ boundHere: true, verdict: 'conflict', otherHolderMac: await lab.macOf(n3) });
     } finally {
       await delVip(lab, n3);
     }

@@ -69,8 +69,8 @@ export async function pidsIn(host: LabHost, test: (argv: string[]) => boolean): 
   });
 }
 
-/** The arping announcers running on a host. */
-export const arpingPids = (host: LabHost): Promise<number[]> => pidsIn(host, (argv) => argv[0]!.endsWith('arping'));
+/** The arping announcers running on a host (not the duplicate probes, `arping -D`, that status and the conflict probe run). */
+export const arpingPids = (host: LabHost): Promise<number[]> => pidsIn(host, (argv) => argv[0]!.endsWith('arping') && !argv.includes('-D')); // -D: a duplicate/conflict probe, not an announcer
 
 /**
  * A variant of the lab's vipctl.yaml (0600 in the lab dir: it holds passwords), with `edit` applied

@@ -2,14 +2,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../src/core/config';
 
-const calls = vi.hoisted(() => ({ converge: [] as Array<{ trigger: string; release: () => void }>, ask: [] as Array<() => void> }));
+const calls = vi.hoisted(() => ({ converge: [] as Array<{ trigger: string; announce: boolean; release: () => void }>, ask: [] as Array<() => void>, is: 'unbound', desired: [] as string[] }));
 
 vi.mock('../../src/pass/converge', () => ({
   converge: vi.fn(
-    (o: { extraFields: (d: unknown) => Record<string, unknown> }) =>
+    (o: { extraFields: (d: unknown) => Record<string, unknown>; announceWhenBound: boolean; want: (local: ReadonlySet<string>) => { desired: string } }) =>
       new Promise((resolve) => {
         const trigger = String(o.extraFields({ want: { desired: 'here', reason: '' }, decision: { is: 'unbound', action: 'none' } }).trigger);
-        calls.converge.push({ trigger, release: () => resolve({ decision: { action: 'none', is: 'unbound' }, results: [], steps: [] }) });
+        calls.desired.push(o.want(new Set(['10.0.0.11'])).desired);
+        calls.converge.push({ trigger, announce: o.announceWhenBound, release: () => resolve({ decision: { action: 'none', is: calls.is }, results: [], steps: [] }) });
       }),
   ),
 }));
@@ -22,7 +23,7 @@ const { parseSentinelEvent } = await import('../../src/core/watch/events');
 const config = validateConfig({ sentinel: { addresses: ['10.0.0.11:26379', '10.0.0.12:26379', '10.0.0.13:26379'] }, masters: { m: { vip: '10.0.0.100/24' } } });
 const noop = () => undefined;
 const logger = { info: noop, warn: noop, error: noop, debug: noop } as never;
-const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenced: noop, fenceSkipped: noop, sentinelsRefusing: noop, bindLatency: noop, address: null, close: async () => undefined };
+const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenced: noop, fenceSkipped: noop, sentinelsRefusing: noop, bindLatency: noop, conflict: noop, address: null, close: async () => undefined };
 
 function watch(names = new NameCache(30_000, 1000, async () => new Map())): InstanceType<typeof MasterWatch> {
   return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, view: askFake, readLinks: async () => [], names });
@@ -37,6 +38,8 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 beforeEach(() => {
   calls.converge.length = 0;
   calls.ask.length = 0;
+  calls.desired.length = 0;
+  calls.is = 'unbound';
 });
 
 it('wires its passes through the scheduler: a fast-path trigger does not wait behind its Sentinel query, whose pass follows', async () => {
@@ -104,5 +107,65 @@ describe('host names (announce-hostnames yes): the fast paths resolve an event\'
     await flush();
     expect(asked).toBe(1);
     expect(w.state.failover).toMatchObject({ oldMaster: 'n2.lab:6379' });
+  });
+});
+
+describe('the conflict probe\'s view of the holder (src/watch/conflict.ts)', () => {
+  const pass = async (w: InstanceType<typeof MasterWatch>, name = '+switch-master') => {
+    w.trigger({ name, at: Date.now(), ask: false });
+    await flush();
+    calls.converge.at(-1)!.release();
+    await w.idle();
+  };
+
+  it('holding: after a pass that found the VIP bound and wanted it here; null during a failover, whose last sight starts the quiet period anew', async () => {
+    const w = watch();
+    w.view = { master: '10.0.0.11:6379', agreeing: 3, total: 3 };
+    expect(w.holding()).toBeNull(); // no pass yet
+    calls.is = 'bound on eth0';
+    const before = Date.now();
+    await pass(w);
+    expect(calls.desired).toEqual(['here']);
+    const h = w.holding();
+    expect(h).not.toBeNull();
+    expect(h!.since).toBeGreaterThanOrEqual(before);
+    await pass(w); // still bound: the same holding
+    expect(w.holding()).toEqual(h);
+    // a failover of this host's master begins: no probe counts until it is over
+    w.feed({ type: 'event', event: parseSentinelEvent('+try-failover', 'master m 10.0.0.11 6379')!, at: Date.now(), sentinel: '10.0.0.1:26379' });
+    await flush();
+    expect(w.state.failover).not.toBeNull();
+    expect(w.holding()).toBeNull();
+    w.stop();
+  });
+
+  it('a release ends the holding; a new bind is a new epoch', async () => {
+    const w = watch();
+    w.view = { master: '10.0.0.11:6379', agreeing: 3, total: 3 };
+    calls.is = 'bound on eth0';
+    await pass(w);
+    const first = w.holding()!;
+    calls.is = 'unbound';
+    await pass(w);
+    expect(w.holding()).toBeNull();
+    calls.is = 'bound on eth0';
+    await pass(w);
+    expect(w.holding()!.epoch).not.toBe(first.epoch);
+    w.view = { master: '10.0.0.12:6379', agreeing: 3, total: 3 }; // Sentinel names another host: not the holder, bound or not
+    await pass(w);
+    expect(w.holding()).toBeNull();
+  });
+
+  it('reannounce: the next pass, and only that one, announces when bound', async () => {
+    const w = watch();
+    w.reannounce();
+    await flush();
+    calls.ask[0]?.(); // the conflict trigger asks the Sentinels first
+    await flush();
+    expect(calls.converge.map((c) => [c.trigger, c.announce])).toEqual([['conflict', true]]);
+    calls.converge[0]!.release();
+    await w.idle();
+    await pass(w, 'timer');
+    expect(calls.converge.map((c) => c.announce)).toEqual([true, false]);
   });
 });
