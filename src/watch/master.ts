@@ -22,6 +22,7 @@ import { converge } from '../pass/converge';
 import { resolveMasterNames } from '../pass/resolve-masters';
 import { PassScheduler, type Trigger } from './scheduler';
 import { logFailure } from '../pass/failure';
+import { watchMoved } from '../core/notify';
 
 export interface MasterWatchDeps {
   config: Config;
@@ -235,6 +236,7 @@ export class MasterWatch {
         announceWhenBound: false,
         readLinks: this.linksFor(t),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
+        moved: () => watchMoved(this.view?.master ?? null, this.state),
         want: (local) => {
           this.d.setLocal(local);
           return watchWant({ view: this.view, failover: this.state, fenced: this.d.fenced(this), names: this.d.names.resolved }, local);
