@@ -50,7 +50,7 @@ export function notifyArgvProblems(argv: readonly string[]): Array<[string, stri
   if (argv.length === 0) return [['', 'must not be empty: [/absolute/program, args...]']];
   const out: Array<[string, string]> = [];
   const program = argv[0]!;
-  if (!program.startsWith('/')) out.push(['0', `the program ${JSON.stringify(program)} must be an absolute path (it is run without a shell and without the caller's PATH)`]);
+  if (!program.startsWith('/')) out.push(['0', `must be an absolute path (start with /), not ${JSON.stringify(program)}: the program runs without a shell and without the caller's PATH`]);
   else if (/\{[A-Za-z]+\}/.test(program)) out.push(['0', 'the program must not contain a placeholder']);
   argv.forEach((arg, i) => {
     if (arg.includes('\0')) out.push([String(i), 'must not contain a NUL character']);
