@@ -16,7 +16,7 @@ export const PLACEHOLDERS = {
   master: 'the Sentinel master name',
   vip: 'the VIP address, without prefix',
   cidr: 'the VIP with its prefix (10.0.0.100/24)',
-  interface: 'the interface it was added to or removed from',
+  interface: 'the interface the VIP was added to, or removed from it',
   action: 'bind or unbind',
   reason: "the pass's reason (why the VIP must be here, or not)",
   newMaster: 'where the master is now (ip:port), when known, else empty',
