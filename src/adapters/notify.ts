@@ -108,8 +108,10 @@ export function notifyChanges(
     const failed = (e: unknown): void => o.logger.warn({ ...base, event: 'notify-failed', reason: (e as Error).message }, `notify ${c.action}: cannot start the supervisor: ${(e as Error).message}`);
     try {
       const [file, ...pre] = selfArgv();
-      // its own session (not killed with a stopping watcher or the hook's group), no pipes to keep us alive
-      const child = spawnFn(file!, [...pre, NOTIFY_ARG, JSON.stringify(spec)], { detached: true, stdio: 'ignore', env: { ...CHILD_ENV } });
+      // its own session (not killed with a stopping watcher or the hook's group), no pipes to keep us alive;
+      // without a log file, our stderr (the journal under systemd) is where its line goes
+      const stdio = o.config.log.file === null ? (['ignore', 'ignore', 'inherit'] as const) : 'ignore';
+      const child = spawnFn(file!, [...pre, NOTIFY_ARG, JSON.stringify(spec)], { detached: true, stdio: stdio as never, env: { ...CHILD_ENV } });
       child.on('error', failed);
       child.unref();
       o.logger.info({ ...base, supervisor: child.pid }, `notify ${c.action}: started ${spec.argv[0]} (supervisor pid ${child.pid})`);
@@ -132,7 +134,7 @@ export function parseSpec(text: string): NotifySpec | null {
 
 /** The supervisor: run the command under its timeout, log the outcome as one line. Exit 0 whatever the command did. */
 export async function superviseNotify(spec: NotifySpec): Promise<number> {
-  const { logger } = createLogger({ ...spec.log, stderr: false }, { cmd: 'notify' });
+  const { logger } = createLogger({ ...spec.log, stderr: spec.log.file === null }, { cmd: 'notify' });
   const r = await run(spec.argv, { timeoutMs: spec.timeoutMs });
   const ok = r.exitCode === 0 && r.failedToStart === undefined;
   const stderr = r.stderr.trim().split('\n').slice(-3).join('\n').slice(-1000);

@@ -59,13 +59,20 @@ describe('notifyChanges', () => {
     const specs = calls.map((c) => {
       expect([c.file, ...c.args.slice(0, -2)]).toEqual(selfArgv());
       expect(c.args.at(-2)).toBe(NOTIFY_ARG);
-      expect(c.options).toEqual({ detached: true, stdio: 'ignore', env: { ...CHILD_ENV } });
+      expect(c.options).toEqual({ detached: true, stdio: ['ignore', 'ignore', 'inherit'], env: { ...CHILD_ENV } }); // log.file null: its line goes to our stderr
       return parseSpec(c.args.at(-1)!)!;
     });
     expect(specs[0]!.argv).toEqual(['/usr/local/bin/gone', 'eth1']);
     expect(specs[1]!.argv).toEqual(['/usr/local/bin/moved', 'bind', 'm', '198.18.0.100', '198.18.0.100/24', 'eth0', '198.18.0.12:6379', '', hostname(), 'why=master x is this host']);
     expect(specs[1]).toMatchObject({ timeoutMs: 1234, log: config.log, fields: { master: 'm', vip: '198.18.0.100/24', action: 'bind', interface: 'eth0' } });
     expect(out.map((l) => JSON.parse(l))).toMatchObject([{ event: 'notify-start', action: 'unbind', supervisor: 4242 }, { event: 'notify-start', action: 'bind', supervisor: 4242 }]);
+  });
+
+  it('with a log file, the supervisor gets no stdio at all (nothing keeps the hook or its caller waiting)', () => {
+    const { calls, fn } = fakeSpawn();
+    const withFile = { ...config, log: { ...config.log, file: '/var/log/vipctl/vipctl.log' } };
+    notifyChanges({ config: withFile, master: m, logger: lines().logger, changes: [{ action: 'bind', interface: 'eth0' }], facts: { reason: '' } }, fn);
+    expect(calls[0]!.options).toMatchObject({ detached: true, stdio: 'ignore' });
   });
 
   it('no change, or a master without commands: nothing started', () => {
