@@ -67,6 +67,7 @@ export async function hookCommand(args: readonly string[], options: { config?: s
       logger: child,
       announceWhenBound: true,
       deadline: started + HOOK_DEADLINE_MS,
+      moved: () => ({ newMaster: context.to, oldMaster: context.from }),
       want: (local) => {
         if (addresses) {
           const mine = addresses.filter((a) => local.has(a));

@@ -285,6 +285,13 @@ export async function runMain(args: readonly string[]): Promise<number> {
       code = await (await import('./lab')).labProbe(o);
     });
 
+  program
+    .command('__notify', { hidden: true }) // a notify command's detached supervisor (src/adapters/notify.ts)
+    .argument('<spec>', 'JSON: the command, its timeout, the log')
+    .action(async (spec: string) => {
+      code = await (await import('./notify')).notifyCommand(spec);
+    });
+
   program.addHelpText('after', `\nHook form: ${HOOK_USAGE}\nExit codes: 0 done (or nothing to do), 1 transient (retry), 2 permanent (bad input; nothing changed).\n\nExamples:\n  vipctl doctor\n  vipctl status\n  vipctl bind mymaster`);
 
   try {

@@ -44,6 +44,7 @@ export async function bindCommand(config: Config, logger: Logger, name: string |
       master,
       logger: log,
       announceWhenBound: true, // like the hook: whoever just bound (or re-bound) tells the neighbours
+      moved: () => ({ newMaster: sentinel.master }),
       want: () => ({ desired: 'here', reason: `operator: vipctl bind${force ? ' --force' : ''}${forced}`, reasonIsWhole: true }),
     });
     const announced = r.results.find((x) => x.action === 'announce');
@@ -72,6 +73,7 @@ export async function unbindCommand(config: Config, logger: Logger, name: string
       master: m,
       logger,
       announceWhenBound: false,
+      moved: () => ({ newMaster: sentinel.master }),
       want: (local) => {
         warning = sentinelWarning('unbind', sentinel.master, local, sentinel.said);
         if (warning) logger.warn({ event: 'warning', master: m.name, vip: m.vip.text }, warning);

@@ -41,6 +41,7 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
         announceWhenBound: false,
         dryRun: options.dryRun ?? false,
         readLinks: () => links.get(),
+        moved: () => ({ newMaster: view.master }),
         want: (local) => {
           if (view.master === null) {
             why = `no majority of sentinels agrees on a master (${said}; ${view.answers.map((a) => `${a.sentinel}: ${a.master ?? a.error}`).join(', ')})`;

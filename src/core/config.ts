@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { isNetworkOrBroadcast, nonHostAddressKind, parseCidr, parseHostPort, type Cidr, type HostPort } from './address';
 import { VipctlError } from './errors';
+import { DEFAULT_NOTIFY_TIMEOUT_MS, notifyArgvProblems, type NotifyCommands } from './notify';
 
 z.config(en()); // English messages only (z.locales would bundle every language)
 
@@ -44,6 +45,9 @@ const tlsSection = () =>
 // The OS user (name or uid) whose listening socket on this host may get credentials, besides root (src/core/socket-table.ts).
 // Default (when left out): redis, Debian's user for redis-server and redis-sentinel.
 const serviceUser = () => z.optional(z.string().check(z.regex(/^([a-z_][a-z0-9_-]{0,31}|\d{1,10})$/, 'must be a user name or a uid')));
+// Notify commands (core/notify): argv arrays; a master's own replaces the global one (null: none for this master).
+const notifyArgv = () => z.array(z.string());
+const masterNotify = () => z.strictObject({ onBind: z.optional(z.nullable(notifyArgv())), onUnbind: z.optional(z.nullable(notifyArgv())) });
 
 const schema = z.strictObject({
   sentinel: z.strictObject({
@@ -54,7 +58,7 @@ const schema = z.strictObject({
     serviceUser: serviceUser(),
   }),
   masters: z
-    .record(masterName, z.strictObject({ vip: cidr, interface: z.optional(ifname) }))
+    .record(masterName, z.strictObject({ vip: cidr, interface: z.optional(ifname), notify: z.optional(masterNotify()) }))
     .check(z.refine((m) => Object.keys(m).length > 0, { message: 'needs at least one master' })),
   announce: z.prefault(
     z.strictObject({
@@ -93,6 +97,7 @@ const schema = z.strictObject({
     {},
   ),
   metrics: z.optional(z.strictObject({ listen: hostPort })),
+  notify: z.prefault(z.strictObject({ onBind: z.optional(notifyArgv()), onUnbind: z.optional(notifyArgv()), timeoutMs: z._default(intIn(100, 3_600_000), DEFAULT_NOTIFY_TIMEOUT_MS) }), {}),
 });
 
 export type RawConfig = z.output<typeof schema>;
@@ -102,6 +107,8 @@ export interface MasterConfig {
   vip: Cidr;
   /** Configured interface; undefined means autodetect from the VIP's subnet. */
   interface?: string;
+  /** Its notify commands (the master's own, else the global ones); absent when it has none. */
+  notify?: NotifyCommands;
 }
 
 /** TLS settings of one side (Sentinel or Redis): file paths, not contents. */
@@ -144,7 +151,7 @@ export interface ConfigEnv {
 }
 
 /** Sections whose keys all have defaults: left empty in YAML (every key commented out) they read as null, meaning "the defaults". */
-const OPTIONAL_SECTIONS = ['announce', 'log', 'redis', 'watch', 'metrics'] as const;
+const OPTIONAL_SECTIONS = ['announce', 'log', 'redis', 'watch', 'metrics', 'notify'] as const;
 
 function withoutEmptySections(doc: unknown): unknown {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return doc;
@@ -203,8 +210,10 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
     const other = vipOwner.get(vip.address);
     if (other !== undefined) problems.push(`${key}: ${vip.address} is also the VIP of master ${other}`);
     vipOwner.set(vip.address, name);
-    masters.set(name, { name, vip, ...(m.interface ? { interface: m.interface } : {}) });
+    const notify = notifyFor(raw.notify, m.notify, name, problems);
+    masters.set(name, { name, vip, ...(m.interface ? { interface: m.interface } : {}), ...(notify ? { notify } : {}) });
   }
+  for (const k of ['onBind', 'onUnbind'] as const) checkNotifyArgv(raw.notify[k], `notify.${k}`, problems);
   // The environment's overrides obey the same rule as the keys they override.
   if (env.VIPCTL_RUN_DIR && !env.VIPCTL_RUN_DIR.startsWith('/')) problems.push(`runDir: $VIPCTL_RUN_DIR ${JSON.stringify(env.VIPCTL_RUN_DIR)} ${ABSOLUTE_PATH_MESSAGE}`);
   if (env.VIPCTL_LOG_FILE && !env.VIPCTL_LOG_FILE.startsWith('/')) problems.push(`log.file: $VIPCTL_LOG_FILE ${JSON.stringify(env.VIPCTL_LOG_FILE)} ${ABSOLUTE_PATH_MESSAGE}`);
@@ -233,6 +242,23 @@ export function validateConfig(doc: unknown, env: ConfigEnv = {}, source = 'conf
     watch: raw.watch,
     metrics: raw.metrics ? { listen: parseHostPort(raw.metrics.listen)! } : null,
   };
+}
+
+/** A master's notify commands: its own per key (null: none), else the global ones; its own are checked here. */
+function notifyFor(global: RawConfig['notify'], own: RawConfig['masters'][string]['notify'], name: string, problems: string[]): NotifyCommands | undefined {
+  const out: NotifyCommands = { timeoutMs: global.timeoutMs };
+  for (const k of ['onBind', 'onUnbind'] as const) {
+    const mine = own?.[k];
+    if (mine !== undefined && mine !== null) checkNotifyArgv(mine, `masters.${name}.notify.${k}`, problems);
+    const argv = mine === undefined ? global[k] : mine;
+    if (argv) out[k] = argv;
+  }
+  return out.onBind || out.onUnbind ? out : undefined;
+}
+
+function checkNotifyArgv(argv: readonly string[] | undefined, key: string, problems: string[]): void {
+  if (argv === undefined) return;
+  for (const [i, why] of notifyArgvProblems(argv)) problems.push(`${key}${i === '' ? '' : `.${i}`}: ${why}`);
 }
 
 /** Why an IPv6 address cannot be a VIP, or null. */

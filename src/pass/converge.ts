@@ -16,6 +16,7 @@ import { RUN_TIMEOUT_MS } from '../adapters/run';
 import type { Logger } from '../adapters/log';
 import { readHold } from '../adapters/hold-store';
 import { describeHold, holding } from '../core/hold';
+import { changesOf, notifyChanges, type MoveFacts } from '../adapters/notify';
 
 /** The hold (by its start) each master's `held` line was said at info for, in this process. */
 const heldSaid = new Map<string, number>();
@@ -48,6 +49,8 @@ export interface ConvergeOptions {
    * the read after a timed-out `ip addr add` uses what is left.
    */
   deadline?: number;
+  /** Where the master is now and which it replaced, as far as the caller knows: {newMaster}/{oldMaster} of the notify commands. */
+  moved?: () => Omit<MoveFacts, 'reason'>;
 }
 
 /** What a deadline keeps for the commands after the lock (the lock never waits into it). */
@@ -77,6 +80,9 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   let steps: Step[] = [];
   let target: string | null = null;
   let onStep: ((r: StepResult) => void) | undefined;
+  // every step carried out, for the notify commands (also when a later one fails)
+  const done: StepResult[] = [];
+  let reason = '';
   try {
     const links = await read();
     const vips = [...o.config.masters.values()].map((m) => m.vip.address);
@@ -92,6 +98,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     const decision = decide(want.desired, { boundOn: bound, interface: target, preferredOn: preferredOn(links, vip) }, { announceWhenBound: o.announceWhenBound });
     steps = planFor(decision, o.master.vip, target, o.config.announce);
     const extra = (): Record<string, unknown> => o.extraFields?.({ want, decision }) ?? {};
+    reason = want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}`;
     const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}` };
     // A maintenance hold (vipctl hold): leave the VIP as it is; said at info once per hold, then at debug.
     const hold = o.ignoreHold ? null : readHold(o.config.runDir, o.master.name);
@@ -107,6 +114,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     }
     let logged = false;
     onStep = (r) => {
+      done.push(r);
       if (r.action === 'stop-announce' && r.pid === undefined) return; // there was none: not an action
       logged = true;
       o.logger.info(
@@ -117,6 +125,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     const results = await executePlan(steps, { runDir: o.config.runDir, vip, onStep, ...(commandMs ? { timeoutMs: commandMs } : {}) });
     // One line per decision, also when it changed nothing.
     if (!logged) o.logger[o.noopLevel ?? 'info']({ ...base, ...extra(), event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
+    notifyAfter(o, done, reason);
     return { interface: ifname, decision, steps, results, durationMs: ms(started) };
   } catch (e) {
     // failures after the interface is known name it in their log line
@@ -124,6 +133,8 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     if (e instanceof VipctlError && e.details.timedOut === true && e.details.step === 'ip-add' && target !== null && onStep) {
       await announceIfBound(o, { steps, target, onStep, left, error: e });
     }
+    // what did change before the failure is notified as any change (an add that timed out but took: a bind)
+    if (onStep) notifyAfter(o, done, reason, e instanceof VipctlError && e.details.boundAfterTimeout === true && target !== null ? target : undefined);
     throw e;
   } finally {
     lock?.release();
@@ -155,6 +166,18 @@ async function announceIfBound(o: ConvergeOptions, p: { steps: Step[]; target: s
     await executePlan(announce, { runDir: o.config.runDir, vip, onStep: p.onStep, timeoutMs: () => Math.max(1, p.left()) });
   } catch (e) {
     o.logger.warn({ event: 'announce-failed', master: o.master.name, vip: o.master.vip.text, reason: (e as Error).message }, `announcing after the timeout failed: ${(e as Error).message}`);
+  }
+}
+
+/** Start the notify commands of the pass's real changes (detached, never awaited, never throwing). */
+function notifyAfter(o: ConvergeOptions, done: readonly StepResult[], reason: string, boundAfterTimeoutOn?: string): void {
+  if (!o.master.notify) return;
+  try {
+    const changes = changesOf(done);
+    if (boundAfterTimeoutOn !== undefined) changes.push({ action: 'bind', interface: boundAfterTimeoutOn });
+    notifyChanges({ config: o.config, master: o.master, logger: o.logger, changes, facts: { reason, ...o.moved?.() } });
+  } catch (e) {
+    o.logger.warn({ event: 'notify-failed', master: o.master.name, vip: o.master.vip.text, reason: (e as Error).message }, `notify: ${(e as Error).message}`);
   }
 }
 

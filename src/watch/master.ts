@@ -23,6 +23,7 @@ import { converge } from '../pass/converge';
 import { resolveMasterNames } from '../pass/resolve-masters';
 import { PassScheduler, type Trigger } from './scheduler';
 import { logFailure } from '../pass/failure';
+import { watchMoved } from '../core/notify';
 
 export interface MasterWatchDeps {
   config: Config;
@@ -243,6 +244,7 @@ export class MasterWatch {
         announceWhenBound: this.takeAnnounce(),
         readLinks: this.linksFor(t),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
+        moved: () => watchMoved(this.view?.master ?? null, this.state),
         want: (local) => {
           this.d.setLocal(local);
           const w = watchWant({ view: this.view, failover: this.state, fenced: this.d.fenced(this), names: this.d.names.resolved }, local);

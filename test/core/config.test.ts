@@ -402,3 +402,49 @@ describe('validateConfig: tls', () => {
     expect(err.details.key).toBe(problem.split(':')[0]);
   });
 });
+
+describe('validateConfig: notify commands', () => {
+  it('none by default: no master has notify; an empty notify section is the defaults', () => {
+    expect(validateConfig(minimal()).masters.get('mymaster')).not.toHaveProperty('notify');
+    expect(validateConfig(withDoc((d) => (d.notify = null))).masters.get('mymaster')).not.toHaveProperty('notify');
+  });
+
+  it('the global commands apply to every master, with the default timeout of 10000 ms', () => {
+    const c = validateConfig(withDoc((d) => {
+      d.notify = { onBind: ['/usr/local/bin/vip-moved', 'bind', '{vip}'], onUnbind: ['/usr/local/bin/vip-moved', 'unbind'] };
+      d.masters.other = { vip: '10.0.0.101/24' };
+    }));
+    for (const m of ['mymaster', 'other']) expect(c.masters.get(m)!.notify).toEqual({ onBind: ['/usr/local/bin/vip-moved', 'bind', '{vip}'], onUnbind: ['/usr/local/bin/vip-moved', 'unbind'], timeoutMs: 10_000 });
+  });
+
+  it("a master's own command replaces the global one, key by key; null means none for that master", () => {
+    const c = validateConfig(withDoc((d) => {
+      d.notify = { onBind: ['/g/bind'], onUnbind: ['/g/unbind'], timeoutMs: 2500 };
+      d.masters.mymaster.notify = { onBind: ['/m/bind', '{master}'] };
+      d.masters.other = { vip: '10.0.0.101/24', notify: { onBind: null, onUnbind: null } };
+      d.masters.third = { vip: '10.0.0.102/24', notify: { onUnbind: null } };
+    }));
+    expect(c.masters.get('mymaster')!.notify).toEqual({ onBind: ['/m/bind', '{master}'], onUnbind: ['/g/unbind'], timeoutMs: 2500 });
+    expect(c.masters.get('other')).not.toHaveProperty('notify');
+    expect(c.masters.get('third')!.notify).toEqual({ onBind: ['/g/bind'], timeoutMs: 2500 });
+  });
+
+  it('exit 2 naming the key: an unknown placeholder, an empty argv, a relative program (global or per master)', () => {
+    const cases: Array<[(d: Record<string, any>) => void, string, string]> = [
+      [(d) => (d.notify = { onBind: ['/bin/x', '{vipp}'] }), 'notify.onBind.1', 'unknown placeholder {vipp}'],
+      [(d) => (d.notify = { onUnbind: [] }), 'notify.onUnbind', 'must not be empty'],
+      [(d) => (d.notify = { onBind: ['vip-moved', 'bind'] }), 'notify.onBind.0', 'must be an absolute path'],
+      [(d) => (d.masters.mymaster.notify = { onUnbind: ['bin/x'] }), 'masters.mymaster.notify.onUnbind.0', 'must be an absolute path'],
+      [(d) => (d.masters.mymaster.notify = { onBind: ['/bin/x', '{host}', '{oops}'] }), 'masters.mymaster.notify.onBind.2', 'unknown placeholder {oops}'],
+      [(d) => (d.notify = { onBind: '/bin/x bind' }), 'notify.onBind', ''],
+      [(d) => (d.notify = { onBind: ['/bin/x', 5] }), 'notify.onBind.1', ''],
+      [(d) => (d.notify = { timeoutMs: 0 }), 'notify.timeoutMs', ''],
+      [(d) => (d.notify = { onbind: ['/bin/x'] }), 'notify.onbind', 'unknown key'],
+    ];
+    for (const [patch, key, why] of cases) {
+      const e = configError(withDoc(patch));
+      expect(e.details.key, e.message).toBe(key);
+      expect(e.message).toContain(`${key}: ${why}`);
+    }
+  });
+});
