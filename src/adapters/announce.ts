@@ -18,7 +18,7 @@ import { isTransientErrno, VipctlError } from '../core/errors';
 import { cmdline } from './proc';
 import { ensureSafeDir, readSmallFile, removeFile, replaceFile, UnsafePathError } from './safe-fs';
 import { CHILD_ENV, resolveArgv } from './system';
-import { inSea } from './flock';
+import { inSea } from './sea';
 import { ndpRepeatTail, type NdpRepeatArgs } from '../core/ndp-repeat';
 
 /** The IPv6 repeater, next to the bundle that runs this (dist/; the CommonJS hook bundle defines import.meta.url). */

@@ -14,6 +14,7 @@
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { inSea } from './sea';
 
 interface FsExtBinding {
   flock(fd: number, operation: number): void;
@@ -22,15 +23,6 @@ interface FsExtBinding {
 
 /** Where the .deb installs the addon. */
 export const PACKAGED_ADDON = '/usr/lib/vipctl/fs_ext.node';
-
-/** Is this process the single executable? (node:sea exists from Node 20.12.) */
-export function inSea(): boolean {
-  try {
-    return (createRequire(import.meta.url)('node:sea') as { isSea(): boolean }).isSea();
-  } catch {
-    return false;
-  }
-}
 
 /** The addon the single executable at `execPath` loads. */
 export function addonPathFor(execPath: string): string {

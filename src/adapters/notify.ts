@@ -17,7 +17,6 @@
  * itself, node:sea says so), the executable alone.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { MasterConfig, Config } from '../core/config';
@@ -27,6 +26,7 @@ import { createLogger } from './log';
 import { CHILD_ENV } from './system';
 import { run } from './run';
 import type { StepResult } from './execute';
+import { inSea } from './sea';
 
 /** The hidden command the supervisor is started with. */
 export const NOTIFY_ARG = '__notify';
@@ -37,15 +37,6 @@ export interface NotifySpec {
   timeoutMs: number;
   log: Config['log'];
   fields: { master: string; vip: string; action: NotifyAction; interface: string; startedAt: string };
-}
-
-/** Is this process the single executable? (node:sea exists from Node 20.12.) */
-export function inSea(): boolean {
-  try {
-    return (createRequire(import.meta.url)('node:sea') as { isSea(): boolean }).isSea();
-  } catch {
-    return false;
-  }
 }
 
 /** How to start this same vipctl again, before its arguments. */

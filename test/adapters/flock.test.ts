@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addonPathFor, addonProblem, inSea, loadAddon, PACKAGED_ADDON } from '../../src/adapters/flock';
+import { addonPathFor, addonProblem, loadAddon, PACKAGED_ADDON } from '../../src/adapters/flock';
+import { inSea } from '../../src/adapters/sea';
 
 const BUILT = join(dirname(createRequire(import.meta.url).resolve('fs-ext')), 'build/Release/fs_ext.node');
 const me = process.getuid!();
