@@ -82,9 +82,12 @@ describeLab('one hostile Sentinel: it can neither put the VIP on two hosts, nor 
     }, 10_000, 100);
     // a squatter on 127.0.0.1:7777 in every node, answering ROLE master, recording whatever reaches it
     for (const n of [n1, n2, n3]) recorders.push(await fake(n, '127.0.0.1', 7777, n1.ip, events(), loopbackRecord()));
-    for (const n of [n1, n2, n3]) {
+    // n1 and n2 see the fake as a remote Sentinel and subscribe; on n3 it is a local socket of uid 65534's,
+    // which n3's watcher refuses before sending a byte (credentials only to the real server)
+    for (const n of [n1, n2]) {
       await waitFor(`${n.name} subscribed to the fake`, async () => nodeLog(lab, n).some((l) => l.event === 'sentinel-up' && l.sentinel === `${n3.ip}:26379` && Date.parse(String(l.time)) >= since), 20_000);
     }
+    await waitFor("n3 refusing the fake on its own address", async () => nodeLog(lab, n3).some((l) => l.sentinel === `${n3.ip}:26379` && /socket belongs to .*not to root/.test(JSON.stringify(l)) && Date.parse(String(l.time)) >= since), 20_000);
   });
   afterAll(async () => {
     sentinel?.kill('SIGKILL');
