@@ -237,11 +237,13 @@ export class MasterWatch {
     const started = performance.now();
     try {
       const failover = this.state.failover;
+      // a conflict's re-announce (./conflict.ts) is taken by whichever pass runs next, the timer's too: its lines say so
+      const reannounce = this.takeAnnounce();
       const r = await converge({
         config: cfg,
         master: this.master,
         logger: this.d.logger,
-        announceWhenBound: this.takeAnnounce(),
+        announceWhenBound: reannounce,
         readLinks: this.linksFor(t),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
         moved: () => watchMoved(this.view?.master ?? null, this.state),
@@ -256,6 +258,7 @@ export class MasterWatch {
           observed: decision.is,
           action: decision.action,
           trigger: t.name,
+          ...(reannounce ? { reannounce: 'conflict' } : {}),
           sinceEventMs: Date.now() - t.at,
           ...(this.state.failover ? { sinceFailoverMs: Date.now() - this.state.failover.since } : {}),
         }),

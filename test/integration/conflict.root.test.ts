@@ -60,8 +60,8 @@ describeLab('foreign-holder detection (root)', () => {
       expect(s.code).toBe(1);
       expect(s.m).toMatchObject({ boundHere: true, verdict: 'conflict', otherHolderMac: clientMac });
       // while it lasts, the passes announce the VIP again (at most once per probe period), and the conflict is logged once
-      await waitFor('two re-announcements on the holder', async () => (events(holder, 'announce', added).filter((l) => l.trigger === 'conflict').length >= 2 ? true : null), 4 * PROBE_MS + 10_000, 50);
-      const announced = events(holder, 'announce', added).filter((l) => l.trigger === 'conflict').map((l) => Date.parse(String(l.time)));
+      await waitFor('two re-announcements on the holder', async () => (events(holder, 'announce', added).filter((l) => l.reannounce === 'conflict').length >= 2 ? true : null), 4 * PROBE_MS + 10_000, 50);
+      const announced = events(holder, 'announce', added).filter((l) => l.reannounce === 'conflict').map((l) => Date.parse(String(l.time)));
       for (let i = 1; i < announced.length; i++) expect(announced[i]! - announced[i - 1]!).toBeGreaterThanOrEqual(PROBE_MS / 2);
       expect(events(holder, 'conflict', added)).toHaveLength(1);
       const doctor = await lab.vipctl(holder, ['--config', config, 'doctor']);

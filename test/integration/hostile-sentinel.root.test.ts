@@ -49,7 +49,8 @@ describeLab('one hostile Sentinel: it can neither put the VIP on two hosts, nor 
     writeFileSync(events(), lines.map((l) => JSON.stringify(l)).join('\n') + '\n', { mode: 0o644 });
     const at = Date.now();
     sentinel.kill('SIGUSR2');
-    for (const n of [n1, n2, n3]) {
+    // n3 refuses the fake on its own address (see beforeAll): n1 and n2 hear it
+    for (const n of [n1, n2]) {
       await waitFor(`${n.name} to act on ${lines[0]![0]}`, async () => nodeLog(lab, n).some((l) => l.event === 'sentinel-event' && l.sentinel === `${n3.ip}:26379` && l.channel === lines[0]![0] && Date.parse(String(l.time)) >= at - 5), 10_000).catch((e: Error) => {
         throw new Error(`${e.message}\n${n.name}'s log since:\n${nodeLog(lab, n).filter((l) => Date.parse(String(l.time)) >= at - 2000).map((l) => JSON.stringify(l)).join('\n')}\nthe fake received:\n${readFileSync(record(), 'utf8').split('\n').slice(-15).join('\n')}`);
       });
