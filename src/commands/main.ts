@@ -79,6 +79,15 @@ export async function runMain(args: readonly string[]): Promise<number> {
     return { config, logger };
   };
 
+  /** The config for the commands that keep no log file (status, check, switchover): TLS files checked (exit 2), no logger. */
+  const readOnlyConfig = async () => {
+    const { loadConfig } = await import('../adapters/config-file');
+    const { loadTls } = await import('../adapters/connection');
+    const config = loadConfig(program.opts<{ config?: string }>().config);
+    loadTls(config);
+    return config;
+  };
+
   program
     .command('hook')
     .description(`Sentinel client-reconfig-script (also callable without "hook"): ${HOOK_USAGE}`)
@@ -129,10 +138,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
       .description('per master: VIP, interface, bound here, every Sentinel\'s answer, local Redis role, another holder, verdict. Exit 0 all ok, 1 otherwise, 2 bad config')
       .option('--json', 'one JSON object on stdout')
       .action(async (o: { json?: boolean }) => {
-        const { loadConfig } = await import('../adapters/config-file');
-        const { loadTls } = await import('../adapters/connection');
-        const config = loadConfig(program.opts<{ config?: string }>().config);
-        loadTls(config);
+        const config = await readOnlyConfig();
         code = await (await import('./status')).statusCommand(config, o);
       }),
     'vipctl status',
@@ -144,10 +150,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
       .description("for keepalived's vrrp_script: exit 0 exactly when a strict majority of the Sentinels names a master on this host, else 1 (2: bad config or unknown master). Quiet on success; read-only; ends within about 2.5 s")
       .argument('[master]', 'master name (may be left out when the config has one)')
       .action(async (name: string | undefined) => {
-        const { loadConfig } = await import('../adapters/config-file');
-        const { loadTls } = await import('../adapters/connection');
-        const config = loadConfig(program.opts<{ config?: string }>().config);
-        loadTls(config);
+        const config = await readOnlyConfig();
         code = await (await import('./check')).checkCommand(config, name);
       }),
     'vipctl check mymaster && echo "the master is here"',
@@ -161,10 +164,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
       .option('--timeout <s>', 'seconds to wait for the VIP on the new master', positiveSeconds, 60)
       .option('--json', 'one JSON object on stdout (the moments in ms from the request)')
       .action(async (name: string | undefined, o: { timeout: number; json?: boolean }) => {
-        const { loadConfig } = await import('../adapters/config-file');
-        const { loadTls } = await import('../adapters/connection');
-        const config = loadConfig(program.opts<{ config?: string }>().config);
-        loadTls(config);
+        const config = await readOnlyConfig();
         code = await (await import('./switchover')).switchoverCommand(config, name, o);
       }),
     'vipctl switchover mymaster',
