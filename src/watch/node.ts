@@ -14,7 +14,8 @@ import { SentinelLink } from '../adapters/sentinel-events';
 import { clientOptions } from '../adapters/connection';
 import { askEverySentinelMasters, askSentinelMasters } from '../adapters/sentinel';
 import type { SentinelMasters } from '../core/sentinel-masters';
-import { readLinks } from '../adapters/ip';
+import { openLinksView } from './links';
+import type { LinksView } from '../core/links-view';
 import { startMetrics, type WatchMetrics } from '../adapters/metrics';
 import type { Logger } from '../adapters/log';
 import { converge } from '../pass/converge';
@@ -22,7 +23,6 @@ import { logFailure } from '../pass/failure';
 import { MasterWatch } from './master';
 import { ConflictWatch } from './conflict';
 import { SharedViews } from './views';
-import { JoinNext } from '../pass/join-next';
 import { NameCache } from '../adapters/name-cache';
 import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
 
@@ -45,6 +45,8 @@ export class WatchNode {
   private fenceKey = new Map<string, string>();
   /** Foreign-holder detection, one per master (./conflict.ts; none when watch.conflictProbeMs is 0). */
   private conflicts: ConflictWatch[] = [];
+  /** The host's addresses (./links.ts). */
+  private view: LinksView | null = null;
 
   constructor(readonly config: Config, private readonly logger: Logger) {}
 
@@ -52,9 +54,11 @@ export class WatchNode {
     const cfg = this.config;
     this.metrics = await startMetrics(cfg.metrics?.listen ?? null);
     const metrics = this.metrics;
+    this.view = await openLinksView();
+    const view = this.view;
     try {
       const vips = [...cfg.masters.values()].map((m) => m.vip.address);
-      this.local = localAddresses(await readLinks(), vips);
+      this.local = localAddresses(await view.read({ fresh: true }), vips);
     } catch (e) {
       logFailure(this.logger, e, { startedAt: performance.now(), extra: { during: 'reading local addresses' } });
     }
@@ -68,7 +72,6 @@ export class WatchNode {
         this.takeTimings(r);
       },
     });
-    const links = new JoinNext(readLinks);
     const names = new NameCache(NAME_TTL_MS, RESOLVE_TIMEOUT_MS);
     for (const m of cfg.masters.values()) {
       metrics.fenced(m.name, false);
@@ -83,7 +86,7 @@ export class WatchNode {
           setLocal: (l) => (this.local = l),
           fenced: (mw) => this.fencedReason(mw),
           view: (name) => views.view(name),
-          readLinks: () => links.get(),
+          readLinks: () => view.read(),
           names,
         }),
       );
@@ -120,7 +123,7 @@ export class WatchNode {
     if (cfg.watch.conflictProbeMs > 0) {
       for (const mw of this.masters.values()) {
         metrics.conflict(mw.name, false);
-        const c = new ConflictWatch(mw, { logger: this.logger, metrics, probeMs: cfg.watch.conflictProbeMs, readLinks: () => links.get(), sentinelMaster: () => mw.view?.master ?? null });
+        const c = new ConflictWatch(mw, { logger: this.logger, metrics, probeMs: cfg.watch.conflictProbeMs, readLinks: () => view.read(), sentinelMaster: () => mw.view?.master ?? null });
         this.conflicts.push(c);
         c.start();
       }
@@ -235,6 +238,7 @@ export class WatchNode {
         }
       }
     }
+    await this.view?.close();
     await this.metrics?.close();
   }
 }
