@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepalivedArgv, keepalivedConf } from '../../src/lab/keepalived';
 
-const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const README = readFileSync(join(__dirname, '../../docs/install.md'), 'utf8');
 
 describe('the keepalived.conf of the README and the lab', () => {
-  it('the README shows exactly what the lab tests, with production paths', () => {
+  it('the docs show exactly what the lab tests, with production paths', () => {
     const conf = keepalivedConf({ vipctl: '/usr/bin/vipctl', config: '/etc/vipctl/vipctl.yaml', master: 'mymaster', vipCidr: '10.0.0.100/24', interface: 'eth1', virtualRouterId: 51 });
     const block = README.match(/```\n(# keepalived carries the VIP only where[\s\S]*?)```/);
     expect(block?.[1]).toBe(conf);
