@@ -32,7 +32,7 @@ export async function executeStep(step: Step, ctx: ExecuteContext): Promise<Step
     case 'exec': {
       const r = await run(step.argv, commandTimeout(ctx, step.argv));
       if (r.exitCode === 0) return { step, action: ACTION[step.what], durationMs: ms() };
-      if (r.exitCode !== null && step.okIf !== undefined && r.stderr.includes(step.okIf)) return { step, action: ACTION[step.what], durationMs: ms(), note: step.what === 'ip-add' ? 'already bound' : 'already gone' };
+      if (r.exitCode !== null && step.okIf !== undefined && step.okIf.some((m) => r.stderr.includes(m))) return { step, action: ACTION[step.what], durationMs: ms(), note: step.what === 'ip-add' ? 'already bound' : 'already gone' };
       throw new VipctlError('EXEC', describeFailure(r), { argv: step.argv, step: step.what, ...(r.timedOut ? { timedOut: true } : {}) });
     }
     case 'announce': {

@@ -64,6 +64,22 @@ export function boundOn(links: readonly Link[], vip: string): string[] {
   return links.filter((l) => l.addresses.some((a) => a.address === vip)).map((l) => l.ifname);
 }
 
+/**
+ * The prefix lengths `vip` is bound with, per interface. An operator's
+ * `ip addr add VIP/32` where the config says /24 is still the VIP; removing
+ * it must name the prefix it has (`ip addr del VIP/24` of a /32 fails with
+ * "Address not found" on IPv4, and IPv6 says "address not found" while
+ * leaving the /128 in place).
+ */
+export function boundPrefixes(links: readonly Link[], vip: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const l of links) {
+    const p = l.addresses.filter((a) => a.address === vip).map((a) => a.prefix);
+    if (p.length > 0) out.set(l.ifname, [...new Set(p)]);
+  }
+  return out;
+}
+
 /** IPv6: interfaces on which `vip` is bound but not deprecated (decide: Observed.preferredOn). */
 export function preferredOn(links: readonly Link[], vip: string): string[] {
   return links.filter((l) => l.addresses.some((a) => a.address === vip && a.family === 6 && a.deprecated !== true)).map((l) => l.ifname);

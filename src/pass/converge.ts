@@ -6,7 +6,7 @@
 import type { Config, MasterConfig } from '../core/config';
 import { decide, type Decision } from '../core/decide';
 import type { Want } from '../core/desired';
-import { boundOn, preferredOn, resolveInterface, segmentAddresses, type Link } from '../core/local';
+import { boundOn, boundPrefixes, preferredOn, resolveInterface, segmentAddresses, type Link } from '../core/local';
 import { planFor, type Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
 import { acquireLock } from '../adapters/lock';
@@ -96,7 +96,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     target = want.desired === 'here' || o.master.interface !== undefined ? resolveInterface(o.master, links) : null;
     ifname = target ?? bound[0];
     const decision = decide(want.desired, { boundOn: bound, interface: target, preferredOn: preferredOn(links, vip) }, { announceWhenBound: o.announceWhenBound });
-    steps = planFor(decision, o.master.vip, target, o.config.announce);
+    steps = planFor(decision, o.master.vip, target, o.config.announce, boundPrefixes(links, vip));
     const extra = (): Record<string, unknown> => o.extraFields?.({ want, decision }) ?? {};
     reason = want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}`;
     const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}` };

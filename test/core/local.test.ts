@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCidr } from '../../src/core/address';
 import type { MasterConfig } from '../../src/core/config';
 import { VipctlError } from '../../src/core/errors';
-import { boundOn, localAddresses, preferredOn, resolveInterface, type Link, type LinkAddress } from '../../src/core/local';
+import { boundOn, boundPrefixes, localAddresses, preferredOn, resolveInterface, type Link, type LinkAddress } from '../../src/core/local';
 
 function addr(cidr: string): LinkAddress {
   const c = parseCidr(cidr)!;
@@ -51,6 +51,14 @@ describe('boundOn', () => {
     ['a subnet neighbour is not a match', [link('eth0', ['10.0.0.101/24'])], '10.0.0.100', []],
   ])('%s', (_name, links, vip, expected) => {
     expect(boundOn(links, vip)).toEqual(expected);
+  });
+});
+
+describe('boundPrefixes (what an unbind must name)', () => {
+  it('gives the prefix each interface has the VIP with, not the configured one', () => {
+    const links = [LO, link('eth1', ['10.0.0.100/32']), link('eth0', ['10.0.0.11/24', '10.0.0.100/24', '10.0.0.100/28'])];
+    expect(boundPrefixes(links, '10.0.0.100')).toEqual(new Map([['eth1', [32]], ['eth0', [24, 28]]]));
+    expect(boundPrefixes(links, '10.0.0.99')).toEqual(new Map());
   });
 });
 

@@ -11,9 +11,9 @@ function decision(over: Partial<Decision>): Decision {
   return { action: 'none', removeFrom: [], add: false, deprecate: false, announce: false, stopAnnounce: false, is: 'x', mustBe: 'y', reason: 'z', ...over };
 }
 
-const ADD_ETH1: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', '10.0.0.100/24', 'dev', 'eth1'], okIf: 'File exists' };
-const DEL_ETH1: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth1'], okIf: 'Cannot assign requested address' };
-const DEL_ETH2: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth2'], okIf: 'Cannot assign requested address' };
+const ADD_ETH1: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', '10.0.0.100/24', 'dev', 'eth1'], okIf: ['File exists'] };
+const DEL_ETH1: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth1'], okIf: ['Cannot assign requested address', 'Address not found'] };
+const DEL_ETH2: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth2'], okIf: ['Cannot assign requested address', 'Address not found'] };
 const ANNOUNCE_ETH1: Step = {
   kind: 'announce',
   argv: ['arping', '-U', '-c', '5', '-i', '1', '-I', 'eth1', '-s', '10.0.0.100', '10.0.0.100'],
@@ -28,6 +28,14 @@ describe('step builders', () => {
     expect(ipDel(VIP, 'eth2')).toEqual(DEL_ETH2);
     expect(IP_ADD_EXISTS).toBe('File exists');
     expect(IP_DEL_MISSING).toBe('Cannot assign requested address');
+  });
+
+  it('removes the VIP with the prefix it is bound with on each interface (an operator\'s /32 of a /24 VIP)', () => {
+    const steps = planFor(decision({ removeFrom: ['eth1', 'eth2'] }), VIP, null, ANNOUNCE, new Map([['eth1', [32]], ['eth2', [24, 28]]]));
+    expect(steps.map((s) => (s.kind === 'exec' ? s.argv[3] + ' ' + s.argv[5] : s.kind))).toEqual(['10.0.0.100/32 eth1', '10.0.0.100/24 eth2', '10.0.0.100/28 eth2']);
+    expect(planFor(decision({ removeFrom: ['eth1'] }), VIP, null, ANNOUNCE)).toEqual([DEL_ETH1]);
+    const v6 = parseCidr('fd00::100/64')!;
+    expect(planFor(decision({ removeFrom: ['eth1'] }), v6, null, ANNOUNCE, new Map([['eth1', [128]]]))[0]).toMatchObject({ argv: ['ip', '-6', 'addr', 'del', 'fd00::100/128', 'dev', 'eth1'] });
   });
 
   it('uses the normalised CIDR text', () => {
@@ -119,8 +127,8 @@ describe('planFor without an interface', () => {
 
 describe('IPv6 VIPs', () => {
   const VIP6 = parseCidr('fd00::100/64')!;
-  const ADD6: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', 'fd00::100/64', 'dev', 'eth1', 'nodad', 'preferred_lft', '0'], okIf: 'address already assigned' };
-  const DEL6: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', '-6', 'addr', 'del', 'fd00::100/64', 'dev', 'eth2'], okIf: 'address not found' };
+  const ADD6: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', 'fd00::100/64', 'dev', 'eth1', 'nodad', 'preferred_lft', '0'], okIf: ['address already assigned'] };
+  const DEL6: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', '-6', 'addr', 'del', 'fd00::100/64', 'dev', 'eth2'], okIf: ['address not found'] };
   const NA6: Step = { kind: 'announce', argv: ['ndptool', '-t', 'na', '-U', '-i', 'eth1', '-T', 'fd00::100', 'send'], count: 5, intervalSeconds: 1 };
 
   it('binds without duplicate address detection and matches iproute2\'s IPv6 messages', () => {

@@ -42,6 +42,17 @@ describeLab('reconcile in the lab (root)', () => {
     expect(JSON.parse(again.stdout)).toEqual({ dryRun: false, masters: [{ master: 'mymaster', vip: '198.18.0.100/24', action: 'noop', is: 'unbound', mustBe: 'unbound', reason: expect.stringMatching(/is another host \(3\/3 sentinels agree\)/) }] });
   });
 
+  it('removes a copy bound by hand with another prefix length (VIP/32 of a /24 VIP)', async () => {
+    const [n1, n2] = [lab.host('n1'), lab.host('n2')];
+    const vip32 = `${lab.topo.vip}/32`;
+    await run(['ip', '-n', n2.ns, 'addr', 'add', vip32, 'dev', n2.ifname]);
+    expect(await lab.vipHolders()).toEqual([n1, n2]);
+    const r = await lab.vipctl(n2, ['reconcile']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(parseLog(r.stderr).find((l) => l.event === 'unbind')).toMatchObject({ argv: ['ip', 'addr', 'del', vip32, 'dev', n2.ifname] });
+    expect(await lab.vipHolders()).toEqual([n1]);
+  });
+
   it('puts the VIP back on the master when it is missing there (the bind after a reboot)', async () => {
     const n1 = lab.host('n1');
     await run(['ip', '-n', n1.ns, 'addr', 'del', lab.topo.vipCidr, 'dev', n1.ifname]);
