@@ -103,3 +103,10 @@ export function ownershipRefusal(path: string, f: Facts, t: Trust, options: { di
   }
   return null;
 }
+
+/** Why the service users other than the owner could not write in this (trusted) directory, or null: the shared group needs rwx on it. */
+export function sharedUseProblem(path: string, f: Facts, t: Trust): Refusal | null {
+  if (t.gid === null) return null;
+  if (f.gid === t.gid && (f.mode & 0o070) === 0o070) return null;
+  return { problem: `group ${t.group} cannot write in it (group gid ${f.gid}, mode ${octal(f.mode)}): of the service users only its owner can`, fix: `chgrp ${t.group} ${path} && chmod 2770 ${path} (in a systemd unit: RuntimeDirectoryMode=2770 / LogsDirectoryMode=2770 and Group=${t.group})` };
+}
