@@ -1,11 +1,20 @@
 /**
  * Prometheus metrics of `vipctl watch` (prom-client), served as text at
- * http://<metrics.listen>/metrics. prom-client is loaded only when metrics
- * are configured; without them every call is a no-op.
+ * http://<metrics.listen>/metrics (and a small index page at /). prom-client
+ * is loaded only when metrics are configured; without them every call is a
+ * no-op. Besides the watcher's own: vipctl_build_info{version,commit} and
+ * prom-client's default process metrics (vipctl_process_*, vipctl_nodejs_*).
+ * Every per-master series exists from the start (counters at 0): for the
+ * masters given to startMetrics, and for any master the first time it is named.
  */
 import http from 'node:http';
+import { version } from '../../package.json';
 import type { HostPort } from '../core/address';
+import { COMMIT } from '../core/version';
 import { logWriteErrors } from './log-sink';
+
+/** Why the VIP was bound: a failover (the promotion's events, the start-up ask) or anything else (a timer pass correcting a drift...). */
+export type BindCause = 'failover' | 'other';
 
 export interface WatchMetrics {
   vipBound(master: string, bound: boolean): void;
@@ -16,8 +25,8 @@ export interface WatchMetrics {
   /** Fencing skipped (no majority reachable, but too few Sentinels can be alive for a failover): 1 while so; and how many Sentinels refuse connections. */
   fenceSkipped(master: string, skipped: boolean): void;
   sentinelsRefusing(n: number): void;
-  /** Event-to-bind latency of the last failover that bound the VIP here. */
-  bindLatency(master: string, ms: number): void;
+  /** Event-to-bind latency of the last bind here: of a failover (vipctl_last_failover_bind_latency_seconds) or of another cause (vipctl_last_other_bind_latency_seconds). */
+  bindLatency(master: string, ms: number, cause?: BindCause): void;
   /** 1 while another host answers for the VIP bound here (foreign-holder detection). */
   conflict(master: string, on: boolean): void;
   /** Where it listens ("host:port"), null when off. */
@@ -38,7 +47,14 @@ export const METRICS_LIMITS = { MAX_CONNECTIONS: 32, HEADERS_TIMEOUT_MS: 2000, R
 
 const NOOP: WatchMetrics = { vipBound() {}, sentinels() {}, pass() {}, error() {}, fenced() {}, fenceSkipped() {}, sentinelsRefusing() {}, bindLatency() {}, conflict() {}, address: null, close: async () => {} };
 
-export async function startMetrics(listen: HostPort | null): Promise<WatchMetrics> {
+export const INDEX_HTML = '<!doctype html>\n<html><head><title>vipctl watch</title></head><body><h1>vipctl watch</h1><p><a href="/metrics">/metrics</a> (Prometheus text format)</p></body></html>\n';
+
+export interface MetricsOptions {
+  /** The configured masters: their per-master series are there from the first scrape. */
+  masters?: readonly string[];
+}
+
+export async function startMetrics(listen: HostPort | null, options: MetricsOptions = {}): Promise<WatchMetrics> {
   if (listen === null) return NOOP;
   // prom-client is CommonJS: bundled into ESM its exports sit on `default`; under plain Node ESM they are named too
   const loaded = (await import('prom-client')) as typeof import('prom-client') & { default?: typeof import('prom-client') };
@@ -54,6 +70,9 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
   const skipped = new prom.Gauge({ name: 'vipctl_fence_skipped', help: '1 while no Sentinel majority is reachable but fencing is skipped: too few Sentinels can be alive (the others refuse connections) for a failover', labelNames: ['master'], ...r });
   const refusing = new prom.Gauge({ name: 'vipctl_sentinels_refusing', help: 'Sentinels whose hosts refuse connections (the process is gone: they cannot vote)', ...r });
   const latency = new prom.Gauge({ name: 'vipctl_last_failover_bind_latency_seconds', help: 'From the event that triggered the last failover bind here to the bind', labelNames: ['master'], ...r });
+  const otherLatency = new prom.Gauge({ name: 'vipctl_last_other_bind_latency_seconds', help: 'From the trigger of the last bind here that was not a failover (a timer pass correcting a drift...) to the bind', labelNames: ['master'], ...r });
+  new prom.Gauge({ name: 'vipctl_build_info', help: 'Always 1: the version and commit of this vipctl', labelNames: ['version', 'commit'], ...r }).set({ version, commit: COMMIT }, 1);
+  prom.collectDefaultMetrics({ register: registry, prefix: 'vipctl_' });
   const conflict = new prom.Gauge({ name: 'vipctl_vip_conflict', help: '1 while another host (a MAC not of this host) answers for the VIP bound here', labelNames: ['master'], ...r });
   // log writes that failed in this process (./log-sink counts them; read at each scrape)
   let logErrorsSeen = 0;
@@ -67,9 +86,23 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
       logErrorsSeen = n;
     },
   });
+  // every counter present from the start at 0: per master, the first time the master is named (or given here)
+  const known = new Set<string>();
+  const declare = (m: string): void => {
+    if (known.has(m)) return;
+    known.add(m);
+    passes.inc({ master: m }, 0);
+    errors.inc({ master: m }, 0);
+  };
+  for (const m of options.masters ?? []) declare(m);
   const L = METRICS_LIMITS;
   const server = http.createServer({ headersTimeout: L.HEADERS_TIMEOUT_MS, requestTimeout: L.REQUEST_TIMEOUT_MS, keepAliveTimeout: L.IDLE_TIMEOUT_MS, connectionsCheckingInterval: L.CHECK_INTERVAL_MS, maxHeaderSize: 8192 }, (req, res) => {
-    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(INDEX_HTML);
+      return;
+    }
+    if (req.method !== 'GET' || path !== '/metrics') {
       res.writeHead(404).end('not found\n');
       return;
     }
@@ -87,17 +120,29 @@ export async function startMetrics(listen: HostPort | null): Promise<WatchMetric
     server.listen(listen.port, listen.host, () => resolve());
   });
   return {
-    vipBound: (m, b) => bound.set({ master: m }, b ? 1 : 0),
+    vipBound: (m, b) => {
+      declare(m);
+      bound.set({ master: m }, b ? 1 : 0);
+    },
     sentinels: (n, total) => {
       reachable.set(n);
       configured.set(total);
     },
-    pass: (m) => passes.inc({ master: m }),
-    error: (m) => errors.inc({ master: m }),
-    fenced: (m, f) => fenced.set({ master: m }, f ? 1 : 0),
+    pass: (m) => {
+      declare(m);
+      passes.inc({ master: m });
+    },
+    error: (m) => {
+      declare(m);
+      errors.inc({ master: m });
+    },
+    fenced: (m, f) => {
+      declare(m);
+      fenced.set({ master: m }, f ? 1 : 0);
+    },
     fenceSkipped: (m, f) => skipped.set({ master: m }, f ? 1 : 0),
     sentinelsRefusing: (n) => refusing.set(n),
-    bindLatency: (m, ms) => latency.set({ master: m }, ms / 1000),
+    bindLatency: (m, ms, cause = 'failover') => (cause === 'failover' ? latency : otherLatency).set({ master: m }, ms / 1000),
     conflict: (m, on) => conflict.set({ master: m }, on ? 1 : 0),
     address: `${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`,
     close: () =>

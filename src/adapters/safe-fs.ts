@@ -1,24 +1,32 @@
 /**
  * Every directory and file vipctl writes goes through here (log file, run
- * dir, announcer pid files, lock files). vipctl runs as root; a directory or
- * file another local user can write or plant would let that user turn
- * root's writes against the system. So:
+ * dir, announcer pid files, lock files). vipctl runs as root or as a service
+ * user (the watcher's `vipctl`, the hook's `redis`); a directory or file
+ * another local user can write or plant would let that user turn our writes
+ * against the system. Who is trusted is core/path-trust's one model for
+ * every entry point: root, our own user and the members of the shared group
+ * (`vipctl`). So:
  *
- * - directories are made with an explicit mode; an existing one must be a
- *   real directory (not a symlink), owned by root or by us, and not writable
- *   by group or others;
+ * - directories are made with an explicit mode, given to the shared group
+ *   (2770 for the run dir and locks/); an existing one must be a real
+ *   directory (not a symlink), owned by a trusted user, writable by no one
+ *   else (the group only when it is the shared one);
  * - files are opened with O_NOFOLLOW (a planted symlink fails, never
  *   followed) and O_NONBLOCK (a planted FIFO cannot block us), then fstat'ed:
- *   a regular file, owned by us, one link, nothing for group/other to write;
+ *   a regular file owned by a trusted user, one link, nothing for others to
+ *   write (the group only when it is the shared one); a file we create gets
+ *   the shared group and the owner's rights for it (umask-proof: fchmod);
  * - small files (pid files) are replaced atomically: written to a fresh
  *   O_EXCL temp file, then renamed over the name (rename replaces a planted
  *   symlink, it never follows it).
  *
  * Errors are UnsafePathError: the caller decides the exit code and key.
  */
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, lchownSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
+import { ownershipRefusal, sharedMode, type Trust } from '../core/path-trust';
+import { currentTrust } from './trust';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW, O_NONBLOCK, O_CLOEXEC } = constants as typeof constants & { O_CLOEXEC?: number };
 const CLOEXEC = O_CLOEXEC ?? 0o2000000;
@@ -37,14 +45,6 @@ export class UnsafePathError extends Error {
   }
 }
 
-function euid(): number {
-  return process.geteuid?.() ?? 0;
-}
-
-function octal(mode: number): string {
-  return (mode & 0o7777).toString(8).padStart(4, '0');
-}
-
 function kind(st: Stats): string {
   if (st.isSymbolicLink()) return 'a symlink';
   if (st.isFIFO()) return 'a FIFO';
@@ -55,16 +55,22 @@ function kind(st: Stats): string {
   return 'not a regular file';
 }
 
-/** Why an existing directory is not safe for root to write in, or null when it is. */
-export function directoryProblem(path: string, st: Stats, options: { privateMode?: boolean } = {}): UnsafePathError | null {
+/** Why an existing directory is not safe to write in, or null when it is. */
+export function directoryProblem(path: string, st: Stats, options: { privateMode?: boolean } = {}, trust: Trust = currentTrust()): UnsafePathError | null {
   if (!st.isDirectory()) return new UnsafePathError(path, `is ${kind(st)}, not a directory`, `remove it or point the setting elsewhere`);
-  if (st.uid !== 0 && st.uid !== euid()) return new UnsafePathError(path, `is owned by uid ${st.uid}, not root${euid() !== 0 ? ` or uid ${euid()}` : ''}`, `fix with: chown root ${path}`);
-  const bad = options.privateMode ? 0o077 : 0o022;
-  if ((st.mode & bad) !== 0) {
-    const want = options.privateMode ? 'only its owner may use it' : 'group and others must not write to it';
-    return new UnsafePathError(path, `has mode ${octal(st.mode)} (${want})`, `fix with: chmod ${options.privateMode ? '700' : 'go-w'} ${path}`);
+  const r = ownershipRefusal(path, st, trust, { directory: true, privateMode: options.privateMode });
+  return r ? new UnsafePathError(path, r.problem, r.fix) : null;
+}
+
+/** Give what we just made to the shared group, with the owner's rights for it (best effort: a user outside the group cannot). */
+function share(t: Trust, set: { chown: (gid: number) => void; chmod: (mode: number) => void }, mode: number, directory: boolean): void {
+  if (t.gid === null) return;
+  try {
+    set.chown(t.gid);
+  } catch {
+    return; // not a member: the file keeps our group and mode, the checks say so to whoever needs it
   }
-  return null;
+  set.chmod(sharedMode(mode, t, directory));
 }
 
 /**
@@ -83,6 +89,7 @@ export function ensureSafeDir(path: string, mode: number, options: { privateMode
       // Parents get the same mode; the leaf is made with mkdir(2), which never follows a symlink there.
       mkdirSync(dirname(path), { recursive: true, mode });
       mkdirSync(path, { mode });
+      share(currentTrust(), { chown: (gid) => lchownSync(path, -1, gid), chmod: (m) => chmodSync(path, m) }, mode, true);
     } catch (me) {
       if ((me as NodeJS.ErrnoException).code !== 'EEXIST') throw new UnsafePathError(path, `cannot be created (${(me as NodeJS.ErrnoException).code})`, 'check the path and its parent', (me as NodeJS.ErrnoException).code);
     }
@@ -93,28 +100,39 @@ export function ensureSafeDir(path: string, mode: number, options: { privateMode
   return path;
 }
 
-/** Why an opened file is not safe, or null when it is: a regular file of ours, one link, not writable by group/others. */
-export function fileProblem(path: string, st: Stats, options: { privateMode?: boolean } = {}): UnsafePathError | null {
+/** Why an opened file is not safe, or null when it is: a regular file of a trusted user, one link, not writable by others (nor by a group but the shared one). */
+export function fileProblem(path: string, st: Stats, options: { privateMode?: boolean } = {}, trust: Trust = currentTrust()): UnsafePathError | null {
   if (!st.isFile()) return new UnsafePathError(path, `is ${kind(st)}, not a regular file`, 'remove it');
-  if (st.uid !== euid()) return new UnsafePathError(path, `is owned by uid ${st.uid}, not uid ${euid()}`, `remove it or fix with: chown ${euid()} ${path}`);
   if (st.nlink !== 1) return new UnsafePathError(path, `has ${st.nlink} hard links`, 'remove it');
-  const bad = options.privateMode ? 0o077 : 0o022;
-  if ((st.mode & bad) !== 0) return new UnsafePathError(path, `has mode ${octal(st.mode)}`, `fix with: chmod ${options.privateMode ? '600' : 'go-w'} ${path}`);
-  return null;
+  const r = ownershipRefusal(path, st, trust, { directory: false, privateMode: options.privateMode });
+  return r ? new UnsafePathError(path, r.problem, r.fix) : null;
 }
 
 function openChecked(path: string, flags: number, mode: number, options: { privateMode?: boolean } = {}): number {
+  const t = currentTrust();
+  const extra = O_NOFOLLOW | O_NONBLOCK | CLOEXEC;
   let fd: number;
   try {
-    fd = openSync(path, flags | O_NOFOLLOW | O_NONBLOCK | CLOEXEC, mode);
+    if ((flags & O_CREAT) === 0) fd = openSync(path, flags | extra);
+    else {
+      try {
+        fd = openSync(path, flags | O_EXCL | extra, mode);
+        const made = fd;
+        share(t, { chown: (gid) => fchownSync(made, -1, gid), chmod: (m) => fchmodSync(made, m) }, mode, false);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        fd = openSync(path, (flags & ~O_CREAT) | extra);
+      }
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new UnsafePathError(path, 'is a symlink (not followed)', 'remove it');
+    if (code === 'ELOOP' || code === 'EEXIST') throw new UnsafePathError(path, 'is a symlink (not followed)', 'remove it');
     if (code === 'ENOENT') throw e;
-    throw new UnsafePathError(path, `cannot be opened (${code})`, 'check it', code);
+    const fix = code === 'EACCES' ? `it must be usable by root and every service user: chgrp ${t.group} ${path} && chmod g+rw ${path} (the service users are members of group ${t.group})` : 'check it';
+    throw new UnsafePathError(path, `cannot be opened (${code})`, fix, code);
   }
   try {
-    const problem = fileProblem(path, fstatSync(fd), options);
+    const problem = fileProblem(path, fstatSync(fd), options, t);
     if (problem) throw problem;
   } catch (e) {
     closeSync(fd);
@@ -168,6 +186,8 @@ export function replaceFile(path: string, text: string, mode = 0o644): void {
     throw new UnsafePathError(tmp, `cannot be created (${(e as NodeJS.ErrnoException).code})`, 'check the directory', (e as NodeJS.ErrnoException).code);
   }
   try {
+    const made = fd;
+    share(currentTrust(), { chown: (gid) => fchownSync(made, -1, gid), chmod: (m) => fchmodSync(made, m) }, mode, false);
     writeSync(fd, text);
   } catch (e) {
     closeSync(fd);

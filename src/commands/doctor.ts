@@ -11,6 +11,7 @@ import { vipctlBin } from '../adapters/host';
 import { readLinks } from '../adapters/ip';
 import { sentinelMaster } from '../adapters/redis-client';
 import { CHECKS, type DoctorContext } from '../doctor/checks';
+import { systemHost } from '../doctor/host';
 
 export async function doctorContext(explicitConfig: string | undefined): Promise<DoctorContext> {
   let config: Config | null = null;
@@ -35,6 +36,7 @@ export async function doctorContext(explicitConfig: string | undefined): Promise
     links,
     linksError,
     ourBin: vipctlBin(),
+    host: systemHost,
     sentinelReply(s, master) {
       const key = `${s.host}:${s.port}/${master}`;
       let p = replies.get(key);

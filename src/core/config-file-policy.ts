@@ -10,9 +10,10 @@
  * its realpath) owned by another user or writable by group or others without
  * the sticky bit; a symlink on the way owned by another user (a nobody-owned
  * link to a root-owned config in a 0777 directory was accepted); readable by
- * every local user (o+r) while it holds a password. A group may read it: with
- * the systemd drop-in the hook runs as Sentinel's user (redis), so the file
- * is root:redis 0640.
+ * every local user (o+r) while it holds a password. A group may read it:
+ * one ownership serves the hook and the watcher alike, root:vipctl 0640, the
+ * service users (vipctl, and redis for the hook) members of group vipctl
+ * (see core/path-trust). Every fix suggested keeps it readable by them.
  */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -30,14 +31,17 @@ export interface DirFacts {
 
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
 
+/** The config's one ownership: root writes it, the shared group (the service users) reads it. */
+export const CONFIG_OWNERSHIP_FIX = (path: string, group = 'vipctl'): string => `chown root:${group} ${path} && chmod 640 ${path}`;
+
 /** Why vipctl must not use this config file, or null. `euid`: vipctl's own user. */
 export function configFileRefusal(path: string, file: FileFacts, dir: DirFacts | null, euid: number): string | null {
   const owners = euid === 0 ? 'root' : `root or uid ${euid}`;
   if (!file.isFile) return `${path} is not a regular file`;
-  if (file.uid !== 0 && file.uid !== euid) return `${path} is owned by uid ${file.uid}, not ${owners}; fix with: chown root ${path}`;
+  if (file.uid !== 0 && file.uid !== euid) return `${path} is owned by uid ${file.uid}, not ${owners}; fix with: ${CONFIG_OWNERSHIP_FIX(path)} (the service users read it as members of group vipctl)`;
   if ((file.mode & 0o022) !== 0) return `${path} is writable by group or others (mode ${octal(file.mode)}); fix with: chmod go-w ${path}`;
   if (file.size > MAX_CONFIG_BYTES) return `${path} is ${file.size} bytes, more than the ${MAX_CONFIG_BYTES} a config may have`;
-  if (dir && dir.uid !== 0 && dir.uid !== euid) return `${path}: its directory is owned by uid ${dir.uid}, not ${owners}`;
+  if (dir && dir.uid !== 0 && dir.uid !== euid) return `${path}: its directory is owned by uid ${dir.uid}, not ${owners}; fix with: chown root:vipctl DIR && chmod 750 DIR (DIR: the file's directory)`;
   // A sticky directory (/tmp) lets others create files but not replace ours.
   if (dir && (dir.mode & 0o022) !== 0 && (dir.mode & 0o1000) === 0) return `${path}: its directory is writable by group or others (mode ${octal(dir.mode)}), so the file could be replaced`;
   return null;
@@ -69,7 +73,7 @@ export function ancestorRefusal(path: string, entries: readonly PathEntry[], eui
 
 /** Why a config file holding a password must not be used: readable by every local user. */
 export function passwordRefusal(path: string, file: FileFacts, holdsPassword: boolean): string | null {
-  return holdsPassword && (file.mode & 0o004) !== 0 ? `${path} holds a password and is readable by every local user (mode ${octal(file.mode)}); fix with: chmod o-r ${path}` : null;
+  return holdsPassword && (file.mode & 0o004) !== 0 ? `${path} holds a password and is readable by every local user (mode ${octal(file.mode)}); fix with: ${CONFIG_OWNERSHIP_FIX(path)} (the service users read it as members of group vipctl)` : null;
 }
 
 /** Warnings about a config file vipctl still uses (none at present: what used to be one, a password readable by all, is refused). */

@@ -8,18 +8,15 @@ import {
   DEFAULT_SENTINEL_PATH,
   fail,
   judgeArping,
-  judgeCaps,
   judgeHook,
   judgeInterfaces,
   judgeIpv6Tool,
   judgeIp,
-  judgeNode,
   judgeRedisListen,
   judgeSentinel,
   judgeWritable,
   bindAddresses,
   listenAddresses,
-  listenerPid,
   pass,
   warn,
   type CheckResult,
@@ -28,11 +25,15 @@ import {
 import { resolveInterface, segmentAddresses, type Link } from '../core/local';
 import { localRedisTarget } from '../core/local-redis';
 import { joinHostPort } from '../core/sentinel-view';
-import { findOnPath, listeningSockets, procEnv, procStatus, realpathOrNull, writableError } from '../adapters/host';
+import { findOnPath, listeningSockets, realpathOrNull, writableError } from '../adapters/host';
 import { configGet, role } from '../adapters/redis-client';
 import { run } from '../adapters/run';
 import { createHash } from 'node:crypto';
+import { lstatSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
+import { sharedUseProblem } from '../core/path-trust';
+import { directoryProblem } from '../adapters/safe-fs';
+import { currentTrust } from '../adapters/trust';
 import { judgeSentinelUnit, SENTINEL_UNIT, UNIT_PROPERTIES } from '../core/sentinel-unit';
 import { resolveTool } from '../adapters/system';
 import { PACKAGED_ADDON } from '../adapters/flock';
@@ -40,7 +41,8 @@ import { inSea } from '../adapters/sea';
 import { judgeAcl } from '../core/acl';
 import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
-import { watchPid } from '../adapters/watch-pid';
+import type { DoctorHost } from './host';
+import { checkMode, checkOwnCaps, checkSentinelEnvironment, checkWatcher, forHook } from './mode';
 import { checkHostNames } from './names';
 import { checkArpSysctls, checkNonlocalBind, checkSelinux } from './net';
 import { checkSegment } from './segment';
@@ -57,11 +59,11 @@ export interface DoctorContext {
   ourBin: string;
   /** SENTINEL MASTER replies, asked once per (sentinel, master) and shared by the checks. */
   sentinelReply(sentinel: { host: string; port: number }, master: string): Promise<SentinelReply>;
+  /** This host's processes and sockets as this user can see them (./host.ts; fakes in tests). */
+  host: DoctorHost;
 }
 
 export type Check = (ctx: DoctorContext) => Promise<CheckResult[]>;
-
-const CAPS_FIX = 'run as root, or give the service AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW (systemd drop-in)';
 
 export async function checkTools(ctx?: Pick<DoctorContext, 'config'>): Promise<CheckResult[]> {
   const vips6 = ctx?.config ? [...ctx.config.masters.values()].filter((m) => m.vip.family === 6).map((m) => m.vip.address) : [];
@@ -82,10 +84,6 @@ export async function checkTools(ctx?: Pick<DoctorContext, 'config'>): Promise<C
   ];
 }
 
-export async function checkOwnCaps(): Promise<CheckResult[]> {
-  return [judgeCaps('this process', procStatus('self'), CAPS_FIX)];
-}
-
 export async function checkConfig(ctx: DoctorContext): Promise<CheckResult[]> {
   if (ctx.config) return [pass('config', `${ctx.configPath}: valid, ${ctx.config.masters.size} master(s), ${ctx.config.sentinel.addresses.length} Sentinel(s)`)];
   return [fail('config', ctx.configError ?? 'not loaded', `fix the file (vipctl.yaml.example lists every key), or point --config / $VIPCTL_CONFIG at the right one`)];
@@ -100,7 +98,7 @@ export async function checkInterfaces(ctx: DoctorContext): Promise<CheckResult[]
 export async function checkSentinels(ctx: DoctorContext): Promise<CheckResult[]> {
   const config = ctx.config;
   if (!config) return [];
-  const pid = watchPid(config.runDir);
+  const pid = ctx.host.watchPid(config.runDir);
   const pairs = config.sentinel.addresses.flatMap((s) => [...config.masters.keys()].map((m) => ({ s, m })));
   const results = await Promise.all(
     pairs.map(async ({ s, m }) => {
@@ -115,39 +113,6 @@ export async function checkSentinels(ctx: DoctorContext): Promise<CheckResult[]>
     }),
   );
   return results.flat();
-}
-
-/** The redis-sentinel listening on a configured Sentinel port on this host, if any. */
-async function localSentinelPid(config: Config): Promise<number | null> {
-  const ss = await listeningSockets(true);
-  if (ss === null) return null;
-  for (const port of new Set(config.sentinel.addresses.map((s) => s.port))) {
-    const pid = listenerPid(ss, port);
-    if (pid !== null) return pid;
-  }
-  return null;
-}
-
-/** node (>= 20) on the PATH the local Sentinel passes to the hook (bin/vipctl starts with #!/usr/bin/env node), and that Sentinel's capabilities. */
-export async function checkSentinelEnvironment(ctx: DoctorContext): Promise<CheckResult[]> {
-  if (!ctx.config) return [];
-  const pid = await localSentinelPid(ctx.config);
-  const env = pid === null ? null : procEnv(pid, 'PATH');
-  const path = env === null || env === 'unreadable' ? DEFAULT_SENTINEL_PATH : env;
-  const source =
-    pid === null
-      ? `the default PATH (no Sentinel of the config listens here)`
-      : env === 'unreadable'
-        ? `the default PATH (Sentinel pid ${pid} hides its environment behind its process title; set Environment=PATH=... in its unit to be sure)`
-        : env === null
-          ? `the default PATH (Sentinel pid ${pid} has no PATH)`
-          : `Sentinel pid ${pid}'s PATH ${path}`;
-  const node = inSea() ? null : findOnPath('node', path);
-  const version = node ? await run([node, '--version']) : null;
-  // The packaged vipctl (a single executable) carries its own Node: none is needed on the PATH.
-  const out = [inSea() ? pass('node on Sentinel\'s PATH', `not needed: ${process.execPath} is a single executable with Node inside`) : judgeNode(source, node, version ? version.stdout.trim() || version.failedToStart || version.stderr.trim() : null)];
-  if (pid !== null) out.push(judgeCaps(`Sentinel pid ${pid}, which runs the hook`, procStatus(pid), CAPS_FIX));
-  return out;
 }
 
 /** The master's address as the first Sentinel that answers reports it (its port is this host's Redis port too). */
@@ -217,9 +182,25 @@ export async function checkLocalRedis(ctx: DoctorContext): Promise<CheckResult[]
 
 export async function checkWritable(ctx: DoctorContext): Promise<CheckResult[]> {
   if (!ctx.config) return [];
-  const out = [judgeWritable('run dir', ctx.config.runDir, writableError(ctx.config.runDir))];
-  if (ctx.config.log.file) out.unshift(judgeWritable('log file', ctx.config.log.file, writableError(ctx.config.log.file)));
-  return out;
+  const dirs: [string, string, string][] = [['run dir', ctx.config.runDir, ctx.config.runDir]];
+  if (ctx.config.log.file) dirs.unshift(['log file', ctx.config.log.file, dirname(ctx.config.log.file)]);
+  return dirs.map(([what, path, dir]) => {
+    // the same rule every command applies (safe-fs, core/path-trust): a dir doctor passes is one root, the watcher and the hook can use
+    const st = lstatOrNull(dir);
+    const unsafe = st ? directoryProblem(dir, st) : null;
+    if (unsafe) return fail(what, `${unsafe.path}: ${unsafe.problem}`, unsafe.fix);
+    const judged = judgeWritable(what, path, writableError(path));
+    const shared = st && judged.status === 'pass' ? sharedUseProblem(dir, st, currentTrust()) : null;
+    return shared ? warn(what, `${path} is writable by this user, but ${dir}: ${shared.problem}`, shared.fix) : judged;
+  });
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** The TLS files the config names can be read and are PEM (they are read when a command connects, so only here before then). */
@@ -252,8 +233,8 @@ export async function checkSentinelAcl(ctx: DoctorContext): Promise<CheckResult[
   return results.flat();
 }
 
-/** Debian's redis-sentinel.service (where systemd runs) lets a Node hook run: exec paths, capabilities, JIT, sockets, system calls, writable dirs. */
-export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult[]> {
+/** Debian's redis-sentinel.service (where systemd runs) lets a Node hook run: exec paths, capabilities, JIT, sockets, system calls, writable dirs. Only where it runs the hook. */
+export const checkSentinelUnit = forHook(async (ctx: DoctorContext): Promise<CheckResult[]> => {
   const tool = (name: string): string[] => {
     try {
       return [resolveTool(name)];
@@ -271,7 +252,7 @@ export async function checkSentinelUnit(ctx: DoctorContext): Promise<CheckResult
   const r = await run(['systemctl', 'show', SENTINEL_UNIT, '-p', UNIT_PROPERTIES.join(',')]);
   const show = r.exitCode === 0 && !r.failedToStart ? { ok: true as const, text: r.stdout } : { ok: false as const, error: r.failedToStart ?? (r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`) };
   return [judgeSentinelUnit(show, needs)];
-}
+});
 
 /** Every check, in the order printed. */
-export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkHostNames, checkSegment, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkNonlocalBind, checkArpSysctls, checkSelinux, checkWritable, checkConflict];
+export const CHECKS: readonly Check[] = [checkTools, checkOwnCaps, checkConfig, checkTlsFiles, checkInterfaces, checkSentinels, checkMode, checkWatcher, checkHostNames, checkSegment, checkSentinelAcl, checkSentinelEnvironment, checkSentinelUnit, checkLocalRedis, checkNonlocalBind, checkArpSysctls, checkSelinux, checkWritable, checkConflict];

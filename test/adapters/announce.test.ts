@@ -96,7 +96,7 @@ describe('announcer pid files cannot be turned against root', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vipctl-ann-'));
     chmodSync(dir, 0o777);
     await expect(startAnnouncer(standIn(), dir, VIP)).rejects.toMatchObject({ code: 'CONFIG', exitCode: 2, details: { key: 'runDir' }, message: expect.stringContaining('has mode 0777') });
-    expect(() => stopAnnouncer(dir, VIP)).toThrow(/chmod go-w/);
+    expect(() => stopAnnouncer(dir, VIP)).toThrow(/others must not write to it.*chmod o-rwx/);
   });
 
   it('a missing run dir is created 0700', async () => {

@@ -69,7 +69,7 @@ describe('the config file is checked before it is believed (exit 2, naming the p
   it('refuses a file owned by another user (root runs what it says)', () => {
     const p = file(VALID);
     chownSync(p, 65534, 65534);
-    expect(refused(p)).toMatch(/is owned by uid 65534, not root; fix with: chown root/);
+    expect(refused(p)).toMatch(/is owned by uid 65534, not root; fix with: chown root:vipctl \S+ && chmod 640 /);
   });
 
   it('refuses a file in a directory others can write (not sticky): the file could be swapped', () => {
@@ -116,7 +116,7 @@ describe('config warnings (for the log and for doctor)', () => {
     const p = file(withPassword);
     chmodSync(p, 0o644);
     const e = thrownVipctlError(() => loadConfigFile(p, {}), 'CONFIG', 2);
-    expect(e.message).toBe(`refusing config: ${p} holds a password and is readable by every local user (mode 0644); fix with: chmod o-r ${p}`);
+    expect(e.message).toBe(`refusing config: ${p} holds a password and is readable by every local user (mode 0644); fix with: chown root:vipctl ${p} && chmod 640 ${p} (the service users read it as members of group vipctl)`);
   });
 
   it('refuses a symlink owned by another user in a directory everybody can write, to a root-owned config', () => {

@@ -96,7 +96,7 @@ describe('lock paths that are not safe are refused (exit 2, naming the path and 
     const dir = runDir();
     mkdirSync(join(dir, 'locks'), { recursive: true });
     chmodSync(join(dir, 'locks'), 0o755);
-    await expect(acquireLock(dir, VIP, 50)).rejects.toThrow(/locks: has mode 0755 .*chmod 700/);
+    await expect(acquireLock(dir, VIP, 50)).rejects.toThrow(/locks: has mode 0755 \(others must have no access\); fix with: chmod o-rwx/);
   });
 
   it('a lock file others can read (they could flock it)', async () => {
@@ -104,7 +104,7 @@ describe('lock paths that are not safe are refused (exit 2, naming the path and 
     mkdirSync(join(dir, 'locks'), { recursive: true, mode: 0o700 });
     writeFileSync(lockFile(dir, VIP), '', { mode: 0o644 });
     chmodSync(lockFile(dir, VIP), 0o644);
-    await expect(acquireLock(dir, VIP, 50)).rejects.toThrow(/has mode 0644.*chmod 600/);
+    await expect(acquireLock(dir, VIP, 50)).rejects.toThrow(/has mode 0644.*chmod o-rwx/);
   });
 
   it('a world-writable run dir', async () => {

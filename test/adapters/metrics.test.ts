@@ -71,3 +71,45 @@ it('vipctl_log_write_errors_total: the log writes that failed in this process, r
     await m.close();
   }
 });
+
+it('vipctl_build_info, the default process metrics under vipctl_, counters at 0 from the start, an index page at /', async () => {
+  const { version } = await import('../../package.json');
+  const { COMMIT } = await import('../../src/core/version');
+  const port = await freePort();
+  const m = await startMetrics({ host: '127.0.0.1', port }, { masters: ['m1', 'm2'] });
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toContain(`vipctl_build_info{version="${version}",commit="${COMMIT}"} 1`);
+    expect(text).toMatch(/^vipctl_process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^vipctl_nodejs_eventloop_lag_seconds /m);
+    for (const master of ['m1', 'm2']) {
+      expect(text).toContain(`vipctl_reconcile_errors_total{master="${master}"} 0`);
+      expect(text).toContain(`vipctl_reconcile_passes_total{master="${master}"} 0`);
+    }
+    // a master named later gets its counters at 0 the first time it is named
+    m.fenced('m3', false);
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('vipctl_reconcile_errors_total{master="m3"} 0');
+    const index = await fetch(`http://127.0.0.1:${port}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await index.text()).toContain('<a href="/metrics">');
+  } finally {
+    await m.close();
+  }
+});
+
+it('bindLatency: the failover gauge only for failover binds, another gauge for the rest', async () => {
+  const port = await freePort();
+  const m = await startMetrics({ host: '127.0.0.1', port });
+  try {
+    m.bindLatency('mymaster', 5);
+    m.bindLatency('mymaster', 1200, 'other');
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toContain('vipctl_last_failover_bind_latency_seconds{master="mymaster"} 0.005');
+    expect(text).toContain('vipctl_last_other_bind_latency_seconds{master="mymaster"} 1.2');
+    m.bindLatency('mymaster', 7, 'failover');
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('vipctl_last_failover_bind_latency_seconds{master="mymaster"} 0.007');
+  } finally {
+    await m.close();
+  }
+});

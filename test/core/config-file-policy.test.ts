@@ -15,7 +15,7 @@ describe('configFileRefusal', () => {
     ['sticky world-writable directory (/tmp)', file(), dir({ mode: 0o41777 }), 0, null],
     ['exactly the size cap', file({ size: MAX_CONFIG_BYTES }), dir(), 0, null],
     ['not a regular file', file({ isFile: false }), dir(), 0, /is not a regular file/],
-    ['owned by another user', file({ uid: 65534 }), dir(), 0, /owned by uid 65534, not root; fix with: chown root/],
+    ['owned by another user', file({ uid: 65534 }), dir(), 0, /owned by uid 65534, not root; fix with: chown root:vipctl \S+ && chmod 640 /],
     ['owned by another user, vipctl not root', file({ uid: 65534 }), dir(), 1000, /owned by uid 65534, not root or uid 1000/],
     ['group-writable', file({ mode: 0o100660 }), dir(), 0, /writable by group or others \(mode 0660\); fix with: chmod go-w/],
     ['world-writable', file({ mode: 0o100602 }), dir(), 0, /writable by group or others \(mode 0602\)/],
@@ -33,7 +33,7 @@ describe('passwordRefusal (a password readable by every user is refused, not war
   it.each<[string, number, boolean, RegExp | null]>([
     ['password, 0600', 0o100600, true, null],
     ['password, 0640 (group redis may read it)', 0o100640, true, null],
-    ['password, 0644', 0o100644, true, /readable by every local user \(mode 0644\); fix with: chmod o-r/],
+    ['password, 0644', 0o100644, true, /readable by every local user \(mode 0644\); fix with: chown root:vipctl \S+ && chmod 640 /],
     ['password, 0604', 0o100604, true, /readable by every local user/],
     ['no password, 0644', 0o100644, false, null],
   ])('%s', (_name, mode, pw, why) => {

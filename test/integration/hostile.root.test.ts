@@ -107,7 +107,7 @@ describeLab('hostile input and other local users (root; attackers as uid 65534)'
     await run(['chown', '65534:65534', theirs]);
     const r = await lab.vipctl(lab.host('n2'), VIP_ARGS(lab.host('n2').ip), { VIPCTL_RUN_DIR: theirs, VIPCTL_LOG_FILE: '' });
     expect(r.exitCode).toBe(2);
-    expect(oneLine(r)).toMatchObject({ code: 'CONFIG', key: 'runDir', msg: expect.stringMatching(/theirs: is owned by uid 65534, not root; fix with: chown root/) });
+    expect(oneLine(r)).toMatchObject({ code: 'CONFIG', key: 'runDir', msg: expect.stringMatching(/theirs: is owned by uid 65534, which is neither root nor a member of group vipctl.*chown root:vipctl \S*theirs && chmod 2770/) });
     expect(await lab.vipHolders()).toEqual([n1]);
   });
 

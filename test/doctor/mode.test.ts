@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { judgeMode, procHiddenReason, procMountOptions } from '../../src/core/doctor-mode';
+import { checkMode, checkOwnCaps, checkSentinelEnvironment, checkWatcher } from '../../src/doctor/mode';
+import { checkSentinelUnit } from '../../src/doctor/checks';
+import { CAPS_NET, CAPS_NONE, fakeContext, OUR_BIN, sentinelListening } from './fakes';
+
+const HIDEPID = procHiddenReason(999, 'rw,nosuid,nodev,noexec,relatime,hidepid=invisible');
+
+describe('doctor knows what moves the VIP here', () => {
+  it('daemon mode as root: the watcher, and no "Sentinel lacks CAP_NET_ADMIN" failure (Sentinel runs no hook)', async () => {
+    // issue 19: "FAIL capabilities (Sentinel pid ..., which runs the hook) missing CAP_NET_ADMIN and CAP_NET_RAW" with the watcher
+    const ctx = fakeContext({ watcher: { recorded: 4321, running: 4321 }, ss: sentinelListening(777), status: { '777': CAPS_NONE, '4321': CAPS_NET } });
+    expect(await checkMode(ctx)).toEqual([expect.objectContaining({ status: 'pass', detail: expect.stringMatching(/^the watcher \(pid 4321\); Sentinel runs no vipctl hook here/) })]);
+    expect(await checkSentinelEnvironment(ctx)).toEqual([]);
+    expect(await checkWatcher(ctx)).toEqual([expect.objectContaining({ check: 'capabilities (the watcher, pid 4321)', status: 'pass' })]);
+  });
+
+  it("the watcher's own capabilities are checked (a unit without AmbientCapabilities fails)", async () => {
+    const ctx = fakeContext({ watcher: { recorded: 4321, running: 4321 }, status: { '4321': CAPS_NONE } });
+    expect(await checkWatcher(ctx)).toEqual([expect.objectContaining({ status: 'fail', detail: 'missing CAP_NET_ADMIN and CAP_NET_RAW' })]);
+  });
+
+  it("hook mode: the local Sentinel's capabilities are checked, and fail without them", async () => {
+    const ctx = fakeContext({ script: OUR_BIN, ss: sentinelListening(777), status: { '777': CAPS_NONE } });
+    expect((await checkMode(ctx))[0]).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^the hook \(client-reconfig-script of the local Sentinel 10\.0\.0\.11:26379 is this vipctl, for mymaster\)/) });
+    const env = await checkSentinelEnvironment(ctx);
+    expect(env.find((r) => r.check.startsWith('capabilities'))).toMatchObject({ check: 'capabilities (Sentinel pid 777, which runs the hook)', status: 'fail' });
+    expect(await checkWatcher(ctx)).toEqual([]);
+  });
+
+  it('as the service user: says it cannot see Sentinel\'s process and why, never "no Sentinel of the config listens here"', async () => {
+    const line = sentinelListening(777);
+    const ctx = fakeContext({ script: OUR_BIN, euid: 999, hidden: HIDEPID, ss: { plain: line.plain, withPids: line.plain } });
+    const env = await checkSentinelEnvironment(ctx);
+    const text = JSON.stringify(env);
+    expect(text).not.toContain('no Sentinel of the config listens here');
+    expect(env.find((r) => r.check.startsWith('capabilities'))).toMatchObject({ status: 'warn', detail: expect.stringMatching(/cannot see its process: \/proc is mounted hidepid=invisible/) });
+  });
+
+  it('as the service user with a watcher it cannot see: a warning that says why, not "nothing moves the VIP"', async () => {
+    const ctx = fakeContext({ watcher: { recorded: 4321, running: null }, euid: 1000, hidden: HIDEPID });
+    expect((await checkMode(ctx))[0]).toMatchObject({ status: 'warn', detail: expect.stringMatching(/watch\.pid names pid 4321, which this user cannot see: \/proc is mounted hidepid=invisible/) });
+    expect(await checkWatcher(ctx)).toEqual([]);
+  });
+
+  it('both, and neither', async () => {
+    const both = fakeContext({ script: OUR_BIN, watcher: { recorded: 1, running: 4321 } });
+    expect((await checkMode(both))[0]).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^both: the watcher \(pid 4321\) and the hook/) });
+    const neither = fakeContext({ script: '/usr/local/bin/other' });
+    expect((await checkMode(neither))[0]).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^neither a watcher nor a hook/) });
+    expect(await checkSentinelUnit(neither)).toEqual([]);
+  });
+
+  it("this process's own capabilities: a warning for a user without them (doctor and status need none)", async () => {
+    const ctx = fakeContext({ euid: 999, status: { self: CAPS_NONE } });
+    expect(await checkOwnCaps(ctx)).toEqual([expect.objectContaining({ status: 'warn', detail: expect.stringMatching(/uid 999.*bind, unbind and reconcile by hand need them/) })]);
+    expect((await checkOwnCaps(fakeContext()))[0]!.status).toBe('pass');
+  });
+});
+
+describe('what this user can see of /proc', () => {
+  it('hidepid from /proc/self/mountinfo; root sees everything', () => {
+    const info = '22 1 0:5 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw,hidepid=invisible\n';
+    expect(procMountOptions(info)).toBe('rw,nosuid,nodev,noexec,relatime,rw,hidepid=invisible');
+    expect(procHiddenReason(999, procMountOptions(info))).toMatch(/hidepid=invisible .* uid 999, not root/);
+    expect(procHiddenReason(0, procMountOptions(info))).toBeNull();
+    expect(procHiddenReason(999, 'rw,relatime')).toBeNull();
+  });
+
+  it('judgeMode never claims a hook for a Sentinel elsewhere when the local one is known', () => {
+    const r = judgeMode({ watcher: { recorded: null, running: null }, hidden: null, hook: [{ sentinel: '10.0.0.12:26379', master: 'm' }], localSentinel: '10.0.0.11:26379' });
+    expect(r.detail).toMatch(/^neither/);
+  });
+});
