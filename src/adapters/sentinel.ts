@@ -2,7 +2,8 @@
 import type { Config } from '../core/config';
 import { pairs, withClient } from './redis-client';
 import { isHostName, normalizeIp, isIp } from '../core/address';
-import { agree, joinHostPort, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
+import { agree, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
+import { joinHostPort } from '../core/host-port';
 import { needsAddrByName, parseSentinelMasters, viewsFor, type SentinelMasters } from '../core/sentinel-masters';
 
 export async function askSentinel(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<SentinelAnswer> {
