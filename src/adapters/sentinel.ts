@@ -2,7 +2,8 @@
 import type { Config } from '../core/config';
 import { pairs, withClient } from './redis-client';
 import { isHostName, normalizeIp, isIp } from '../core/address';
-import { agree, joinHostPort, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
+import { agree, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
+import { joinHostPort } from '../core/host-port';
 import { needsAddrByName, parseSentinelMasters, viewsFor, type SentinelMasters } from '../core/sentinel-masters';
 
 export async function askSentinel(config: Config, sentinel: { host: string; port: number }, masterName: string, timeoutMs: number): Promise<SentinelAnswer> {
@@ -16,32 +17,9 @@ export async function askSentinel(config: Config, sentinel: { host: string; port
   return { sentinel: name, master: joinHostPort(isIp(host) ? normalizeIp(host) : host, port) };
 }
 
-export interface AskOptions {
-  /** Answer as soon as a strict majority agrees, without waiting for the slowest Sentinel (watch). */
-  settleEarly?: boolean;
-  /** Each Sentinel's answer as it comes (also after an early answer). */
-  onAnswer?: (a: SentinelAnswer) => void;
-}
-
-export async function askSentinels(config: Config, masterName: string, timeoutMs = 1000, options: AskOptions = {}): Promise<SentinelView> {
-  const total = config.sentinel.addresses.length;
-  const asks = config.sentinel.addresses.map((s) =>
-    askSentinel(config, s, masterName, timeoutMs).then((a) => {
-      options.onAnswer?.(a);
-      return a;
-    }),
-  );
-  if (!options.settleEarly) return agree(await Promise.all(asks), total);
-  return new Promise((resolve) => {
-    const answers: SentinelAnswer[] = [];
-    for (const ask of asks) {
-      void ask.then((a) => {
-        answers.push(a);
-        const view = agree(answers, total);
-        if (view.master !== null || answers.length === total) resolve(view);
-      });
-    }
-  });
+export async function askSentinels(config: Config, masterName: string, timeoutMs = 1000): Promise<SentinelView> {
+  const answers = await Promise.all(config.sentinel.addresses.map((s) => askSentinel(config, s, masterName, timeoutMs)));
+  return agree(answers, config.sentinel.addresses.length);
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { pickMaster, type Config, type MasterConfig } from '../core/config';
 import { VipctlError } from '../core/errors';
-import { joinHostPort } from '../core/address';
+import { joinHostPort } from '../core/host-port';
+import { desiredFromHost, type Want } from '../core/desired';
 import { parseHookArgs, type HookArgs } from '../core/hook-args';
 import { nonHostAddressKind } from '../core/address';
 
@@ -68,16 +69,22 @@ export async function hookCommand(args: readonly string[], options: { config?: s
       announceWhenBound: true,
       deadline: started + HOOK_DEADLINE_MS,
       moved: () => ({ newMaster: context.to, oldMaster: context.from }),
-      want: (local) => {
-        if (addresses) {
-          const mine = addresses.filter((a) => local.has(a));
-          return mine.length > 0 ? { desired: 'here', reason: `${moved} (${mine.join(', ')}), an address of this host` } : { desired: 'elsewhere', reason: `${moved} (${addresses.join(', ')}), not this host` };
-        }
-        return local.has(toIp) ? { desired: 'here', reason: `${moved}, an address of this host` } : { desired: 'elsewhere', reason: `${moved}, not this host` };
-      },
+      want: hookWant(toIp, addresses, moved),
     });
     return 0;
   } catch (e) {
     return logFailure(child, e, { master: master ?? parsed.master, startedAt: started });
   }
+}
+
+/**
+ * The hook's want: the one rule (core/desired desiredFromHost) on <to-ip>, an
+ * IP literal, or a host name with the addresses it resolved to (null: an IP).
+ */
+export function hookWant(toIp: string, addresses: readonly string[] | null, moved: string): (local: ReadonlySet<string>) => Want {
+  const resolved = addresses ? new Map([[toIp, addresses]]) : undefined;
+  return (local) => {
+    const w = desiredFromHost(`to-ip ${toIp}`, toIp, local, resolved);
+    return { ...w, reason: `${moved}: ${w.reason}` };
+  };
 }

@@ -14,23 +14,35 @@ import { askSentinels } from '../adapters/sentinel';
 import { converge } from '../pass/converge';
 import { logFailure } from '../pass/failure';
 
-async function sentinelSays(config: Config, name: string): Promise<{ master: string | null; said: string }> {
-  const view = await askSentinels(config, name);
+/** The adapters bind and unbind use (default: the real ones); the unit tests pass fakes. */
+export interface ManualDeps {
+  readLinks: typeof readLinks;
+  askSentinels: typeof askSentinels;
+  probeDuplicate: typeof probeDuplicate;
+  converge: typeof converge;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+const ADAPTERS: ManualDeps = { readLinks, askSentinels, probeDuplicate, converge, stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t) };
+
+async function sentinelSays(d: ManualDeps, config: Config, name: string): Promise<{ master: string | null; said: string }> {
+  const view = await d.askSentinels(config, name);
   return { master: view.master, said: `${view.agreeing}/${view.total} sentinels agree` };
 }
 
-export async function bindCommand(config: Config, logger: Logger, name: string | undefined, o: { force?: boolean }): Promise<number> {
+export async function bindCommand(config: Config, logger: Logger, name: string | undefined, o: { force?: boolean; deps?: Partial<ManualDeps> }): Promise<number> {
   const started = performance.now();
+  const d = { ...ADAPTERS, ...o.deps };
   const force = o.force === true;
   let master;
   try {
     master = pickMaster(config, name);
     const vip = master.vip.address;
-    const links = await readLinks();
+    const links = await d.readLinks();
     const bound = boundOn(links, vip);
     const ifname = resolveInterface(master, links);
     // No probe when the VIP is bound here already: the answer would be our own.
-    const [sentinel, probe] = await Promise.all([sentinelSays(config, master.name), bound.length > 0 ? null : probeDuplicate(ifname, vip)]);
+    const [sentinel, probe] = await Promise.all([sentinelSays(d, config, master.name), bound.length > 0 ? null : d.probeDuplicate(ifname, vip)]);
     const ownMacs = new Set(links.flatMap((l) => (l.mac ? [l.mac.toLowerCase()] : [])));
     const { otherMacs, probeError } = judgeBindProbe(probe, ownMacs, vip, force);
     const local = segmentAddresses(master, links, [...config.masters.values()].map((m) => m.vip.address));
@@ -38,7 +50,7 @@ export async function bindCommand(config: Config, logger: Logger, name: string |
     const warning = sentinelWarning('bind', sentinel.master, local, sentinel.said);
     if (warning) log.warn({ event: 'warning', master: master.name, vip: master.vip.text }, warning);
     const forced = otherMacs.length > 0 ? `; --force: bound although ${otherMacs.join(', ')} answers for it` : probeError ? `; --force: bound without the duplicate check (${probeError})` : '';
-    const r = await converge({
+    const r = await d.converge({
       config,
       ignoreHold: true,
       master,
@@ -49,25 +61,26 @@ export async function bindCommand(config: Config, logger: Logger, name: string |
     });
     const announced = r.results.find((x) => x.action === 'announce');
     const what = r.decision.add ? `bound ${master.vip.text} on ${r.interface}` : `${master.vip.text} already bound on ${r.interface}: nothing to add`;
-    process.stdout.write(`${what}${announced ? `; announcing (${master.vip.family === 6 ? 'unsolicited NA' : 'arping'}${announced.pid ? ` pid ${announced.pid}` : ''})` : ''}${otherMacs.length ? `; forced although ${otherMacs.join(', ')} answers for it` : ''}\n`);
-    if (warning) process.stdout.write(`warning: ${warning}\n`);
+    d.stdout(`${what}${announced ? `; announcing (${master.vip.family === 6 ? 'unsolicited NA' : 'arping'}${announced.pid ? ` pid ${announced.pid}` : ''})` : ''}${otherMacs.length ? `; forced although ${otherMacs.join(', ')} answers for it` : ''}\n`);
+    if (warning) d.stdout(`warning: ${warning}\n`);
     return 0;
   } catch (e) {
     if (!(e instanceof VipctlError)) throw e;
-    process.stderr.write(`vipctl: not bound: ${e.message}\n`);
+    d.stderr(`vipctl: not bound: ${e.message}\n`);
     return logFailure(logger, e, { ...(master ? { master } : name ? { master: name } : {}), startedAt: started });
   }
 }
 
-export async function unbindCommand(config: Config, logger: Logger, name: string | undefined): Promise<number> {
+export async function unbindCommand(config: Config, logger: Logger, name: string | undefined, o: { deps?: Partial<ManualDeps> } = {}): Promise<number> {
   const started = performance.now();
+  const d = { ...ADAPTERS, ...o.deps };
   let master;
   try {
     master = pickMaster(config, name);
     const m = master;
-    const sentinel = await sentinelSays(config, m.name);
+    const sentinel = await sentinelSays(d, config, m.name);
     let warning: string | null = null;
-    const r = await converge({
+    const r = await d.converge({
       config,
       ignoreHold: true,
       master: m,
@@ -82,14 +95,14 @@ export async function unbindCommand(config: Config, logger: Logger, name: string
     });
     const removed = r.results.filter((x) => x.action === 'unbind' && x.note === undefined);
     const stopped = r.results.find((x) => x.action === 'stop-announce' && x.pid !== undefined);
-    process.stdout.write(
+    d.stdout(
       `${removed.length > 0 ? `removed ${m.vip.text} from ${removed.map((x) => (x.step.kind === 'exec' ? x.step.argv.at(-1) : '')).join(', ')}` : `${m.vip.text} was not bound here: nothing removed`}${stopped ? `; stopped announcer pid ${stopped.pid}` : ''}\n`,
     );
-    if (warning) process.stdout.write(`warning: ${warning}\n`);
+    if (warning) d.stdout(`warning: ${warning}\n`);
     return 0;
   } catch (e) {
     if (!(e instanceof VipctlError)) throw e;
-    process.stderr.write(`vipctl: unbind failed: ${e.message}\n`);
+    d.stderr(`vipctl: unbind failed: ${e.message}\n`);
     return logFailure(logger, e, { ...(master ? { master } : name ? { master: name } : {}), startedAt: started });
   }
 }

@@ -16,17 +16,28 @@ import { readLinks } from '../adapters/ip';
 import { resolveMasterNames } from '../pass/resolve-masters';
 import { logFailure } from '../pass/failure';
 
-export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean; json?: boolean } = {}): Promise<number> {
+/** The adapters reconcile uses (default: the real ones); the unit tests pass fakes. */
+export interface ReconcileDeps {
+  askSentinelsForAll: typeof askSentinelsForAll;
+  resolveMasterNames: typeof resolveMasterNames;
+  readLinks: typeof readLinks;
+  converge: typeof converge;
+  stdout: (text: string) => void;
+}
+const ADAPTERS: ReconcileDeps = { askSentinelsForAll, resolveMasterNames, readLinks, converge, stdout: (t) => void process.stdout.write(t) };
+
+export async function reconcileCommand(config: Config, logger: Logger, options: { dryRun?: boolean; json?: boolean; deps?: Partial<ReconcileDeps> } = {}): Promise<number> {
+  const d = { ...ADAPTERS, ...options.deps };
   let code = 0;
   const summary = new Map<string, ReconcileSummary>();
   // One SENTINEL MASTERS per Sentinel for the whole pass, whatever the number of masters.
-  const views = await askSentinelsForAll(config, config.masters.keys());
+  const views = await d.askSentinelsForAll(config, config.masters.keys());
   // Masters named by host name (announce-hostnames yes): resolved once each, under a deadline.
-  const resolved = await resolveMasterNames(views.values());
+  const resolved = await d.resolveMasterNames(views.values());
   // Every master at once, each under its own lock; the links are read once for
   // all of them taking their lock in the same turn (one `ip -json addr show`, each
   // read started after the lock of every master it serves).
-  const links = new JoinNext(readLinks);
+  const links = new JoinNext(() => d.readLinks());
   // Every master's pass runs to its end: one master's unexpected error must not cut the others' short.
   const passes = await Promise.allSettled([...config.masters.values()].map(async (master) => {
     const startedAt = performance.now();
@@ -34,7 +45,7 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
     const said = `${view.agreeing}/${view.total} sentinels agree`;
     let why = '';
     try {
-      const result = await converge({
+      const result = await d.converge({
         config,
         master,
         logger,
@@ -56,14 +67,15 @@ export async function reconcileCommand(config: Config, logger: Logger, options: 
       // Unknown (no majority, or an address vipctl cannot compare): nothing changed, try again later.
       if (result.decision.mustBe === 'unknown') code = Math.max(code, 1);
     } catch (e) {
+      // an unexpected error still gets its line for the operator, then is thrown once every pass is over
+      summary.set(master.name, { master: master.name, vip: master.vip.text, action: 'failed', is: '?', mustBe: '?', reason: e instanceof Error ? e.message : String(e) });
       if (!(e instanceof VipctlError)) throw e;
       code = Math.max(code, logFailure(logger, e, { master, startedAt }));
-      summary.set(master.name, { master: master.name, vip: master.vip.text, action: 'failed', is: '?', mustBe: '?', reason: e.message });
     }
   }));
   const ordered = [...config.masters.keys()].map((n) => summary.get(n)).filter((x) => x !== undefined);
-  if (options.json) process.stdout.write(`${JSON.stringify({ dryRun: options.dryRun === true, masters: ordered })}\n`);
-  else for (const m of ordered) process.stdout.write(`${summaryLine(m, options.dryRun === true)}\n`);
+  if (options.json) d.stdout(`${JSON.stringify({ dryRun: options.dryRun === true, masters: ordered })}\n`);
+  else for (const m of ordered) d.stdout(`${summaryLine(m, options.dryRun === true)}\n`);
   const unexpected = passes.find((p) => p.status === 'rejected');
   if (unexpected) throw (unexpected as PromiseRejectedResult).reason;
   return code;

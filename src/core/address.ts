@@ -1,5 +1,6 @@
 /** Address math: parsing and subnet membership, on top of ipaddr.js. Pure. */
 import ipaddr from 'ipaddr.js';
+import { splitHostPort, type HostPort } from './host-port';
 
 export type Family = 4 | 6;
 
@@ -91,10 +92,7 @@ export function isNetworkOrBroadcast(cidr: Cidr): boolean {
   );
 }
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
+export type { HostPort } from './host-port';
 
 export function isPort(text: string): boolean {
   if (!/^\d{1,5}$/.test(text)) return false;
@@ -116,15 +114,14 @@ export function isHostName(text: string): boolean {
 
 /** `10.0.0.1:26379`, `[fd00::1]:26379` or `sentinel-1.example:26379`. */
 export function parseHostPort(text: string): HostPort | null {
-  const m = /^(?:\[([^\]]+)\]|([^:\s[\]]+)):(\d+)$/.exec(text);
-  if (!m) return null;
-  const host = m[1] ?? m[2]!;
-  if (m[1] !== undefined && ipFamily(host) !== 6) return null;
+  const hp = splitHostPort(text);
+  if (!hp) return null;
+  const family = ipFamily(hp.host);
+  if (text.startsWith('[') && family !== 6) return null;
   // Not an IP: must be a real host name, never something the resolver would
   // quietly turn into a different address than the one the operator meant.
-  if (ipFamily(host) === null && (!HOSTNAME.test(host) || NUMERIC_HOST.test(host))) return null;
-  if (!isPort(m[3]!)) return null;
-  return { host: ipFamily(host) ? normalizeIp(host) : host, port: Number(m[3]) };
+  if (family === null && (!HOSTNAME.test(hp.host) || NUMERIC_HOST.test(hp.host))) return null;
+  return { host: family ? normalizeIp(hp.host) : hp.host, port: hp.port };
 }
 
 /**
@@ -146,6 +143,5 @@ export function nonHostAddressKind(ip: string): string | null {
   return kinds[range] ?? null; // 0.0.0.0/8 is "unspecified" to ipaddr.js
 }
 
-export function joinHostPort(host: string, port: number | string): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
+/** Kept here for the callers that import it from core/address; its home is core/host-port. */
+export { joinHostPort } from './host-port';

@@ -1,6 +1,8 @@
 /**
  * Where the VIP must be, given where the Sentinels say the master is and this
- * host's own addresses. Pure; reconcile uses it, and so will watch.
+ * host's own addresses. Pure; the one rule of every mode: the hook (its
+ * <to-ip>: desiredFromHost), reconcile, watch and status (a master's
+ * address: desiredFromMaster).
  *
  * The rule: "here" only when the master's address is one of this host's own;
  * "elsewhere" only when it is an IP literal that names one host and is not
@@ -25,15 +27,10 @@ export interface Want {
   reasonIsWhole?: boolean;
 }
 
-/**
- * `master`: the address a majority of Sentinels gives (`ip:port`, `[v6]:port`,
- * or `name:port` with announce-hostnames), or null when there is none.
- * `local`: this host's own addresses, normalised, VIPs excluded.
- */
 /** What a host name resolved to: its addresses, or null when it did not resolve (or not in time). */
 export type Resolved = ReadonlyMap<string, readonly string[] | null>;
 
-/** Here / elsewhere / unknown for a name from its resolved addresses (the hook's rule too). */
+/** Here / elsewhere / unknown for a host name from its resolved addresses (desiredFromHost's rule for a name). */
 export function desiredFromAddresses(what: string, addresses: readonly string[] | null | undefined, local: ReadonlySet<string>): Want {
   if (addresses === undefined) return { desired: 'unknown', reason: `${what} is a host name that was not resolved` };
   if (addresses === null || addresses.length === 0) return { desired: 'unknown', reason: `${what} is a host name that does not resolve (or not in time): cannot tell whether that is this host` };
@@ -69,14 +66,27 @@ export function localAddressOf(host: string, local: ReadonlySet<string>, resolve
   return resolved.get(host)!.find((a) => local.has(normalizeIp(a))) ?? null;
 }
 
-export function desiredFromMaster(master: string | null, local: ReadonlySet<string>, resolved: Resolved = new Map()): Want {
-  if (master === null) return { desired: 'unknown', reason: 'no master known' };
-  const host = masterHost(master);
+/**
+ * The rule for one host: an IP literal, or a host name with what it resolved
+ * to (`resolved`; absent: not resolved). `what` names the host in the reason
+ * ("<what> is this host", "<what> resolves to 10.0.0.12, another host").
+ */
+export function desiredFromHost(what: string, host: string, local: ReadonlySet<string>, resolved: Resolved = new Map()): Want {
   if (ipFamily(host) === null) {
-    if (!isHostName(host)) return { desired: 'unknown', reason: `master ${master} is neither an IP address nor a valid host name` };
-    return desiredFromAddresses(`master ${master}`, resolved.get(host), local);
+    if (!isHostName(host)) return { desired: 'unknown', reason: `${what} is neither an IP address nor a valid host name` };
+    return desiredFromAddresses(what, resolved.get(host), local);
   }
   const kind = nonHostAddressKind(host);
-  if (kind) return { desired: 'unknown', reason: `master ${master} is ${kind}, which names no single host` };
-  return local.has(normalizeIp(host)) ? { desired: 'here', reason: `master ${master} is this host` } : { desired: 'elsewhere', reason: `master ${master} is another host` };
+  if (kind) return { desired: 'unknown', reason: `${what} is ${kind}, which names no single host` };
+  return local.has(normalizeIp(host)) ? { desired: 'here', reason: `${what} is this host` } : { desired: 'elsewhere', reason: `${what} is another host` };
+}
+
+/**
+ * `master`: the address a majority of Sentinels gives (`ip:port`, `[v6]:port`,
+ * or `name:port` with announce-hostnames), or null when there is none.
+ * `local`: this host's own addresses, normalised, VIPs excluded.
+ */
+export function desiredFromMaster(master: string | null, local: ReadonlySet<string>, resolved: Resolved = new Map()): Want {
+  if (master === null) return { desired: 'unknown', reason: 'no master known' };
+  return desiredFromHost(`master ${master}`, masterHost(master), local, resolved);
 }

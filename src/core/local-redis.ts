@@ -6,7 +6,8 @@
  * VIP's interface, else any other non-loopback local address.
  */
 import type { SentinelAnswer } from './sentinel-view';
-import { joinHostPort, masterHost } from './sentinel-view';
+import { joinHostPort, splitHostPort } from './host-port';
+import { masterHost } from './sentinel-view';
 
 export interface RedisTarget {
   host: string;
@@ -18,8 +19,7 @@ export interface RedisTarget {
 export function masterPort(sentinelMaster: string | null, answers: readonly SentinelAnswer[]): number | null {
   const from = sentinelMaster ?? answers.find((a) => a.master)?.master ?? null;
   if (from === null) return null;
-  const port = Number(from.slice(from.lastIndexOf(':') + 1));
-  return Number.isInteger(port) && port > 0 ? port : null;
+  return splitHostPort(from)?.port ?? null;
 }
 
 /**

@@ -100,14 +100,3 @@ export function planFor(decision: Decision, vip: Cidr, ifname: string | null, an
   }
   return steps;
 }
-
-/** One line per step, for --dry-run and logs. */
-export function describePlan(steps: readonly Step[]): string[] {
-  return steps.map((s) =>
-    s.kind === 'stop-announce'
-      ? 'stop background announcer (if any)'
-      : s.kind === 'announce' && s.argv[0] === 'ndptool'
-        ? `${s.argv.join(' ')} (${s.count} time(s), ${s.intervalSeconds} s apart)`
-        : s.argv.join(' '),
-  );
-}

@@ -5,6 +5,8 @@
  * means "unknown", and vipctl then leaves the VIP as it is: acting on a
  * minority view is how two hosts end up holding one address.
  */
+import { splitHostPort } from './host-port';
+
 export interface SentinelAnswer {
   /** The Sentinel asked, host:port. */
   sentinel: string;
@@ -30,11 +32,9 @@ export function agree(answers: readonly SentinelAnswer[], total: number): Sentin
   return { master: best && agreeing * 2 > total ? best[0] : null, agreeing, total, answers: [...answers] };
 }
 
-/** Split `ip:port` / `[v6]:port` as this module builds them. */
+/** The host of a master's `ip:port` / `[v6]:port` / `name:port`; a text of another shape as it is (it then names no IP nor host name). */
 export function masterHost(master: string): string {
-  const i = master.lastIndexOf(':');
-  const host = master.slice(0, i);
-  return host.startsWith('[') ? host.slice(1, -1) : host;
+  return splitHostPort(master)?.host ?? master;
 }
 
-export { joinHostPort } from './address';
+export { joinHostPort } from './host-port';

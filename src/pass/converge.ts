@@ -1,7 +1,7 @@
 /**
  * One level-based pass for one master on this host: take the lock, read the
  * local addresses afresh, decide, plan, carry out (or only print), log each
- * action as one JSON line. Shared by hook and reconcile (and later watch).
+ * action as one JSON line. Shared by every mode: hook, reconcile, watch, bind/unbind.
  */
 import type { Config, MasterConfig } from '../core/config';
 import { decide, type Decision } from '../core/decide';
@@ -51,7 +51,23 @@ export interface ConvergeOptions {
   deadline?: number;
   /** Where the master is now and which it replaced, as far as the caller knows: {newMaster}/{oldMaster} of the notify commands. */
   moved?: () => Omit<MoveFacts, 'reason'>;
+  /** The adapters a pass uses (default: the real ones); the unit tests pass fakes. */
+  deps?: Partial<ConvergeDeps>;
 }
+
+export interface ConvergeDeps {
+  acquireLock: typeof acquireLock;
+  /** Reads the links when ConvergeOptions.readLinks is not given, and again after an `ip addr add` timed out. */
+  readLinks: typeof readLinks;
+  executePlan: typeof executePlan;
+  readHold: typeof readHold;
+  notifyChanges: typeof notifyChanges;
+  /** Wall clock (epoch ms), for the hold. */
+  now: () => number;
+}
+
+const ADAPTERS: ConvergeDeps = { acquireLock, readLinks, executePlan, readHold, notifyChanges, now: () => Date.now() };
+const depsOf = (o: ConvergeOptions): ConvergeDeps => (o.deps ? { ...ADAPTERS, ...o.deps } : ADAPTERS);
 
 /** What a deadline keeps for the commands after the lock (the lock never waits into it). */
 export const COMMANDS_RESERVE_MS = 15_000;
@@ -69,13 +85,14 @@ export interface ConvergeResult {
 
 export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   const started = performance.now();
+  const d = depsOf(o);
   const vip = o.master.vip.address;
   const left = (): number => (o.deadline === undefined ? Infinity : o.deadline - performance.now());
   const lockTimeoutMs = o.deadline === undefined ? o.config.lockTimeoutMs : Math.max(0, Math.min(o.config.lockTimeoutMs, left() - COMMANDS_RESERVE_MS));
-  const lock = o.dryRun ? null : await acquireLock(o.config.runDir, vip, lockTimeoutMs);
+  const lock = o.dryRun ? null : await d.acquireLock(o.config.runDir, vip, lockTimeoutMs);
   // each command's deadline: run()'s own, cut so that the read after a timeout still has its time
   const commandMs = o.deadline === undefined ? undefined : (): number => Math.min(RUN_TIMEOUT_MS, left() - RECHECK_RESERVE_MS);
-  const read = o.readLinks ?? (() => readLinks(commandMs === undefined ? undefined : positive(commandMs(), ['ip', '-json', 'addr', 'show'])));
+  const read = o.readLinks ?? (() => d.readLinks(commandMs === undefined ? undefined : positive(commandMs(), ['ip', '-json', 'addr', 'show'])));
   let ifname: string | undefined;
   let steps: Step[] = [];
   let target: string | null = null;
@@ -101,11 +118,11 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
     reason = want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}`;
     const base = { master: o.master.name, vip: o.master.vip.text, interface: ifname ?? null, is: decision.is, mustBe: decision.mustBe, reason: want.reasonIsWhole ? want.reason : `${want.reason}; ${decision.reason}` };
     // A maintenance hold (vipctl hold): leave the VIP as it is; said at info once per hold, then at debug.
-    const hold = o.ignoreHold ? null : readHold(o.config.runDir, o.master.name);
-    if (holding(hold, Date.now())) {
+    const hold = o.ignoreHold ? null : d.readHold(o.config.runDir, o.master.name);
+    if (holding(hold, d.now())) {
       const first = heldSaid.get(o.master.name) !== hold.since;
       heldSaid.set(o.master.name, hold.since);
-      o.logger[first ? 'info' : 'debug']({ ...base, ...extra(), event: 'held', hold: { until: new Date(hold.until).toISOString(), reason: hold.reason, by: hold.by }, durationMs: ms(started) }, `held: ${describeHold(hold, Date.now())}; leaving ${vip} as it is`);
+      o.logger[first ? 'info' : 'debug']({ ...base, ...extra(), event: 'held', hold: { until: new Date(hold.until).toISOString(), reason: hold.reason, by: hold.by }, durationMs: ms(started) }, `held: ${describeHold(hold, d.now())}; leaving ${vip} as it is`);
       return { interface: ifname, decision, steps: [], results: [], durationMs: ms(started) };
     }
     if (o.dryRun) {
@@ -122,7 +139,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
         `${r.action} ${vip}${r.note ? ` (${r.note})` : ''}`,
       );
     };
-    const results = await executePlan(steps, { runDir: o.config.runDir, vip, onStep, ...(commandMs ? { timeoutMs: commandMs } : {}) });
+    const results = await d.executePlan(steps, { runDir: o.config.runDir, vip, onStep, ...(commandMs ? { timeoutMs: commandMs } : {}) });
     // One line per decision, also when it changed nothing.
     if (!logged) o.logger[o.noopLevel ?? 'info']({ ...base, ...extra(), event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
     notifyAfter(o, done, reason);
@@ -153,7 +170,7 @@ async function announceIfBound(o: ConvergeOptions, p: { steps: Step[]; target: s
   let bound = false;
   try {
     const t = Math.min(RUN_TIMEOUT_MS, p.left());
-    bound = t > 0 && boundOn(await readLinks(Math.floor(t)), vip).includes(p.target);
+    bound = t > 0 && boundOn(await depsOf(o).readLinks(Math.floor(t)), vip).includes(p.target);
   } catch (e) {
     o.logger.warn({ event: 'recheck-failed', master: o.master.name, vip: o.master.vip.text, interface: p.target, reason: (e as Error).message }, `after ${p.error.message}: cannot read the links again: ${(e as Error).message}`);
     return;
@@ -163,7 +180,7 @@ async function announceIfBound(o: ConvergeOptions, p: { steps: Step[]; target: s
   const announce = p.steps.filter((s) => s.kind === 'announce');
   o.logger.warn({ event: 'bound-after-timeout', master: o.master.name, vip: o.master.vip.text, interface: p.target, argv: p.error.details.argv, announce: announce.length > 0 }, `${p.error.message}; the VIP is on ${p.target} all the same${announce.length > 0 ? ': announcing it' : ''}`);
   try {
-    await executePlan(announce, { runDir: o.config.runDir, vip, onStep: p.onStep, timeoutMs: () => Math.max(1, p.left()) });
+    await depsOf(o).executePlan(announce, { runDir: o.config.runDir, vip, onStep: p.onStep, timeoutMs: () => Math.max(1, p.left()) });
   } catch (e) {
     o.logger.warn({ event: 'announce-failed', master: o.master.name, vip: o.master.vip.text, reason: (e as Error).message }, `announcing after the timeout failed: ${(e as Error).message}`);
   }
@@ -175,7 +192,7 @@ function notifyAfter(o: ConvergeOptions, done: readonly StepResult[], reason: st
   try {
     const changes = changesOf(done);
     if (boundAfterTimeoutOn !== undefined) changes.push({ action: 'bind', interface: boundAfterTimeoutOn });
-    notifyChanges({ config: o.config, master: o.master, logger: o.logger, changes, facts: { reason, ...o.moved?.() } });
+    depsOf(o).notifyChanges({ config: o.config, master: o.master, logger: o.logger, changes, facts: { reason, ...o.moved?.() } });
   } catch (e) {
     o.logger.warn({ event: 'notify-failed', master: o.master.name, vip: o.master.vip.text, reason: (e as Error).message }, `notify: ${(e as Error).message}`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredFromAddresses, desiredFromMaster, isLocalHost, localAddressOf } from '../../src/core/desired';
+import { desiredFromAddresses, desiredFromHost, desiredFromMaster, isLocalHost, localAddressOf } from '../../src/core/desired';
 import type { Desired } from '../../src/core/decide';
 
 const LOCAL = new Set(['198.18.0.11', '127.0.0.1', '::1', 'fe80::1', 'fd00::11']);
@@ -40,7 +40,25 @@ describe('desiredFromMaster: an address vipctl cannot compare is never "elsewher
   });
 });
 
-describe('desiredFromAddresses (the hook\'s rule for a resolved <to-ip>)', () => {
+describe('desiredFromHost: one rule for an IP literal and a host name (the hook, and desiredFromMaster)', () => {
+  it.each<[string, Map<string, string[] | null>, Desired, string]>([
+    ['198.18.0.11', new Map(), 'here', 'h 198.18.0.11 is this host'],
+    ['198.18.0.12', new Map(), 'elsewhere', 'h 198.18.0.12 is another host'],
+    ['fd00:0::11', new Map(), 'here', 'h fd00:0::11 is this host'],
+    ['127.0.0.1', new Map(), 'unknown', 'h 127.0.0.1 is a loopback address, which names no single host'],
+    ['n1.lab', withOwn('n1.lab'), 'here', 'h n1.lab resolves to 198.18.0.11, an address of this host'],
+    ['redis-2', RESOLVED, 'elsewhere', 'h redis-2 resolves to 198.18.0.12, another host'],
+    ['n1.lab', RESOLVED, 'unknown', 'h n1.lab is a host name that was not resolved'],
+    ['a..b', RESOLVED, 'unknown', 'h a..b is neither an IP address nor a valid host name'],
+  ])('%s', (host, resolved, desired, reason) => {
+    expect(desiredFromHost(`h ${host}`, host, LOCAL, resolved)).toEqual({ desired, reason });
+  });
+  it('desiredFromMaster is desiredFromHost on the master\'s host', () => {
+    for (const m of ['198.18.0.11:6379', '[fd00::12]:6379', 'n1.lab:6379', 'redis-2:6379', '[::1]:6379']) expect(desiredFromMaster(m, LOCAL, RESOLVED)).toEqual(desiredFromHost(`master ${m}`, m.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'), LOCAL, RESOLVED));
+  });
+});
+
+describe('desiredFromAddresses (desiredFromHost\'s rule for a resolved name)', () => {
   it.each<[string[] | null | undefined, Desired]>([
     [['198.18.0.11'], 'here'],
     [['198.18.0.12'], 'elsewhere'],

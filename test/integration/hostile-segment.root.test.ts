@@ -33,7 +33,7 @@ describeLab('an address on every node, off the VIP segment, is nobody’s (root)
     for (const n of lab.topo.nodes) {
       const r = await lab.vipctl(n, HOOK(STRAY));
       expect(r.exitCode, r.stderr).toBe(0);
-      expect(parseLog(r.stderr).at(-1)).toMatchObject({ mustBe: 'unbound', reason: expect.stringMatching(new RegExp(`moved mymaster to ${STRAY.replace(/\./g, '\\.')}:6379, not this host`)) });
+      expect(parseLog(r.stderr).at(-1)).toMatchObject({ mustBe: 'unbound', reason: expect.stringMatching(new RegExp(`moved mymaster to ${STRAY.replace(/\./g, '\\.')}:6379: to-ip ${STRAY.replace(/\./g, '\\.')} is another host`)) });
     }
     expect(await lab.vipHolders()).toEqual([]);
     // the node's own address on the VIP's segment still counts

@@ -56,7 +56,7 @@ describeLab('host names: Sentinels announcing names (root)', () => {
     expect(await holders()).toEqual(['n2']);
     const line = parseLog(readFileSync(lab.logFile(lab.host('n2')), 'utf8')).filter((l) => l.event === 'bind').at(-1)!;
     expect(line).toMatchObject({ cmd: 'hook', to: `${name('n2')}:6379`, vip: `${vip()}/24` });
-    expect(String(line.reason)).toContain(`(${lab.host('n2').ip}), an address of this host`);
+    expect(String(line.reason)).toContain(`: to-ip ${name('n2')} resolves to ${lab.host('n2').ip}, an address of this host`);
   });
 
   it('a name that does not resolve: exit 1 (Sentinel retries), nothing changed anywhere', async () => {

@@ -5,11 +5,12 @@
  * VIP anywhere (every address change of every node is recorded with
  * `ip monitor address` from before the kill).
  */
+import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import { initialNode } from '../../src/lab/masters';
 import { describeLab, upLab } from './support';
-import { AddrMonitor, nodeLog } from './watch-support';
+import { AddrMonitor, nodeLog, watchersSubscribed } from './watch-support';
 
 describeLab('many masters per node (root)', () => {
   let lab: Lab;
@@ -38,6 +39,12 @@ describeLab('many masters per node (root)', () => {
 
   it('SIGKILL of one master: its VIP follows its new master; no other VIP is added or deleted anywhere', async () => {
     const victim = lab.master(2); // m3, on n3
+    // the timer's level passes log their noop lines at debug: reload the watchers at debug so that the test can see them run (after the first test: reconcile's own lines stay at info there)
+    const reloadAt = Date.now();
+    appendFileSync(lab.configPath, 'log:\n  level: debug\n');
+    for (const n of lab.topo.nodes) process.kill(lab.pidOf(n, 'watch')!, 'SIGHUP');
+    await waitFor('every watcher reloaded at debug', async () => lab.topo.nodes.every((n) => nodeLog(lab, n).some((l) => l.event === 'timer-passes' && Date.parse(String(l.time)) >= reloadAt)), 20_000, 100);
+    await watchersSubscribed(lab, 20_000, reloadAt);
     const before = await lab.allVipHolders();
     const since = Date.now();
     const f = await lab.failover('sigkill', victim.index);
@@ -53,8 +60,13 @@ describeLab('many masters per node (root)', () => {
     expect(moved.filter((e) => e.op === 'del').map((e) => e.host)).toEqual([f.node.name]);
     expect(moved.filter((e) => e.op === 'add').map((e) => e.host)).toEqual([next.name]);
     expect(mon.maxHolders(victim.vip, [f.node.name], since)).toBe(1);
-    // let the watchers run a few more level passes over all five masters
-    await new Promise((r) => setTimeout(r, 3000));
+    // the watchers run more level passes over all five masters: wait for two of each master's on every node, after the move
+    const settled = Date.now();
+    const timerPass = (l: Record<string, unknown>, m: string) => l.master === m && l.trigger === 'timer' && Date.parse(String(l.time)) > settled;
+    await waitFor('two level passes over every master on every node since the move', async () => lab.topo.nodes.every((n) => {
+      const log = nodeLog(lab, n);
+      return lab.masters.every((m) => log.filter((l) => timerPass(l, m.name)).length >= 2);
+    }), 20_000, 100);
     const after = await lab.allVipHolders();
     for (const m of lab.masters) {
       if (m === victim) continue;

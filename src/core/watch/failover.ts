@@ -118,7 +118,7 @@ function local(ctx: FailoverContext, address: string): boolean {
 }
 
 /** Channels on a master that mean a failover attempt is under way. */
-const ATTEMPT = new Set(['+try-failover', '+elected-leader', '+failover-state-select-slave', '+new-epoch-failover']);
+const ATTEMPT = new Set(['+try-failover', '+elected-leader', '+failover-state-select-slave']);
 /** Channels on a replica that name the one selected for promotion (+promoted-slave too: its ROLE confirms it). */
 const SELECTED = new Set(['+selected-slave', '+failover-state-wait-promotion', '+failover-state-send-slaveof-noone', '+promoted-slave']);
 
