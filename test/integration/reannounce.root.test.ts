@@ -1,0 +1,60 @@
+/**
+ * The 37 s case (issue 19, item 2), root: with watch on every node, `vipctl
+ * bind --force` on a replica's host points the client's neighbour entry for
+ * the VIP at that host; its watcher removes the stray copy; the holder's
+ * refresh (announce.refreshMs) points the entry back at the holder within one
+ * refresh interval, not after the kernel's own 15-45 s of reachable time,
+ * DELAY and PROBE. The conflict probe is off here: the refresh alone must do it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor, type Lab } from '../../src/lab/lab';
+import type { LabHost } from '../../src/lab/topology';
+import { configVariant, describeLab, settledOn, upLab } from './support';
+import { killPid, nodeLog } from './watch-support';
+
+const REFRESH_MS = 2000;
+
+describeLab('re-announce after a correction (root)', () => {
+  let lab: Lab;
+  let holder: LabHost;
+  let ping: ChildProcess | null = null;
+  const events = (n: LabHost, event: string, since: number) => nodeLog(lab, n).filter((l) => l.event === event && Date.parse(String(l.time)) >= since);
+
+  beforeAll(async () => {
+    lab = await upLab({ mode: 'none' });
+    const config = configVariant(lab, 'refresh', (y) => `${y.replace('\n  intervalSeconds: 1\n', `\n  intervalSeconds: 1\n  refreshMs: ${REFRESH_MS}\n`)}watch:\n  conflictProbeMs: 0\n`);
+    for (const n of lab.topo.nodes) await lab.startWatch(n, ['--config', config]);
+    holder = await settledOn(lab, 30_000);
+  });
+  afterAll(async () => {
+    killPid(ping?.pid, 'SIGTERM');
+    await lab?.down();
+  });
+
+  it('bind --force on a replica\'s host, undone by its watcher: the client\'s neighbour entry points at the holder again within one refresh interval', async () => {
+    const holderMac = await lab.macOf(holder);
+    const replica = lab.topo.nodes.find((n) => n !== holder)!;
+    const replicaMac = await lab.macOf(replica);
+    // the client talks to the VIP all along (its entry stays in use, as a client's would)
+    // (a TCP connection to Redis every 200 ms; no ping on the host: node is there)
+    const connect = `setInterval(() => { const s = require('node:net').connect(6379, ${JSON.stringify(lab.topo.vip)}); s.setTimeout(150, () => s.destroy()); s.on('connect', () => s.destroy()); s.on('error', () => undefined); }, 200); setTimeout(() => process.exit(0), 120000);`;
+    ping = spawn('ip', ['netns', 'exec', lab.topo.client.ns, process.execPath, '-e', connect], { stdio: 'ignore' });
+    await waitFor('the client\'s entry on the holder', async () => ((await lab.clientNeighbourMac()) === holderMac ? true : null), 10_000, 50);
+
+    const forced = Date.now();
+    const r = await lab.vipctl(replica, ['bind', 'mymaster', '--force']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // the stray copy's announcement moved the client's entry (the case is real)...
+    await waitFor('the client\'s entry on the replica', async () => ((await lab.clientNeighbourMac()) === replicaMac ? true : null), 5000, 20);
+    // ...and the replica's watcher removes the copy
+    const removed = await waitFor('the replica\'s watcher to remove the stray copy', async () => events(replica, 'unbind', forced).find((l) => l.cmd === 'watch') ?? null, 10_000, 20);
+    const removedAt = Date.parse(String(removed.time));
+
+    // one refresh interval, plus the level pass it rides on (intervalMs 1000) and a loaded machine's slack
+    const back = await waitFor('the client\'s entry on the holder again', async () => ((await lab.clientNeighbourMac()) === holderMac ? Date.now() : null), REFRESH_MS + 1000 + 1500, 20);
+    console.log(`client's neighbour entry back on the holder ${back - removedAt} ms after the stray copy was removed (refreshMs ${REFRESH_MS})`);
+    expect(events(holder, 'announce', forced).filter((l) => l.reannounce === 'refresh').length).toBeGreaterThan(0);
+    expect(await lab.vipHolders()).toEqual([holder]);
+  });
+});
