@@ -16,6 +16,7 @@ import type { LinksView } from '../core/links-view';
 import { watchMoved } from '../core/notify';
 import { logFailure } from '../pass/failure';
 import type { Trigger } from './scheduler';
+import type { Logger } from '../adapters/log';
 import type { WatchDeps, WatchMetricsSink, BindCause } from './deps';
 
 /** This host's addresses (VIPs excluded), as last read by any master's pass: shared by the masters of one node. */
@@ -35,6 +36,15 @@ export interface PassInput {
 /** A re-announce the next pass makes when it finds the VIP bound here: why (for the log line's `reannounce`). */
 export type Reannounce = 'conflict' | 'refresh';
 
+/** The logger with its `announce` lines at debug (a refresh every few seconds is not news); every other line as it was. */
+function announceAtDebug(logger: Logger): Logger {
+  const info = ((obj: unknown, ...rest: unknown[]) => {
+    const f = (obj as { event?: unknown } | null)?.event === 'announce' ? logger.debug : logger.info;
+    return (f as (...a: unknown[]) => void).call(logger, obj, ...rest);
+  }) as Logger['info'];
+  return new Proxy(logger, { get: (t, k) => (k === 'info' ? info : Reflect.get(t, k, t)) });
+}
+
 /** A Sentinel channel (+switch-master, -odown, ...) or the ROLE poll: a trigger that belongs to a failover. */
 const isFailoverTrigger = (name: string): boolean => /^[+-]/.test(name) || name === 'role-master';
 
@@ -49,8 +59,8 @@ export class MasterPass {
   /** Passes started so far. */
   private passes = 0;
   private announceNext: Reannounce | null = null;
-  /** When an announcement of the VIP last started here (a bind's or a re-announce's). */
-  announcedAt = -Infinity;
+  /** When the last announcement of the VIP here (a bind's or a re-announce's) sends its last packet. */
+  announcedUntil = -Infinity;
 
   constructor(
     private readonly master: MasterConfig,
@@ -104,12 +114,13 @@ export class MasterPass {
   }
 
   /**
-   * The VIP held here since the last announcement for at least `refreshMs`:
-   * the next pass refreshes the neighbours' caches (docs: announce.refreshMs).
+   * The VIP held here, and `refreshMs` since the last announcement's last
+   * packet: the next pass refreshes the neighbours' caches (docs:
+   * announce.refreshMs). Never while a burst runs (a refresh would replace it).
    */
   refreshDue(refreshMs: number, failoverRunning: boolean): boolean {
     const h = this.holding(failoverRunning);
-    return refreshMs > 0 && h !== null && this.d.now() - Math.max(this.announcedAt, h.since) >= refreshMs;
+    return refreshMs > 0 && h !== null && this.d.now() - Math.max(this.announcedUntil, h.since) >= refreshMs;
   }
 
   async run(t: Trigger, i: PassInput): Promise<void> {
@@ -128,7 +139,7 @@ export class MasterPass {
       const r = await this.d.converge({
         config,
         master: this.master,
-        logger: this.d.logger,
+        logger: reannounce === 'refresh' ? announceAtDebug(this.d.logger) : this.d.logger,
         announceWhenBound: reannounce !== null,
         readLinks: this.linksFor(t),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
@@ -158,7 +169,7 @@ export class MasterPass {
         this.boundSince = this.bound ? now() : null;
       }
       this.d.metrics.vipBound(name, this.bound);
-      if (r.results.some((x) => x.step.kind === 'announce')) this.announcedAt = now();
+      for (const x of r.results) if (x.step.kind === 'announce') this.announcedUntil = now() + (x.step.count - 1) * x.step.intervalSeconds * 1000;
       if (r.results.some((x) => x.step.kind === 'exec')) this.changed();
       const added = r.results.some((x) => x.step.kind === 'exec' && x.step.what === 'ip-add' && x.note === undefined);
       if (added) {

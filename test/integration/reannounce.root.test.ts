@@ -5,6 +5,7 @@
  * refresh (announce.refreshMs) points the entry back at the holder within one
  * refresh interval, not after the kernel's own 15-45 s of reachable time,
  * DELAY and PROBE. The conflict probe is off here: the refresh alone must do it.
+ * (Log level debug: the refresh's lines are at debug.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ describeLab('re-announce after a correction (root)', () => {
 
   beforeAll(async () => {
     lab = await upLab({ mode: 'none' });
-    const config = configVariant(lab, 'refresh', (y) => `${y.replace('\n  intervalSeconds: 1\n', `\n  intervalSeconds: 1\n  refreshMs: ${REFRESH_MS}\n`)}watch:\n  conflictProbeMs: 0\n`);
+    const config = configVariant(lab, 'refresh', (y) => `${y.replace('\n  intervalSeconds: 1\n', `\n  intervalSeconds: 1\n  refreshMs: ${REFRESH_MS}\n`)}watch:\n  conflictProbeMs: 0\nlog:\n  level: debug\n`);
     for (const n of lab.topo.nodes) await lab.startWatch(n, ['--config', config]);
     holder = await settledOn(lab, 30_000);
   });

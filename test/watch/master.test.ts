@@ -230,7 +230,7 @@ describe('the holder (conflict probe, refresh)', () => {
   });
 
   it('refresh: a timer pass announces the held VIP again, one packet, once announce.refreshMs passed since the last announcement', async () => {
-    const s = setup({ config: cfg({ announce: { refreshMs: 3000 } }) });
+    const s = setup({ config: cfg({ announce: { count: 1, refreshMs: 3000 } }) });
     await pass(s); // the bind announces
     s.clock.t += 2999;
     await pass(s);
@@ -241,12 +241,28 @@ describe('the holder (conflict probe, refresh)', () => {
     await pass(s);
     s.clock.t += 1;
     await pass(s);
+    expect(s.host.passes.map((p) => [p.action, p.reannounce ?? null])).toEqual([
+      ['bind', null],
+      ['none', null],
+      ['announce', 'refresh'],
+      ['none', null],
+      ['none', null],
+      ['announce', 'refresh'],
+    ]);
+    // its lines at debug (one every refreshMs is not news); a conflict's at info
+    expect(s.log.lines.filter((l) => l.reannounce === 'refresh').map((l) => l.level)).toEqual(['debug', 'debug']);
+  });
+
+  it('refresh: not while a bind\'s burst still runs (count 60, 1 s apart), one packet refreshMs after its last', async () => {
+    const s = setup({ config: cfg({ announce: { count: 60, intervalSeconds: 1, refreshMs: 3000 } }) });
+    await pass(s);
+    s.clock.t += 59_000 + 2999;
+    await pass(s);
+    s.clock.t += 1;
+    await pass(s);
     expect(s.host.passes.map((p) => [p.action, p.reannounce ?? null, p.count])).toEqual([
-      ['bind', null, 5],
-      ['none', null, 5],
-      ['announce', 'refresh', 1],
-      ['none', null, 5],
-      ['none', null, 5],
+      ['bind', null, 60],
+      ['none', null, 60],
       ['announce', 'refresh', 1],
     ]);
   });
