@@ -202,7 +202,7 @@ export const flush = async (n = 3): Promise<void> => {
 };
 
 /** Wait until `f` is true (real timers, a few ms at a time), or fail after `ms`. */
-export async function until(what: string, f: () => boolean, ms = 2000): Promise<void> {
+export async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!f()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
