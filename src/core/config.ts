@@ -66,6 +66,8 @@ const schema = z.strictObject({
       // arping takes whole seconds for its interval.
       intervalSeconds: z._default(intIn(1, 60), 1),
       mode: z._default(z.enum(['request', 'reply']), 'request'),
+      // watch: while the VIP is held here, announce it again (one packet) this often; 0 = off; unset = ANNOUNCE_REFRESH_MS.
+      refreshMs: z.optional(z.union([z.literal(0), intIn(1000, 3_600_000)])),
     }),
     {},
   ),
@@ -99,6 +101,14 @@ const schema = z.strictObject({
   metrics: z.optional(z.strictObject({ listen: hostPort })),
   notify: z.prefault(z.strictObject({ onBind: z.optional(notifyArgv()), onUnbind: z.optional(notifyArgv()), timeoutMs: z._default(intIn(100, 3_600_000), DEFAULT_NOTIFY_TIMEOUT_MS) }), {}),
 });
+
+/** announce.refreshMs when unset (ms): see refreshMsOf. */
+export const ANNOUNCE_REFRESH_MS = 5000;
+
+/** How often `watch` announces a VIP it holds again (0 = never): announce.refreshMs, default ANNOUNCE_REFRESH_MS. */
+export function refreshMsOf(announce: { refreshMs?: number | undefined }): number {
+  return announce.refreshMs ?? ANNOUNCE_REFRESH_MS;
+}
 
 export type RawConfig = z.output<typeof schema>;
 

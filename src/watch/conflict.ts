@@ -10,13 +10,13 @@ import { judgeProbe, mayProbe, NO_CONFLICT, type ConflictEvent, type ConflictSta
 import type { DupProbe } from '../core/dup-probe';
 import { boundOn, type Link } from '../core/local';
 import type { Logger } from '../adapters/log';
-import type { WatchMetrics } from '../adapters/metrics';
+import type { WatchMetricsSink } from './deps';
 import { probeDuplicate } from '../adapters/dup-probe';
 import type { MasterWatch } from './master';
 
 export interface ConflictDeps {
   logger: Logger;
-  metrics: WatchMetrics;
+  metrics: WatchMetricsSink;
   probeMs: number;
   readLinks: () => Promise<Link[]>;
   /** The master's Sentinel-named address, for the log. */

@@ -5,125 +5,118 @@
  * whole of it with one built from the new config (src/commands/watch.ts, the entry point).
  */
 import { missingV8Options } from '../core/watch/node-options';
-import type { Config } from '../core/config';
+import { refreshMsOf, type Config } from '../core/config';
 import { parseSentinelEvent } from '../core/watch/events';
-import { fenceAfter, fenceState, refusedFreshMs, type FenceState, type SentinelSeen } from '../core/watch/fence';
+import { fenceAfter, refusedFreshMs } from '../core/watch/fence';
 import { localAddresses } from '../core/local';
 import { joinHostPort } from '../core/sentinel-view';
-import { SentinelLink } from '../adapters/sentinel-events';
-import { clientOptions } from '../adapters/connection';
-import { askEverySentinelMasters, askSentinelMasters } from '../adapters/sentinel';
 import type { SentinelMasters } from '../core/sentinel-masters';
-import { openLinksView } from './links';
 import type { LinksView } from '../core/links-view';
-import { startMetrics, type WatchMetrics } from '../adapters/metrics';
+import { clientOptions } from '../adapters/connection';
 import type { Logger } from '../adapters/log';
-import { converge } from '../pass/converge';
+import { NameCache } from '../adapters/name-cache';
 import { logFailure } from '../pass/failure';
+import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
 import { MasterWatch } from './master';
 import { ConflictWatch } from './conflict';
 import { SharedViews } from './views';
-import { NameCache } from '../adapters/name-cache';
-import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
+import { SentinelReach } from './reach';
+import type { HostAddresses } from './master-pass';
+import { realWatchDeps, type SentinelLinkLike, type WatchDeps, type WatchMetricsSink } from './deps';
 
 /** How long a host name from the Sentinels is trusted before an event naming it resolves it again. */
 const NAME_TTL_MS = 30_000;
 
 /** How often failover deadlines, ROLE poll ends and the fence are checked. */
-const TICK_MS = 50;
+export const TICK_MS = 50;
 
 export class WatchNode {
-  private links: SentinelLink[] = [];
-  private masters = new Map<string, MasterWatch>();
-  /** Last time each Sentinel answered a query of a pass (the links track their own pings). */
-  private answeredAt = new Map<string, number>();
-  private local: ReadonlySet<string> = new Set();
+  private links: SentinelLinkLike[] = [];
+  readonly masters = new Map<string, MasterWatch>();
+  private readonly host: HostAddresses = { current: new Set() };
   private timers: NodeJS.Timeout[] = [];
-  private metrics: WatchMetrics | null = null;
-  private readonly startedAt = Date.now();
-  /** Each master's fence state as last logged (fence, fence-skipped and its count, ok, off). */
-  private fenceKey = new Map<string, string>();
+  private metrics: WatchMetricsSink | null = null;
+  private readonly reach: SentinelReach;
   /** Foreign-holder detection, one per master (./conflict.ts; none when watch.conflictProbeMs is 0). */
   private conflicts: ConflictWatch[] = [];
   /** The host's addresses (./links.ts). */
   private view: LinksView | null = null;
+  private readonly d: WatchDeps;
+  private readonly logger: Logger;
 
-  constructor(readonly config: Config, private readonly logger: Logger) {}
+  /** `deps`: what it reaches outside itself (./deps.ts; the real ones by default, fakes in the tests). */
+  constructor(readonly config: Config, logger: Logger, deps: Partial<WatchDeps> = {}) {
+    this.d = { ...realWatchDeps(logger), ...deps, logger };
+    this.logger = logger;
+    this.reach = new SentinelReach(config, this.d.now());
+  }
 
   async start(): Promise<void> {
     const cfg = this.config;
-    this.metrics = await startMetrics(cfg.metrics?.listen ?? null);
+    const d = this.d;
+    this.metrics = await d.startMetrics(cfg.metrics?.listen ?? null);
     const metrics = this.metrics;
-    this.view = await openLinksView();
+    this.view = await d.openLinks();
     const view = this.view;
     try {
       const vips = [...cfg.masters.values()].map((m) => m.vip.address);
-      this.local = localAddresses(await view.read({ fresh: true }), vips);
+      this.host.current = localAddresses(await view.read({ fresh: true }), vips);
     } catch (e) {
       logFailure(this.logger, e, { startedAt: performance.now(), extra: { during: 'reading local addresses' } });
     }
     // One SENTINEL MASTERS per Sentinel serves every master asking in the same turn (the timer: all of them).
     const views = new SharedViews({
-      query: () => askEverySentinelMasters(cfg, cfg.watch.queryTimeoutMs),
+      query: () => d.askEverySentinel(cfg),
       total: cfg.sentinel.addresses.length,
       onReply: (r, at) => {
         if (r.masters === null) return;
-        this.answeredAt.set(r.sentinel, Math.max(at, this.answeredAt.get(r.sentinel) ?? -Infinity));
+        this.reach.answered(r.sentinel, at);
         this.takeTimings(r);
       },
+      now: d.now,
     });
-    const names = new NameCache(NAME_TTL_MS, RESOLVE_TIMEOUT_MS);
+    const names = new NameCache(NAME_TTL_MS, RESOLVE_TIMEOUT_MS, d.resolver, d.now);
     for (const m of cfg.masters.values()) {
       metrics.fenced(m.name, false);
       metrics.fenceSkipped(m.name, false);
       this.masters.set(
         m.name,
-        new MasterWatch(m, {
-          config: cfg,
-          logger: this.logger,
-          metrics,
-          local: () => this.local,
-          setLocal: (l) => (this.local = l),
-          fenced: (mw) => this.fencedReason(mw),
-          view: (name) => views.view(name),
-          readLinks: () => view.read(),
-          names,
-        }),
+        new MasterWatch(m, { ...d, config: cfg, metrics, host: this.host, reach: this.reach, view: (name) => views.view(name), links: view, names }),
       );
     }
-    this.links = cfg.sentinel.addresses.map(
-      (a) =>
-        new SentinelLink(a, { connection: clientOptions(cfg, 'sentinel', a), pingMs: cfg.watch.sentinelPingMs }, {
-          onMessage: (s, channel, message, at) => this.onMessage(s, channel, message, at),
-          onSubscribed: (s, at) => {
-            this.logger.info({ event: 'sentinel-up', sentinel: s }, `subscribed to sentinel ${s}`);
-            void this.refreshTimings(s);
-            for (const mw of this.masters.values()) mw.trigger({ name: `subscribed ${s}`, at, ask: true });
-          },
-          onDown: (s, reason) => this.logger.warn({ event: 'sentinel-down', sentinel: s, reason }, `sentinel ${s}: ${reason}; reconnecting`),
-          onRefused: (s, missing, error) => {
-            const user = cfg.sentinel.username ?? 'default';
-            this.logger.error(
-              { event: 'sentinel-acl', sentinel: s, user, missing, error, fix: `ACL SETUSER ${user} ${missing.join(' ')}` },
-              `sentinel ${s}: user ${user} may not subscribe (${missing.join(' ')} missing: ${error}); watch misses those events and acts on its ${cfg.watch.intervalMs} ms passes only; fix on every Sentinel: ACL SETUSER ${user} ${missing.join(' ')} (vipctl doctor prints the whole user line)`,
-            );
-          },
-        }),
+    this.links = cfg.sentinel.addresses.map((a) =>
+      d.sentinelLink(a, { connection: clientOptions(cfg, 'sentinel', a), pingMs: cfg.watch.sentinelPingMs }, {
+        onMessage: (s, channel, message, at) => this.onMessage(s, channel, message, at),
+        onSubscribed: (s, at) => {
+          this.logger.info({ event: 'sentinel-up', sentinel: s }, `subscribed to sentinel ${s}`);
+          void this.refreshTimings(s);
+          for (const mw of this.masters.values()) mw.trigger({ name: `subscribed ${s}`, at, ask: true });
+        },
+        onDown: (s, reason) => this.logger.warn({ event: 'sentinel-down', sentinel: s, reason }, `sentinel ${s}: ${reason}; reconnecting`),
+        onRefused: (s, missing, error) => {
+          const user = cfg.sentinel.username ?? 'default';
+          this.logger.error(
+            { event: 'sentinel-acl', sentinel: s, user, missing, error, fix: `ACL SETUSER ${user} ${missing.join(' ')}` },
+            `sentinel ${s}: user ${user} may not subscribe (${missing.join(' ')} missing: ${error}); watch misses those events and acts on its ${cfg.watch.intervalMs} ms passes only; fix on every Sentinel: ACL SETUSER ${user} ${missing.join(' ')} (vipctl doctor prints the whole user line)`,
+          );
+        },
+      }),
     );
+    this.reach.links = this.links;
     this.logger.info(
-      { event: 'watch-start', masters: [...this.masters.keys()], sentinels: this.links.map((l) => l.name), intervalMs: cfg.watch.intervalMs, fenceAfterMs: cfg.watch.fenceAfterMs, metrics: metrics.address },
+      { event: 'watch-start', masters: [...this.masters.keys()], sentinels: this.links.map((l) => l.name), intervalMs: cfg.watch.intervalMs, fenceAfterMs: cfg.watch.fenceAfterMs, refreshMs: refreshMsOf(cfg.announce), metrics: metrics.address },
       `watching ${this.masters.size} master(s) through ${this.links.length} sentinel(s)`,
     );
     const missing = missingV8Options(process.execArgv, process.env.NODE_OPTIONS);
     if (missing.length > 0) this.logger.warn({ event: 'v8-options', missing }, `started without ${missing.join(' ')} (deploy/vipctl-watch.service sets them): expect 10 to 35 MB more RSS`);
     for (const l of this.links) l.start();
     for (const a of cfg.sentinel.addresses) void this.refreshTimings(joinHostPort(a.host, a.port));
-    const now = Date.now();
+    const now = d.now();
     for (const mw of this.masters.values()) mw.trigger({ name: 'start', at: now, ask: true });
     if (cfg.watch.conflictProbeMs > 0) {
       for (const mw of this.masters.values()) {
         metrics.conflict(mw.name, false);
-        const c = new ConflictWatch(mw, { logger: this.logger, metrics, probeMs: cfg.watch.conflictProbeMs, readLinks: () => view.read(), sentinelMaster: () => mw.view?.master ?? null });
+        const c = new ConflictWatch(mw, { logger: this.logger, metrics, probeMs: cfg.watch.conflictProbeMs, readLinks: () => view.read(), sentinelMaster: () => mw.view?.master ?? null, probe: d.probe });
         this.conflicts.push(c);
         c.start();
       }
@@ -144,7 +137,7 @@ export class WatchNode {
   /** One SENTINEL MASTERS to that Sentinel gives every master's timings. */
   private async refreshTimings(sentinel: string): Promise<void> {
     const a = this.config.sentinel.addresses.find((x) => joinHostPort(x.host, x.port) === sentinel);
-    if (a) this.takeTimings(await askSentinelMasters(this.config, a, this.config.watch.queryTimeoutMs));
+    if (a) this.takeTimings(await this.d.askSentinel(this.config, a));
   }
 
   /** down-after-milliseconds and failover-timeout of every master, from one Sentinel's SENTINEL MASTERS (each master takes the majority's: timings.ts). */
@@ -160,25 +153,8 @@ export class WatchNode {
     }
   }
 
-  private seen(): SentinelSeen[] {
-    return this.links.map((l) => {
-      const lastOkAt = Math.max(l.lastOkAt, this.answeredAt.get(l.name) ?? -Infinity);
-      return { lastOkAt, refusedAt: l.refusedAt > lastOkAt ? l.refusedAt : -Infinity };
-    });
-  }
-
-  fenceOf(mw: MasterWatch, now = Date.now()): FenceState {
-    const ping = this.config.watch.sentinelPingMs;
-    return fenceState(this.seen(), now, fenceAfter(this.config.watch.fenceAfterMs, mw.timings?.downAfterMs, ping), this.startedAt, refusedFreshMs(ping));
-  }
-
-  fencedReason(mw: MasterWatch): string | null {
-    const f = this.fenceOf(mw);
-    return f.state === 'fence' ? f.reason : null;
-  }
-
   private everyInterval(): void {
-    const now = Date.now();
+    const now = this.d.now();
     const started = performance.now();
     for (const mw of this.masters.values()) mw.trigger({ name: 'timer', at: now, ask: true });
     // How long a level pass over every master took (the queries are shared: views.ts).
@@ -188,31 +164,12 @@ export class WatchNode {
   }
 
   private tick(): void {
-    const now = Date.now();
-    const seen = this.seen();
-    this.metrics?.sentinels(seen.filter((t) => now - t.lastOkAt < Math.max(3 * this.config.watch.sentinelPingMs, 1000)).length, this.links.length);
-    this.metrics?.sentinelsRefusing(seen.filter((t) => now - t.refusedAt <= refusedFreshMs(this.config.watch.sentinelPingMs)).length);
-    for (const mw of this.masters.values()) {
-      mw.feed({ type: 'tick', at: now });
-      const f = this.fenceOf(mw, now);
-      // once per change of the rule that holds (not of its millisecond figures)
-      const key = f.state === 'fence' || f.state === 'fence-skipped' ? `${f.state} ${f.refusing}` : 'ok';
-      const was = this.fenceKey.get(mw.name) ?? 'ok';
-      if (key === was) continue;
-      this.fenceKey.set(mw.name, key);
-      this.metrics?.fenced(mw.name, f.state === 'fence');
-      this.metrics?.fenceSkipped(mw.name, f.state === 'fence-skipped');
-      if (f.state === 'fence') {
-        this.logger.warn({ event: 'fence', master: mw.name, reason: f.reason, refusing: f.refusing }, `fenced: ${f.reason}`);
-        if (mw.bound !== false) mw.trigger({ name: 'fence', at: now, ask: false });
-      } else if (f.state === 'fence-skipped') {
-        this.logger.warn({ event: 'fence-skipped', master: mw.name, reason: f.reason, refusing: f.refusing }, `not fencing: ${f.reason}`);
-        if (was.startsWith('fence ')) mw.trigger({ name: 'unfence', at: now, ask: true });
-      } else {
-        this.logger.info({ event: 'unfence', master: mw.name }, 'a majority of sentinels is reachable again');
-        if (was.startsWith('fence ')) mw.trigger({ name: 'unfence', at: now, ask: true });
-      }
-    }
+    const now = this.d.now();
+    const seen = this.reach.seen();
+    const ping = this.config.watch.sentinelPingMs;
+    this.metrics?.sentinels(seen.filter((t) => now - t.lastOkAt < Math.max(3 * ping, 1000)).length, this.links.length);
+    this.metrics?.sentinelsRefusing(seen.filter((t) => now - t.refusedAt <= refusedFreshMs(ping)).length);
+    for (const mw of this.masters.values()) mw.tick(now);
   }
 
   /** Stop everything; wait for passes in flight; with `release`, remove every VIP held here. */
@@ -225,7 +182,7 @@ export class WatchNode {
     if (release) {
       for (const mw of this.masters.values()) {
         try {
-          await converge({
+          await this.d.converge({
             config: this.config,
             master: mw.master,
             logger: this.logger,

@@ -21,6 +21,8 @@ export interface SharedViewsDeps {
   total: number;
   /** Each Sentinel's reply as it comes (reachability, timings). */
   onReply?: (r: SentinelMasters, at: number) => void;
+  /** Epoch ms (default Date.now). */
+  now?: () => number;
 }
 
 interface Waiter {
@@ -56,7 +58,7 @@ export class SharedViews {
     for (const q of this.d.query()) {
       void q.then((r) => {
         replies.push(r);
-        this.d.onReply?.(r, Date.now());
+        this.d.onReply?.(r, (this.d.now ?? Date.now)());
         const done = replies.length === this.d.total;
         for (const w of waiters) {
           const v = agree(replies.map((x) => answerFor(x, w.name)), this.d.total);

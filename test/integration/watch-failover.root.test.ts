@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
 import { sleep, waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
-import { describeLab, upLab } from './support';
+import { configVariant, describeLab, upLab } from './support';
 import { WATCH_NODE_FLAGS, WATCH_NODE_OPTIONS } from '../../src/core/watch/node-options';
 import { LAB_REDIS_PASSWORD } from '../../src/lab/topology';
 import { AddrMonitor, INCR_CLIENT, killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, waitExit, expectReleasedBeforeBound } from './watch-support';
@@ -100,11 +100,17 @@ describeLab('watch in the lab (root)', () => {
     const pid = lab.pidOf(master, 'watch')!;
     killPid(pid, 'SIGKILL');
     await waitExit(pid);
-    await sleep(1500);
-    const restarted = await lab.startWatch(master);
+    // restarted at log level debug, so that its timer passes (noop at debug) are in its log
+    const restarted = await lab.startWatch(master, ['--config', configVariant(lab, 'debug', (y) => `${y}log:\n  level: debug\n`)]);
+    const mine = () => nodeLog(lab, master).filter((l) => l.pid === restarted);
     // its first pass, whichever trigger it is named after (start, or a subscription coalesced with it)
-    await waitFor('the restarted watcher to make its first pass', async () => nodeLog(lab, master).some((l) => l.event === 'noop' && l.pid === restarted), 15_000);
-    await sleep(1500);
+    await waitFor('the restarted watcher to make its first pass', async () => mine().some((l) => l.event === 'noop'), 15_000);
+    // then, once it hears every Sentinel, two level passes: what it would do, it has done
+    const heard = await waitFor('the restarted watcher subscribed to every Sentinel', async () => {
+      const up = mine().filter((l) => l.event === 'sentinel-up');
+      return up.length >= lab.topo.nodes.length ? Date.parse(String(up.at(-1)!.time)) : null;
+    }, 15_000);
+    await waitFor('two level passes of the restarted watcher after that', async () => mine().filter((l) => l.event === 'noop' && l.trigger === 'timer' && Date.parse(String(l.time)) > heard).length >= 2, 15_000);
     const logSince = () => JSON.stringify(nodeLog(lab, master).filter((l) => Date.parse(String(l.time)) >= since - 2000));
     expect(mon.of(lab.topo.vip).filter((e) => e.t >= since && e.host === master.name), logSince()).toEqual([]);
     expect(await lab.vipHolders(), logSince()).toEqual([master]);
@@ -119,8 +125,8 @@ describeLab('watch in the lab (root)', () => {
     expect(nodeLog(lab, master).at(-1)).toMatchObject({ event: 'watch-stop', signal: 'SIGTERM', releaseOnExit: false });
 
     const again = await lab.startWatch(master, ['--release-on-exit']);
-    await waitFor('the watcher to start', async () => nodeLog(lab, master).some((l) => l.event === 'watch-start' && l.pid === again), 15_000);
-    await sleep(500);
+    // its first pass (start, or a subscription coalesced with it): it runs, and found the VIP where it must be
+    await waitFor('the watcher to make its first pass', async () => nodeLog(lab, master).some((l) => l.event === 'noop' && l.pid === again), 15_000);
     killPid(again, 'SIGTERM');
     await waitExit(again);
     expect(await lab.vipHolders()).toEqual([]);

@@ -4,8 +4,8 @@
  * their actions are idempotent, so they never fight.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sleep, waitFor, type Lab } from '../../src/lab/lab';
-import { describeLab, upLab } from './support';
+import { waitFor, type Lab } from '../../src/lab/lab';
+import { describeLab, pidsIn, upLab } from './support';
 import { AddrMonitor, nodeLog, newMasterWithVip, sentinelHistory, settledOn, watchersSubscribed } from './watch-support';
 
 const ACTIONS = new Set(['bind', 'unbind', 'announce', 'stop-announce', 'noop']);
@@ -31,7 +31,11 @@ describeLab('hook and watch together (root)', () => {
     const next = await newMasterWithVip(lab, old, 40_000);
     // the hooks run on every node after +switch-master: wait until each has logged
     await waitFor('the hook to run on every node', async () => lab.topo.nodes.every((n) => nodeLog(lab, n).some((l) => l.cmd === 'hook' && Date.parse(String(l.time)) >= since)), 20_000);
-    await sleep(1500);
+    // and every hook run is over (its lines are all written), and every node's watcher has acted since the failover
+    await waitFor('no hook running and a watcher pass on every node', async () => {
+      for (const n of lab.topo.nodes) if ((await pidsIn(n, (argv) => argv[1]?.endsWith('/bin/vipctl') === true && !argv.includes('watch'))).length > 0) return false;
+      return lab.topo.nodes.every((n) => nodeLog(lab, n).some((l) => l.cmd === 'watch' && ACTIONS.has(String(l.event)) && Date.parse(String(l.time)) >= since));
+    }, 20_000);
     // Where the VIP must be: on `next`, unless the Sentinels failed over again since (a loaded
     // machine can stall the new master past down-after-milliseconds); then on the master they settled on.
     const end = await settledOn(lab, 20_000);

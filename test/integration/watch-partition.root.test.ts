@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { running } from '../../src/adapters/proc';
-import { sleep, waitFor, type Lab } from '../../src/lab/lab';
+import { waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { describeLab, upLab } from './support';
 import { AddrMonitor, killPid, nodeLog, replicasInSync, newMasterWithVip, settledOn, expectReleasedBeforeBound } from './watch-support';
@@ -20,7 +20,15 @@ describeLab('watch with Sentinels or links down (root)', () => {
     lab = await upLab({ mode: 'watch' });
     mon = await AddrMonitor.start(lab);
     await settledOn(lab, 15_000);
+    // at log level debug, so that the timer passes (noop at debug) are in the logs: the waits below count them
+    const since = Date.now();
+    writeFileSync(lab.configPath, `${readFileSync(lab.configPath, 'utf8')}log:\n  level: debug\n`);
+    for (const n of lab.topo.nodes) process.kill(lab.pidOf(n, 'watch')!, 'SIGHUP');
+    for (const n of lab.topo.nodes) await waitFor(`${n.name} to reload`, async () => nodeLog(lab, n).some((l) => l.event === 'watch-start' && Date.parse(String(l.time)) >= since), 10_000);
   });
+  /** Wait until `n`'s watcher has made `count` level passes (timer, any outcome) after `t`; `also` filters them further. */
+  const timerPasses = (n: LabHost, t: number, count = 2, also: (l: Record<string, unknown>) => boolean = () => true) =>
+    waitFor(`${count} level passes on ${n.name}`, async () => nodeLog(lab, n).filter((l) => l.cmd === 'watch' && l.trigger === 'timer' && l.action !== undefined && Date.parse(String(l.time)) > t && also(l)).length >= count, 15_000, 50);
   afterAll(async () => {
     for (const pid of stopped) killPid(pid, 'SIGCONT');
     mon?.stop();
@@ -65,7 +73,9 @@ describeLab('watch with Sentinels or links down (root)', () => {
 
       await lab.heal(old);
       healed = true;
-      await sleep(3000); // the old master still says role:master until Sentinel converts it
+      // the old master still says role:master until Sentinel converts it: wait for that, then for two passes of its watcher
+      await waitFor('the old master to be converted to a replica', async () => (await lab.redisRole(old)) === 'slave', 30_000, 50);
+      await timerPasses(old, Date.now());
       expect(mon.of(lab.topo.vip).filter((e) => e.t >= del.t && e.host === old.name && e.op === 'add')).toEqual([]);
       expect(await lab.vipHolders()).toEqual([next]);
     } finally {
@@ -111,17 +121,20 @@ describeLab('watch with Sentinels or links down (root)', () => {
   it('two Sentinels down (fencing off): nothing moves, nothing crashes, also with the master killed', async () => {
     const master = await settledOn(lab);
     const watchers = lab.topo.nodes.map((n) => lab.pidOf(n, 'watch')!);
-    await sleep(1500);
     const since = Date.now();
+    for (const n of lab.topo.nodes) await timerPasses(n, since - 1000, 1); // every watcher runs its level passes
     const down = lab.topo.nodes.filter((n) => n !== master).map((n) => lab.pidOf(n, 'sentinel')!);
     for (const pid of down) {
       process.kill(pid, 'SIGSTOP');
       stopped.push(pid);
     }
     try {
-      await sleep(2500);
+      // each watcher's level passes see no majority (one Sentinel answers): the VIP is left as it is
+      const noMajority = (l: Record<string, unknown>) => l.desired === 'unknown';
+      for (const n of lab.topo.nodes) await timerPasses(n, Date.now(), 2, noMajority);
       process.kill(lab.pidOf(master, 'redis')!, 'SIGKILL');
-      await sleep(2500);
+      const killed = Date.now();
+      for (const n of lab.topo.nodes) await timerPasses(n, killed, 2, noMajority);
       expect(mon.of(lab.topo.vip).filter((e) => e.t >= since)).toEqual([]);
       expect(await lab.vipHolders()).toEqual([master]);
       for (const pid of watchers) expect(running(pid)).toBe(true);

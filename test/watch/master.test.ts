@@ -1,75 +1,153 @@
-/** MasterWatch's wiring (the scheduling itself: scheduler.test.ts), with converge and the Sentinel query replaced by controllable fakes. */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { validateConfig } from '../../src/core/config';
+/** MasterWatch with fake deps (test/watch/fakes.ts): its inputs, the fast paths, the ROLE confirmation, the snapshot, the re-announces. */
+import { describe, expect, it } from 'vitest';
+import { validateConfig, type Config } from '../../src/core/config';
+import { parseSentinelEvent } from '../../src/core/watch/events';
+import { NameCache } from '../../src/adapters/name-cache';
+import { MasterWatch } from '../../src/watch/master';
+import { SentinelReach } from '../../src/watch/reach';
+import type { SentinelView } from '../../src/core/sentinel-view';
+import type { WatchDeps } from '../../src/watch/deps';
+import { fakes, flush, type Fakes } from './fakes';
 
-const calls = vi.hoisted(() => ({ converge: [] as Array<{ trigger: string; announce: boolean; release: () => void }>, ask: [] as Array<() => void>, is: 'unbound', desired: [] as string[] }));
+const SENTINELS = ['10.0.0.11:26379', '10.0.0.12:26379', '10.0.0.13:26379'];
+const cfg = (extra: Record<string, unknown> = {}): Config => validateConfig({ sentinel: { addresses: SENTINELS }, masters: { m: { vip: '10.0.0.100/24' } }, watch: { fenceAfterMs: 0 }, ...extra }); // the fence: node.test.ts
+const HERE = '10.0.0.11:6379';
+const THERE = '10.0.0.12:6379';
+const VIP = '10.0.0.100';
 
-vi.mock('../../src/pass/converge', () => ({
-  converge: vi.fn(
-    (o: { extraFields: (d: unknown) => Record<string, unknown>; announceWhenBound: boolean; want: (local: ReadonlySet<string>) => { desired: string } }) =>
-      new Promise((resolve) => {
-        const trigger = String(o.extraFields({ want: { desired: 'here', reason: '' }, decision: { is: 'unbound', action: 'none' } }).trigger);
-        calls.desired.push(o.want(new Set(['10.0.0.11'])).desired);
-        calls.converge.push({ trigger, announce: o.announceWhenBound, release: () => resolve({ decision: { action: 'none', is: calls.is }, results: [], steps: [] }) });
-      }),
-  ),
-}));
-vi.mock('../../src/adapters/ip', () => ({ readLinks: vi.fn(async () => []) }));
-
-const { MasterWatch } = await import('../../src/watch/master');
-const { NameCache } = await import('../../src/adapters/name-cache');
-const { parseSentinelEvent } = await import('../../src/core/watch/events');
-
-const config = validateConfig({ sentinel: { addresses: ['10.0.0.11:26379', '10.0.0.12:26379', '10.0.0.13:26379'] }, masters: { m: { vip: '10.0.0.100/24' } } });
-const noop = () => undefined;
-const logger = { info: noop, warn: noop, error: noop, debug: noop } as never;
-const metrics = { vipBound: noop, sentinels: noop, pass: noop, error: noop, fenced: noop, fenceSkipped: noop, sentinelsRefusing: noop, bindLatency: noop, conflict: noop, address: null, close: async () => undefined };
-
-function watch(names = new NameCache(30_000, 1000, async () => new Map())): InstanceType<typeof MasterWatch> {
-  return new MasterWatch(config.masters.get('m')!, { config, logger, metrics, local: () => new Set(['10.0.0.11']), setLocal: noop, fenced: () => null, view: askFake, readLinks: async () => [], names });
+interface Setup extends Fakes {
+  w: MasterWatch;
+  clock: { t: number };
+  /** The Sentinel queries held by the test (held: true): answer the oldest. */
+  held: Array<(v: SentinelView) => void>;
 }
-// The Sentinel query (src/watch/views.ts in the real watcher), answered when the test says so.
-const askFake = () =>
-  new Promise<{ master: string; agreeing: number; total: number; answers: [] }>((resolve) => {
-    calls.ask.push(() => resolve({ master: '10.0.0.11:6379', agreeing: 3, total: 3, answers: [] }));
+
+function setup(o: { config?: Config; master?: string | null; own?: string; hold?: boolean; names?: NameCache } = {}): Setup {
+  const config = o.config ?? cfg();
+  const f = fakes(config, o.own ?? '10.0.0.11', o.master === undefined ? HERE : o.master);
+  const clock = { t: 1_000_000 };
+  const held: Setup['held'] = [];
+  const view = (): Promise<SentinelView> =>
+    o.hold
+      ? new Promise((r) => held.push(r))
+      : Promise.resolve({ master: f.sentinels.master, agreeing: f.sentinels.master ? 3 : 0, total: 3, answers: [] });
+  const d = f.deps as WatchDeps;
+  const reach = new SentinelReach(config, clock.t);
+  const w = new MasterWatch(config.masters.get('m')!, {
+    ...d,
+    logger: f.log.logger,
+    now: () => clock.t,
+    config,
+    metrics: f.metrics,
+    host: { current: new Set([o.own ?? '10.0.0.11']) },
+    reach,
+    view,
+    links: f.host.view(),
+    names: o.names ?? new NameCache(30_000, 1000, async (ns) => new Map([...ns].map((n) => [n, null]))),
   });
-const flush = () => new Promise((r) => setTimeout(r, 0));
+  return { ...f, w, clock, held };
+}
 
-beforeEach(() => {
-  calls.converge.length = 0;
-  calls.ask.length = 0;
-  calls.desired.length = 0;
-  calls.is = 'unbound';
+const ev = (channel: string, message: string, at = 1, sentinel = '10.0.0.11:26379') => ({ type: 'event' as const, event: parseSentinelEvent(channel, message)!, at, sentinel });
+const pass = async (s: Setup, name = 'timer', ask = true) => {
+  s.w.trigger({ name, at: s.clock.t, ask });
+  await flush();
+  await s.w.idle();
+};
+
+it('a fast-path trigger does not wait behind its Sentinel query, whose pass follows', async () => {
+  const s = setup({ hold: true });
+  s.w.trigger({ name: 'timer', at: 1, ask: true });
+  await flush();
+  expect(s.held).toHaveLength(1); // the query hangs
+  s.w.trigger({ name: '+try-failover', at: 2, ask: false });
+  await flush();
+  expect(s.host.passes.map((p) => p.trigger)).toEqual(['+try-failover']);
+  s.held[0]!({ master: HERE, agreeing: 3, total: 3, answers: [] });
+  await flush();
+  await s.w.idle();
+  expect(s.host.passes.map((p) => p.trigger)).toEqual(['+try-failover', 'timer']);
 });
 
-it('wires its passes through the scheduler: a fast-path trigger does not wait behind its Sentinel query, whose pass follows', async () => {
-  const w = watch();
-  w.trigger({ name: 'timer', at: 1, ask: true });
-  await flush();
-  expect(calls.ask).toHaveLength(1); // the query hangs
-  w.trigger({ name: '+try-failover', at: 2, ask: false });
-  await flush();
-  expect(calls.converge.map((c) => c.trigger)).toEqual(['+try-failover']);
-  calls.converge[0]!.release();
-  calls.ask[0]!();
-  await flush();
-  expect(calls.converge.map((c) => c.trigger)).toEqual(['+try-failover', 'timer']);
-  calls.converge[1]!.release();
-  await w.idle();
+it('after stop, a trigger or an input starts nothing', async () => {
+  const s = setup();
+  s.w.stop();
+  s.w.trigger({ name: 'timer', at: 1, ask: true });
+  s.w.trigger({ name: 'fence', at: 1, ask: false });
+  s.w.feed(ev('+odown', 'master m 10.0.0.11 6379 #quorum 2/3'));
+  await s.w.idle();
+  expect(s.host.passes).toEqual([]);
+  expect(s.w.state.failover).toBeNull();
 });
 
-it('after stop, a trigger starts nothing', async () => {
-  const w = watch();
-  w.stop();
-  w.trigger({ name: 'timer', at: 1, ask: true });
-  w.trigger({ name: 'fence', at: 1, ask: false });
-  await w.idle();
-  expect(calls.ask).toHaveLength(0);
-  expect(calls.converge).toHaveLength(0);
+describe('the fast paths', () => {
+  it('old master\'s host: +odown of the local master releases at once, on the links the last pass read (no read)', async () => {
+    const s = setup();
+    await pass(s, 'start');
+    expect(s.host.passes.at(-1)).toMatchObject({ trigger: 'start', desired: 'here', action: 'bind' });
+    await pass(s); // the bind dropped the copy: this pass reads and keeps it
+    const reads = s.host.reads;
+    s.w.feed(ev('+odown', 'master m 10.0.0.11 6379 #quorum 2/3', s.clock.t));
+    await flush();
+    await s.w.idle();
+    expect(s.host.passes.at(-1)).toMatchObject({ trigger: '+odown', desired: 'elsewhere', action: 'unbind', snapshot: true });
+    expect(s.host.reads).toBe(reads);
+    expect(s.log.events('fast-path')).toEqual([expect.objectContaining({ action: 'release', trigger: '+odown' })]);
+    expect(s.host.invalidated).toBeGreaterThan(0); // the view is told the pass changed an address
+  });
+
+  it('a copy older than two intervals is not used: the fast path reads the view', async () => {
+    const s = setup();
+    await pass(s, 'start');
+    await pass(s);
+    s.clock.t += 2001; // two intervals (intervalMs 1000) and a ms
+    const reads = s.host.reads;
+    s.w.feed(ev('+odown', 'master m 10.0.0.11 6379 #quorum 2/3', s.clock.t));
+    await flush();
+    await s.w.idle();
+    expect(s.host.passes.at(-1)).toMatchObject({ trigger: '+odown', action: 'unbind', snapshot: false });
+    expect(s.host.reads).toBe(reads + 1);
+  });
+
+  it('new master\'s host: binds only once the local replica\'s ROLE says master, before the majority switched', async () => {
+    const s = setup({ master: THERE });
+    await pass(s, 'start');
+    expect(s.host.passes.at(-1)).toMatchObject({ desired: 'elsewhere', action: 'none' });
+    s.w.feed(ev('+selected-slave', 'slave 10.0.0.11:6379 10.0.0.11 6379 @ m 10.0.0.12 6379', s.clock.t));
+    await flush();
+    expect(s.polls.map((p) => `${p.address.host}:${p.address.port}`)).toEqual([HERE]);
+    // Sentinel's word alone binds nothing, even +switch-master naming this host: ROLE must confirm it
+    s.w.feed(ev('+switch-master', 'm 10.0.0.12 6379 10.0.0.11 6379', s.clock.t));
+    await flush();
+    await s.w.idle();
+    expect(s.host.passes.filter((p) => p.action === 'bind')).toEqual([]);
+    s.polls[0]!.o.onMaster(s.clock.t, 1);
+    await flush();
+    await s.w.idle();
+    expect(s.host.passes.at(-1)).toMatchObject({ trigger: 'role-master', desired: 'here', action: 'bind' });
+    expect(s.polls[0]!.stopped).toBe(true);
+    expect(s.log.events('fast-path').map((l) => l.action)).toEqual(['bind']);
+    expect(s.metrics.calls.filter((c) => c[0] === 'bindLatency')).toEqual([['bindLatency', 'm', expect.any(Number), 'failover']]);
+  });
+
+  it('a ROLE answer for a replica no failover selected binds nothing', async () => {
+    const s = setup({ master: THERE });
+    await pass(s, 'start');
+    s.w.feed({ type: 'role-master', address: HERE, at: s.clock.t });
+    await flush();
+    await s.w.idle();
+    expect(s.host.passes.filter((p) => p.action === 'bind')).toEqual([]);
+  });
+});
+
+it('the bind latency: a start-up bind is not a failover\'s', async () => {
+  const s = setup();
+  await pass(s, 'start');
+  expect(s.metrics.calls.filter((c) => c[0] === 'bindLatency')).toEqual([['bindLatency', 'm', expect.any(Number), 'other']]);
 });
 
 describe('host names (announce-hostnames yes): the fast paths resolve an event\'s names first', () => {
-  const odown = (host: string) => ({ type: 'event' as const, event: parseSentinelEvent('+odown', `master m ${host} 6379 #quorum 2/3`)!, at: 1, sentinel: '10.0.0.1:26379' });
+  const odown = (host: string) => ev('+odown', `master m ${host} 6379 #quorum 2/3`);
   const resolverOf = (table: Record<string, string[] | null>) => async (ns: Iterable<string>) => new Map([...ns].map((n) => [n, table[n] ?? null] as [string, string[] | null]));
 
   it.each<[string, string[] | null, boolean]>([
@@ -78,13 +156,12 @@ describe('host names (announce-hostnames yes): the fast paths resolve an event\'
     ['a name that does not resolve: never this host', null, false],
     ['a name resolving to loopback (Debian\'s 127.0.1.1 line): never this host', ['127.0.1.1'], false],
   ])('%s', async (_name, addresses, released) => {
-    const w = watch(new NameCache(30_000, 1000, resolverOf({ 'n1.lab': addresses })));
-    w.feed(odown('n1.lab'));
+    const s = setup({ names: new NameCache(30_000, 1000, resolverOf({ 'n1.lab': addresses })) });
+    s.w.feed(odown('n1.lab'));
     await flush();
-    expect(w.state.failover).toMatchObject({ oldMaster: 'n1.lab:6379', released });
-    expect(calls.converge.map((c) => c.trigger)).toEqual(released ? ['+odown'] : []);
-    calls.converge.forEach((c) => c.release());
-    await w.idle();
+    await s.w.idle();
+    expect(s.w.state.failover).toMatchObject({ oldMaster: 'n1.lab:6379', released });
+    expect(s.host.passes.map((p) => p.trigger)).toEqual(released ? ['+odown'] : []);
   });
 
   it('the inputs keep their order while a name resolves, and a name is resolved once per ttl', async () => {
@@ -95,77 +172,110 @@ describe('host names (announce-hostnames yes): the fast paths resolve an event\'
       await new Promise<void>((r) => (answer = r));
       return new Map([...ns].map((n) => [n, ['10.0.0.12']] as [string, string[]]));
     };
-    const w = watch(new NameCache(30_000, 1000, slow));
-    w.feed(odown('n2.lab'));
-    w.feed(odown('10.0.0.99')); // no name to resolve, but it came second
+    const s = setup({ names: new NameCache(30_000, 1000, slow) });
+    s.w.feed(odown('n2.lab'));
+    s.w.feed(odown('10.0.0.99')); // no name to resolve, but it came second
     await flush();
-    expect(w.state.failover).toBeNull(); // both wait for the name
+    expect(s.w.state.failover).toBeNull(); // both wait for the name
     answer!();
     await flush();
-    expect(w.state.failover).toMatchObject({ oldMaster: '10.0.0.99:6379' }); // the last one came last
-    w.feed(odown('n2.lab'));
+    expect(s.w.state.failover).toMatchObject({ oldMaster: '10.0.0.99:6379' }); // the last one came last
+    s.w.feed(odown('n2.lab'));
     await flush();
     expect(asked).toBe(1);
-    expect(w.state.failover).toMatchObject({ oldMaster: 'n2.lab:6379' });
+    expect(s.w.state.failover).toMatchObject({ oldMaster: 'n2.lab:6379' });
   });
 });
 
-describe('the conflict probe\'s view of the holder (src/watch/conflict.ts)', () => {
-  const pass = async (w: InstanceType<typeof MasterWatch>, name = '+switch-master') => {
-    w.trigger({ name, at: Date.now(), ask: false });
-    await flush();
-    calls.converge.at(-1)!.release();
-    await w.idle();
-  };
-
+describe('the holder (conflict probe, refresh)', () => {
   it('holding: after a pass that found the VIP bound and wanted it here; null during a failover, whose last sight starts the quiet period anew', async () => {
-    const w = watch();
-    w.view = { master: '10.0.0.11:6379', agreeing: 3, total: 3 };
-    expect(w.holding()).toBeNull(); // no pass yet
-    calls.is = 'bound on eth0';
-    const before = Date.now();
-    await pass(w);
-    expect(calls.desired).toEqual(['here']);
-    const h = w.holding();
-    expect(h).not.toBeNull();
-    expect(h!.since).toBeGreaterThanOrEqual(before);
-    await pass(w); // still bound: the same holding
-    expect(w.holding()).toEqual(h);
-    // a failover of this host's master begins: no probe counts until it is over
-    w.feed({ type: 'event', event: parseSentinelEvent('+try-failover', 'master m 10.0.0.11 6379')!, at: Date.now(), sentinel: '10.0.0.1:26379' });
+    const s = setup();
+    expect(s.w.holding()).toBeNull(); // no pass yet
+    s.host.bind(VIP);
+    const before = s.clock.t;
+    await pass(s);
+    const h = s.w.holding();
+    expect(h).toMatchObject({ since: before });
+    s.clock.t += 10;
+    await pass(s); // still bound: the same holding
+    expect(s.w.holding()).toEqual(h);
+    s.w.feed(ev('+try-failover', 'master m 10.0.0.11 6379', s.clock.t));
     await flush();
-    expect(w.state.failover).not.toBeNull();
-    expect(w.holding()).toBeNull();
-    w.stop();
+    expect(s.w.state.failover).not.toBeNull();
+    expect(s.w.holding()).toBeNull();
+    s.w.stop();
   });
 
-  it('a release ends the holding; a new bind is a new epoch', async () => {
-    const w = watch();
-    w.view = { master: '10.0.0.11:6379', agreeing: 3, total: 3 };
-    calls.is = 'bound on eth0';
-    await pass(w);
-    const first = w.holding()!;
-    calls.is = 'unbound';
-    await pass(w);
-    expect(w.holding()).toBeNull();
-    calls.is = 'bound on eth0';
-    await pass(w);
-    expect(w.holding()!.epoch).not.toBe(first.epoch);
-    w.view = { master: '10.0.0.12:6379', agreeing: 3, total: 3 }; // Sentinel names another host: not the holder, bound or not
-    await pass(w);
-    expect(w.holding()).toBeNull();
+  it('a release ends the holding; a new bind is a new epoch; Sentinel naming another host ends it', async () => {
+    const s = setup();
+    await pass(s);
+    const first = s.w.holding()!;
+    s.host.unbind(VIP); // removed behind its back: the next pass binds again
+    await pass(s);
+    expect(s.w.holding()!.epoch).not.toBe(first.epoch);
+    s.sentinels.master = THERE;
+    await pass(s);
+    expect(s.w.holding()).toBeNull();
+    expect(s.host.passes.at(-1)).toMatchObject({ action: 'unbind' });
   });
 
-  it('reannounce: the next pass, and only that one, announces when bound', async () => {
-    const w = watch();
-    w.reannounce();
+  it('reannounce (a conflict): the next pass, and only that one, announces when bound', async () => {
+    const s = setup();
+    await pass(s);
+    s.w.reannounce();
     await flush();
-    calls.ask[0]?.(); // the conflict trigger asks the Sentinels first
-    await flush();
-    expect(calls.converge.map((c) => [c.trigger, c.announce])).toEqual([['conflict', true]]);
-    calls.converge[0]!.release();
-    await w.idle();
-    await pass(w, 'timer');
-    expect(calls.converge.map((c) => c.announce)).toEqual([true, false]);
+    await s.w.idle();
+    await pass(s);
+    expect(s.host.passes.map((p) => [p.trigger, p.action, p.reannounce ?? null])).toEqual([['timer', 'bind', null], ['conflict', 'announce', 'conflict'], ['timer', 'none', null]]);
+  });
+
+  it('refresh: a timer pass announces the held VIP again, one packet, once announce.refreshMs passed since the last announcement', async () => {
+    const s = setup({ config: cfg({ announce: { count: 1, refreshMs: 3000 } }) });
+    await pass(s); // the bind announces
+    s.clock.t += 2999;
+    await pass(s);
+    s.clock.t += 1;
+    await pass(s);
+    await pass(s, 'subscribed 10.0.0.12:26379');
+    s.clock.t += 2999;
+    await pass(s);
+    s.clock.t += 1;
+    await pass(s);
+    expect(s.host.passes.map((p) => [p.action, p.reannounce ?? null])).toEqual([
+      ['bind', null],
+      ['none', null],
+      ['announce', 'refresh'],
+      ['none', null],
+      ['none', null],
+      ['announce', 'refresh'],
+    ]);
+    // its lines at debug (one every refreshMs is not news); a conflict's at info
+    expect(s.log.lines.filter((l) => l.reannounce === 'refresh').map((l) => l.level)).toEqual(['debug', 'debug']);
+  });
+
+  it('refresh: not while a bind\'s burst still runs (count 60, 1 s apart), one packet refreshMs after its last', async () => {
+    const s = setup({ config: cfg({ announce: { count: 60, intervalSeconds: 1, refreshMs: 3000 } }) });
+    await pass(s);
+    s.clock.t += 59_000 + 2999;
+    await pass(s);
+    s.clock.t += 1;
+    await pass(s);
+    expect(s.host.passes.map((p) => [p.action, p.reannounce ?? null, p.count])).toEqual([
+      ['bind', null, 60],
+      ['none', null, 60],
+      ['announce', 'refresh', 1],
+    ]);
+  });
+
+  it('refresh: never while not the holder, never with refreshMs 0', async () => {
+    const off = setup({ config: cfg({ announce: { refreshMs: 0 } }) });
+    await pass(off);
+    off.clock.t += 60_000;
+    await pass(off);
+    const other = setup({ master: THERE });
+    await pass(other);
+    other.clock.t += 60_000;
+    await pass(other);
+    expect([...off.host.passes, ...other.host.passes].filter((p) => p.announce)).toEqual([]);
   });
 });

@@ -87,16 +87,23 @@ export type FailoverInput =
   | { type: 'view'; master: string | null; at: number }
   | { type: 'tick'; at: number };
 
+/**
+ * What the machine asks for. It never moves the VIP itself: where the VIP
+ * must be is want.ts's rule alone, read from this machine's state (a failover
+ * `released` here, `promotedHere`) and the Sentinels' view by the pass.
+ */
 export type FailoverOutput =
-  /** Remove the VIP here now (this host held the master being replaced). */
-  | { kind: 'release'; reason: string }
+  /**
+   * Run a pass now, without asking the Sentinels first: the state just
+   * changed in a way the pass's want acts on (`fastPath`: a release here,
+   * `released` set; or a bind, `promotedHere` set). For the logs.
+   */
+  | { kind: 'pass-now'; fastPath: 'release' | 'bind'; reason: string }
+  /** Run a level-based pass: ask the Sentinels, then act on their view. */
+  | { kind: 'pass-asking'; reason: string }
   /** Poll the ROLE of this local Redis until it reports master or `until`. */
   | { kind: 'poll-role'; address: string; until: number }
-  | { kind: 'stop-poll' }
-  /** Bind now: a local replica selected by a running failover reports master. */
-  | { kind: 'bind'; reason: string }
-  /** Run a level-based pass. */
-  | { kind: 'reconcile'; reason: string };
+  | { kind: 'stop-poll' };
 
 export interface FailoverContext {
   /** Is this IP one of this host's own addresses? */
@@ -135,7 +142,7 @@ function begin(s: FailoverState, oldMaster: string, channel: string, at: number,
 }
 
 function end(s: FailoverState, reason: string, done: string | null = null): Step {
-  return { state: { ...IDLE, done, suspect: s.suspect }, out: [...(s.poll ? [{ kind: 'stop-poll' } as const] : []), { kind: 'reconcile', reason }] };
+  return { state: { ...IDLE, done, suspect: s.suspect }, out: [...(s.poll ? [{ kind: 'stop-poll' } as const] : []), { kind: 'pass-asking', reason }] };
 }
 
 /**
@@ -164,7 +171,7 @@ function release(s: FailoverState, f: Failover, out: FailoverOutput[], ctx: Fail
   if (!f.confirmed && (f.lapsed || suspect)) return;
   f.released = true;
   const word = f.confirmed ? `confirmed by ${f.sentinels.length > 1 ? `${f.sentinels.length} sentinels` : 'the majority'}` : `on the word of ${f.sentinels.join(', ')} alone: holds ${f.confirmBy - at} ms unless confirmed`;
-  out.push({ kind: 'release', reason: `${why}: the master ${f.oldMaster} is this host; releasing the VIP before the promotion (${word})` });
+  out.push({ kind: 'pass-now', fastPath: 'release', reason: `${why}: the master ${f.oldMaster} is this host; releasing the VIP before the promotion (${word})` });
 }
 
 export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContext): Step {
@@ -175,7 +182,7 @@ export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContex
       if (f?.released && !f.confirmed && input.at >= f.confirmBy) {
         return {
           state: { ...s, suspect: { master: f.oldMaster, until: input.at + SUSPECT_MS }, failover: { ...f, released: false, lapsed: true } },
-          out: [{ kind: 'reconcile', reason: `the failover of ${f.oldMaster} (${f.firstEvent} from ${f.sentinels.join(', ')}) was not confirmed by a second sentinel or the majority within ${f.confirmBy - f.since} ms: no longer holding the VIP off` }],
+          out: [{ kind: 'pass-asking', reason: `the failover of ${f.oldMaster} (${f.firstEvent} from ${f.sentinels.join(', ')}) was not confirmed by a second sentinel or the majority within ${f.confirmBy - f.since} ms: no longer holding the VIP off` }],
         };
       }
       if (f && input.at >= holdEnd(f, ctx)) return end(s, `failover of ${f.oldMaster} not over after the failover timeout`);
@@ -202,7 +209,7 @@ export function step(s: FailoverState, input: FailoverInput, ctx: FailoverContex
       }
       const out: FailoverOutput[] = s.poll ? [{ kind: 'stop-poll' }] : [];
       if (f.promotedHere === input.address) return { state: { ...s, poll: null }, out };
-      out.push({ kind: 'bind', reason: `failover of ${f.oldMaster} selected ${input.address}, an address of this host, and it now reports role master` });
+      out.push({ kind: 'pass-now', fastPath: 'bind', reason: `failover of ${f.oldMaster} selected ${input.address}, an address of this host, and it now reports role master` });
       return { state: { ...s, failover: { ...f, promotedHere: input.address }, poll: null }, out };
     }
     case 'event':
@@ -220,7 +227,7 @@ function pollFor(f: Failover, address: string, poll: FailoverState['poll'], out:
 function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverContext, sentinel: string): Step {
   const out: FailoverOutput[] = [];
   if (e.kind === 'switch-master') {
-    if (s.failover === null && s.done === e.from) return { state: s, out: [{ kind: 'reconcile', reason: `+switch-master ${e.from} -> ${e.to} (already seen)` }] };
+    if (s.failover === null && s.done === e.from) return { state: s, out: [{ kind: 'pass-asking', reason: `+switch-master ${e.from} -> ${e.to} (already seen)` }] };
     const f = begin(s, e.from, e.channel, at, ctx, sentinel);
     f.switched = true;
     f.started = true;
@@ -235,7 +242,7 @@ function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverCo
       poll = null;
     }
     release(s, f, out, ctx, '+switch-master', at);
-    out.push({ kind: 'reconcile', reason: `+switch-master ${e.from} -> ${e.to}` });
+    out.push({ kind: 'pass-asking', reason: `+switch-master ${e.from} -> ${e.to}` });
     return { state: { ...s, failover: f, poll }, out };
   }
   if (e.kind === 'master') {
@@ -258,7 +265,7 @@ function onEvent(s: FailoverState, e: SentinelEvent, at: number, ctx: FailoverCo
     if (e.channel === '+failover-end' || e.channel === '+failover-end-for-timeout') {
       const next = { ...begin(s, e.address, e.channel, at, ctx, sentinel), switched: true };
       release(s, next, out, ctx, e.channel, at);
-      return { state: { ...s, failover: next }, out: [...out, { kind: 'reconcile', reason: `${e.channel} for ${e.address}` }] };
+      return { state: { ...s, failover: next }, out: [...out, { kind: 'pass-asking', reason: `${e.channel} for ${e.address}` }] };
     }
     return { state: s, out: [] };
   }

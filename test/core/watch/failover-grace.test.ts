@@ -21,7 +21,7 @@ function run(localIp: string, inputs: Array<[number, string, string?]>): { state
     // events from two Sentinels in turn: a confirmed failover (a lone Sentinel's release lapses: failover.test.ts)
     const i: FailoverInput = channel === 'tick' ? { type: 'tick', at } : { type: 'event', event: parseSentinelEvent(channel, text!)!, at, sentinel: `198.18.0.1${1 + (n++ % 2)}:26379` };
     const r = step(state, i, { isLocal: (ip) => ip === localIp, failoverTimeoutMs: 10_000 });
-    outs.push([at, r.out.map((o) => o.kind)]);
+    outs.push([at, r.out.map((o) => (o.kind === 'pass-now' ? `pass-now ${o.fastPath}` : o.kind))]);
     state = r.state;
   }
   return { state, outs };
@@ -36,24 +36,24 @@ const start: Array<[number, string, string?]> = [
 describe('failover end after a replica elsewhere was selected', () => {
   it('-failover-abort-slave-timeout: the promoted host releases at once, the old master host a grace later', () => {
     const promoted = run(N3, [...start, [5_000, '-failover-abort-slave-timeout', master]]);
-    expect(promoted.outs.at(-1)).toEqual([5_000, ['stop-poll', 'reconcile']]);
+    expect(promoted.outs.at(-1)).toEqual([5_000, ['stop-poll', 'pass-asking']]);
     expect(promoted.state.failover).toBeNull();
 
     const old = run(N1, [...start, [5_000, '-failover-abort-slave-timeout', master], [5_000 + GRACE - 1, 'tick'], [5_000 + GRACE, 'tick']]);
-    expect(old.outs.slice(3)).toEqual([[5_000, []], [5_000 + GRACE - 1, []], [5_000 + GRACE, ['reconcile']]]);
+    expect(old.outs.slice(3)).toEqual([[5_000, []], [5_000 + GRACE - 1, []], [5_000 + GRACE, ['pass-asking']]]);
     expect(old.state).toEqual(IDLE);
   });
 
   it('the failover timeout: the old master host ends its hold a grace after the promoted host', () => {
     const promoted = run(N3, [...start, [10_000, 'tick']]);
-    expect(promoted.outs.at(-1)).toEqual([10_000, ['stop-poll', 'reconcile']]);
+    expect(promoted.outs.at(-1)).toEqual([10_000, ['stop-poll', 'pass-asking']]);
     const old = run(N1, [...start, [10_000, 'tick'], [10_000 + GRACE, 'tick']]);
-    expect(old.outs.slice(3)).toEqual([[10_000, []], [10_000 + GRACE, ['reconcile']]]);
+    expect(old.outs.slice(3)).toEqual([[10_000, []], [10_000 + GRACE, ['pass-asking']]]);
   });
 
   it('no replica selected (no promotion possible): the hold ends at once on an abort', () => {
     const old = run(N1, [[0, '+odown', master], [10, '+try-failover', master], [50, '-failover-abort-no-good-slave', master]]);
-    expect(old.outs.at(-1)).toEqual([50, ['reconcile']]);
+    expect(old.outs.at(-1)).toEqual([50, ['pass-asking']]);
     expect(old.state).toEqual(IDLE);
   });
 });

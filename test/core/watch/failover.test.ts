@@ -27,7 +27,7 @@ function play(localIp: string, rows: Row[]): FailoverState {
   let s = IDLE;
   for (const [t, i, expected, sentinel] of rows) {
     const r = step(s, input(t, i, sentinel), { isLocal: (ip) => ip === localIp, failoverTimeoutMs: 10_000 });
-    const got = r.out.map((o) => (o.kind === 'poll-role' ? `poll-role ${o.address} until ${o.until}` : o.kind));
+    const got = r.out.map((o) => (o.kind === 'poll-role' ? `poll-role ${o.address} until ${o.until}` : o.kind === 'pass-now' ? `pass-now ${o.fastPath}` : o.kind));
     expect(got, `${t} ms: ${i.join(' ')}`).toEqual(expected);
     s = r.state;
   }
@@ -37,16 +37,16 @@ function play(localIp: string, rows: Row[]): FailoverState {
 describe('failover state machine', () => {
   it('SENTINEL FAILOVER seen from the old master host: release on +try-failover, hold until the majority moved, late copies start nothing', () => {
     const s = play(N1, [
-      [1, ['+try-failover', master(N1)], ['release']],
+      [1, ['+try-failover', master(N1)], ['pass-now release']],
       [2, ['+elected-leader', master(N1)], []],
       [110, ['+selected-slave', replica(N3, N1)], []],
       [111, ['+failover-state-wait-promotion', replica(N3, N1)], []],
       [1100, ['+promoted-slave', replica(N3, N1)], []],
-      [1150, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['reconcile']],
+      [1150, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['pass-asking']],
       [1160, ['view', N1], []], // observers switched, the majority not yet: still held
-      [1200, ['+failover-end', master(N1)], ['reconcile']],
-      [1210, ['view', N3], ['reconcile']],
-      [1220, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['reconcile']],
+      [1200, ['+failover-end', master(N1)], ['pass-asking']],
+      [1210, ['view', N3], ['pass-asking']],
+      [1220, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['pass-asking']],
       [1230, ['+failover-end', master(N1)], []],
     ]);
     expect(s).toEqual({ failover: null, poll: null, done: `${N1}:6379`, suspect: null });
@@ -55,7 +55,7 @@ describe('failover state machine', () => {
   it('SIGKILL seen from the old master host: release on +odown', () => {
     const s = play(N1, [
       [1000, ['+sdown', master(N1)], []],
-      [1100, ['+odown', master(N1) + ' #quorum 2/2'], ['release']],
+      [1100, ['+odown', master(N1) + ' #quorum 2/2'], ['pass-now release']],
       [1101, ['+odown', master(N1) + ' #quorum 3/2'], []],
       [1102, ['+try-failover', master(N1)], []],
       [1300, ['+selected-slave', replica(N2, N1)], []],
@@ -68,10 +68,10 @@ describe('failover state machine', () => {
       [1, ['+try-failover', master(N1)], []],
       [110, ['+selected-slave', replica(N3, N1)], [`poll-role ${N3}:6379 until 10001`]],
       [111, ['+failover-state-wait-promotion', replica(N3, N1)], []],
-      [200, ['role-master', N3], ['stop-poll', 'bind']],
+      [200, ['role-master', N3], ['stop-poll', 'pass-now bind']],
       [1100, ['+promoted-slave', replica(N3, N1)], []],
-      [1200, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['reconcile']],
-      [1210, ['view', N3], ['reconcile']],
+      [1200, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['pass-asking']],
+      [1210, ['view', N3], ['pass-asking']],
     ]);
     expect(s.failover).toBeNull();
   });
@@ -82,21 +82,21 @@ describe('failover state machine', () => {
       [110, ['+selected-slave', replica(N3, N1)], []],
       [200, ['role-master', N3], []],
       [1100, ['+promoted-slave', replica(N3, N1)], []],
-      [1200, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['reconcile']],
+      [1200, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['pass-asking']],
     ]);
   });
 
   it.each([
-    ['-failover-abort-not-elected', [[1, ['+try-failover', master(N1)], ['release']], [50, ['-failover-abort-not-elected', master(N1)], ['reconcile']]]],
-    ['-odown before any failover', [[1, ['+odown', master(N1)], ['release']], [50, ['-odown', master(N1)], ['reconcile']]]],
-    ['the failover timeout', [[0, ['+odown', master(N1)], ['release']], [1, ['+odown', master(N1)], [], 'S2'], [9_999, ['tick'], []], [10_000, ['tick'], ['reconcile']]]],
+    ['-failover-abort-not-elected', [[1, ['+try-failover', master(N1)], ['pass-now release']], [50, ['-failover-abort-not-elected', master(N1)], ['pass-asking']]]],
+    ['-odown before any failover', [[1, ['+odown', master(N1)], ['pass-now release']], [50, ['-odown', master(N1)], ['pass-asking']]]],
+    ['the failover timeout', [[0, ['+odown', master(N1)], ['pass-now release']], [1, ['+odown', master(N1)], [], 'S2'], [9_999, ['tick'], []], [10_000, ['tick'], ['pass-asking']]]],
   ] as Array<[string, Row[]]>)('the hold ends on %s (and a pass binds again if the majority still names this host)', (_n, rows) => {
     expect(play(N1, rows)).toEqual(IDLE);
   });
 
   it('-odown once the failover started does not end it', () => {
     const s = play(N1, [
-      [1, ['+odown', master(N1)], ['release']],
+      [1, ['+odown', master(N1)], ['pass-now release']],
       [2, ['+try-failover', master(N1)], []],
       [50, ['-odown', master(N1)], []],
     ]);
@@ -104,21 +104,21 @@ describe('failover state machine', () => {
   });
 
   it('+selected-slave naming another host while the master is here releases (the earlier events were missed)', () => {
-    play(N1, [[110, ['+selected-slave', replica(N2, N1)], ['release']]]);
+    play(N1, [[110, ['+selected-slave', replica(N2, N1)], ['pass-now release']]]);
   });
 
   it('+promoted-slave of a local replica polls its ROLE first: one Sentinel\'s word never binds (issue 15, finding 1)', () => {
     play(N3, [
       [1100, ['+promoted-slave', replica(N3, N1)], ['poll-role 198.18.0.13:6379 until 11100']],
       [1150, ['tick'], []],
-      [1200, ['role-master', N3], ['stop-poll', 'bind']],
+      [1200, ['role-master', N3], ['stop-poll', 'pass-now bind']],
     ]);
   });
 
   it('+switch-master to this host with no earlier events: confirm with ROLE first (one Sentinel is not a majority)', () => {
     play(N3, [
-      [0, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], [`poll-role ${N3}:6379 until 10000`, 'reconcile']],
-      [5, ['role-master', N3], ['stop-poll', 'bind']],
+      [0, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], [`poll-role ${N3}:6379 until 10000`, 'pass-asking']],
+      [5, ['role-master', N3], ['stop-poll', 'pass-now bind']],
     ]);
   });
 
@@ -126,7 +126,7 @@ describe('failover state machine', () => {
     expect(
       play(N3, [
         [0, ['+selected-slave', replica(N3, N1)], [`poll-role ${N3}:6379 until 10000`]],
-        [10_000, ['tick'], ['stop-poll', 'reconcile']],
+        [10_000, ['tick'], ['stop-poll', 'pass-asking']],
       ]),
     ).toEqual(IDLE);
   });
@@ -134,31 +134,31 @@ describe('failover state machine', () => {
   it('role master without a failover that selected that replica changes nothing (a returning old master)', () => {
     play(N1, [
       [0, ['role-master', N1], []],
-      [1, ['+selected-slave', replica(N3, N1)], ['release']],
+      [1, ['+selected-slave', replica(N3, N1)], ['pass-now release']],
       [2, ['role-master', N1], []],
     ]);
   });
 
   it('the replaced master counts again once the majority names it (a later failover back to it)', () => {
     play(N1, [
-      [1, ['+odown', master(N1)], ['release']],
-      [2, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['reconcile']],
-      [3, ['view', N3], ['reconcile']],
+      [1, ['+odown', master(N1)], ['pass-now release']],
+      [2, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['pass-asking']],
+      [3, ['view', N3], ['pass-asking']],
       [4, ['+odown', master(N1)], []], // late: ignored
       [5, ['view', N1], []],
-      [6, ['+odown', master(N1)], ['release']],
+      [6, ['+odown', master(N1)], ['pass-now release']],
     ]);
   });
 
   it('one Sentinel\'s +try-failover of a healthy master releases for at most CONFIRM_MS, then never again on one word (issue 15, finding 2)', () => {
     const s = play(N1, [
-      [0, ['+try-failover', master(N1)], ['release']],
+      [0, ['+try-failover', master(N1)], ['pass-now release']],
       [4_999, ['tick'], []],
-      [5_000, ['tick'], ['reconcile']], // lapsed: the pass binds again (the majority still names N1)
+      [5_000, ['tick'], ['pass-asking']], // lapsed: the pass binds again (the majority still names N1)
       [5_100, ['+try-failover', master(N1)], []], // the same Sentinel again: no release
-      [10_000, ['tick'], ['reconcile']], // the failover timeout ends it
+      [10_000, ['tick'], ['pass-asking']], // the failover timeout ends it
       [10_100, ['+try-failover', master(N1)], []], // a new one from the same lone Sentinel: suspect, no release
-      [10_200, ['+odown', master(N1)], ['release'], 'S2'], // a second Sentinel confirms it: released
+      [10_200, ['+odown', master(N1)], ['pass-now release'], 'S2'], // a second Sentinel confirms it: released
     ]);
     expect(s.failover).toMatchObject({ released: true, confirmed: true, sentinels: ['S1', 'S2'] });
     expect(watchOff(s)).toBe(true);
@@ -166,10 +166,10 @@ describe('failover state machine', () => {
 
   it('a planned switchover (only the leader\'s events before the promotion): released at once, confirmed by an observer\'s +switch-master, held to the end', () => {
     const s = play(N1, [
-      [0, ['+try-failover', master(N1)], ['release']],
+      [0, ['+try-failover', master(N1)], ['pass-now release']],
       [100, ['+selected-slave', replica(N3, N1)], []],
       [900, ['+promoted-slave', replica(N3, N1)], []],
-      [1_000, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['reconcile'], 'S2'],
+      [1_000, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['pass-asking'], 'S2'],
       [6_000, ['tick'], []], // confirmed: no lapse
     ]);
     expect(s.failover).toMatchObject({ released: true, confirmed: true });
@@ -177,7 +177,7 @@ describe('failover state machine', () => {
 
   it('the majority naming another master confirms a failover one Sentinel told of', () => {
     const s = play(N1, [
-      [0, ['+try-failover', master(N1)], ['release']],
+      [0, ['+try-failover', master(N1)], ['pass-now release']],
       [1_000, ['view', N3], []],
       [6_000, ['tick'], []],
     ]);
@@ -186,14 +186,14 @@ describe('failover state machine', () => {
 
   it('a lapsed failover releases once it is confirmed after all', () => {
     play(N1, [
-      [0, ['+try-failover', master(N1)], ['release']],
-      [5_000, ['tick'], ['reconcile']],
-      [6_000, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['release', 'reconcile'], 'S2'],
+      [0, ['+try-failover', master(N1)], ['pass-now release']],
+      [5_000, ['tick'], ['pass-asking']],
+      [6_000, ['+switch-master', `${M} ${N1} 6379 ${N3} 6379`], ['pass-now release', 'pass-asking'], 'S2'],
     ]);
   });
 
   it.each([
-    ['+switch-master to loopback', ['+switch-master', `${M} ${N1} 6379 127.0.0.1 7777`], ['reconcile']],
+    ['+switch-master to loopback', ['+switch-master', `${M} ${N1} 6379 127.0.0.1 7777`], ['pass-asking']],
     ['+selected-slave naming loopback', ['+selected-slave', replica('127.0.0.1', N1)], []],
     ['+promoted-slave naming link-local', ['+promoted-slave', replica('169.254.0.5', N1)], []],
     ['+odown of a loopback master', ['+odown', master('127.0.0.1')], []],
@@ -201,7 +201,7 @@ describe('failover state machine', () => {
   ] as Array<[string, In, string[]]>)('%s: never polled, bound or released, even where this host has the address (issue 15, finding 3)', (_n, i, expected) => {
     let s = IDLE;
     const r = step(s, input(0, i), { isLocal: (ip) => ip !== N1, failoverTimeoutMs: 10_000 });
-    expect(r.out.map((o) => o.kind)).toEqual(expected);
+    expect(r.out.map((o) => (o.kind === 'pass-now' ? `pass-now ${o.fastPath}` : o.kind))).toEqual(expected);
     s = r.state;
     expect(step(s, { type: 'role-master', address: '127.0.0.1:6379', at: 1 }, { isLocal: (ip) => ip !== N1, failoverTimeoutMs: 10_000 }).out).toEqual([]);
   });
