@@ -1,14 +1,17 @@
 /**
  * The per-VIP lock: flock(2) on `<runDir>/locks/vip-<VIP>.lock`.
  *
- * - Only vipctl's own user can take or disturb it: the locks directory is
- *   0700 and ours, the file 0600 and ours (checked with fstat after an
- *   O_NOFOLLOW open). Another local user cannot open the file, so cannot hold
- *   it, and there is no socket to connect to.
+ * - Only root and vipctl's service users can take or disturb it: the locks
+ *   directory is 2770 and the file 0660, both of the shared group vipctl
+ *   (0700/0600 where no such group exists), owned by a trusted user and
+ *   checked with fstat after an O_NOFOLLOW open (core/path-trust). Another
+ *   local user cannot open the file, so cannot hold it, and there is no
+ *   socket to connect to.
  * - The kernel frees it when the holder exits, even on SIGKILL: the lock lives
  *   on the open file, not in the file's contents; the file stays and is reused.
- * - It is per run dir: the hook and the watcher on one host share
- *   config.runDir; each lab node has its own ($VIPCTL_RUN_DIR).
+ * - It is per run dir: the hook, the watcher and root at a shell on one host
+ *   share config.runDir (whichever made the file, the others can open it);
+ *   each lab node has its own ($VIPCTL_RUN_DIR).
  * `fuser <runDir>/locks/vip-<VIP>.lock` or `lslocks` shows the holder.
  * flock itself comes from fs-ext's native addon, prebuilt in the package (flock.ts).
  */
@@ -30,7 +33,7 @@ export function lockFile(runDir: string, vip: string): string {
   return join(runDir, 'locks', `vip-${vip}.lock`);
 }
 
-/** Open the lock file for `vip` under runDir, creating the locks directory (0700) and file (0600) as needed. */
+/** Open the lock file for `vip` under runDir, creating the locks directory (2770, or 0700 without the group) and file (0660, or 0600) as needed. */
 function openLockFile(runDir: string, vip: string): { path: string; fd: number } {
   const path = lockFile(runDir, vip);
   try {

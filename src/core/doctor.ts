@@ -203,7 +203,7 @@ export function listenerPid(ssOutput: string, port: number): number | null {
 
 /** The log file or run dir can be written by this user (checked with access(2), nothing created). */
 export function judgeWritable(what: string, path: string, error: string | null): CheckResult {
-  return error === null ? pass(what, `${path} is writable`) : fail(what, `${path}: ${error}`, `create it and give it to the user Sentinel runs as (or set ${what === 'log file' ? 'log.file' : 'runDir'})`);
+  return error === null ? pass(what, `${path} is writable`) : fail(what, `${path}: ${error}`, `make it the shared group's, usable by root, the watcher and the hook: install -d -o root -g vipctl -m 2770 DIR (DIR: ${what === 'log file' ? 'its directory' : 'the run dir'}; the service users are members of group vipctl), or set ${what === 'log file' ? 'log.file' : 'runDir'}`);
 }
 
 /** Exit code of doctor: 1 when any check failed. Warnings do not fail. */
