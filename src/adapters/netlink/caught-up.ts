@@ -41,10 +41,22 @@ export class ChildWatch {
       const inRecv = recvmsg !== undefined && sys.startsWith(`${recvmsg} `);
       const io = /^wchar: (\d+)$/m.exec(readFileSync(`/proc/${this.pid}/io`, 'latin1'));
       const q = this.queues();
-      if (!io || !q) return null;
+      if (!io || !q) return this.retried ? null : this.again();
       return { idle: st === 'S' && inRecv && q.rmem === 0, written: Number(io[1]), drops: q.drops };
     } catch {
       return null;
+    }
+  }
+
+  private retried = false;
+
+  /** Once: the sockets found were not the listener's (it exec'd meanwhile): locate and read again. */
+  private again(): ChildState | null {
+    this.retried = true;
+    try {
+      return this.state();
+    } finally {
+      this.retried = false;
     }
   }
 
@@ -81,7 +93,13 @@ export class ChildWatch {
       rmem += Number(f[4]);
       drops += Number(f[8]);
     }
-    return found === 0 ? null : { rmem, drops };
+    if (found === 0) {
+      // sockets of a process that exec'd since (ip netns exec, a wrapper): look again next time
+      this.pid = null;
+      this.inodes = null;
+      return null;
+    }
+    return { rmem, drops };
   }
 
 }

@@ -27,3 +27,8 @@ export function exited(child: IpChild): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
   return new Promise((r) => child.once('close', () => r()));
 }
+
+/** ip's arguments (after `ip`), run in `netns` when one is named. */
+export function inNetns(netns: string | undefined, args: readonly string[]): string[] {
+  return netns === undefined ? [...args] : ['netns', 'exec', netns, 'ip', ...args];
+}

@@ -12,7 +12,7 @@
  */
 import type { RunResult } from '../run';
 import { run, RUN_TIMEOUT_MS } from '../run';
-import { exited, killGroup, spawnIp, type IpChild } from './child';
+import { exited, inNetns, killGroup, spawnIp, type IpChild } from './child';
 
 export const BATCH_ARGV = ['ip', '-o', '-force', '-batch', '-'] as const;
 const MARKER = 'vipctl/mark';
@@ -46,6 +46,9 @@ export class IpBatch {
   private buf = '';
   private closed = false;
   readonly stats = { commands: 0, starts: 0, timeouts: 0 };
+
+  /** netns: the child runs there (`ip netns exec`; the tests' own namespaces). */
+  constructor(private readonly o: { netns?: string } = {}) {}
 
   /** Run one `ip addr add/del` in the batch child (queued behind the one running); refused argv throws. */
   run(argv: readonly string[], o: { timeoutMs?: number } = {}): Promise<RunResult> {
@@ -101,7 +104,7 @@ export class IpBatch {
   }
 
   private start(): IpChild {
-    const c = spawnIp(BATCH_ARGV.slice(1), true);
+    const c = spawnIp(inNetns(this.o.netns, BATCH_ARGV.slice(1)), true);
     this.stats.starts++;
     this.child = c;
     this.buf = '';

@@ -15,7 +15,7 @@ import type { LinksView } from '../../core/links-view';
 import { VipctlError } from '../../core/errors';
 import { describeFailure, ok, run, RUN_TIMEOUT_MS } from '../run';
 import { ChildWatch } from './caught-up';
-import { exited, killGroup, spawnIp, type IpChild } from './child';
+import { exited, inNetns, killGroup, spawnIp, type IpChild } from './child';
 import { LinkTable } from './link-table';
 import { parseMonitorLine, type MonitorEvent } from './monitor-parse';
 
@@ -27,6 +27,8 @@ export interface MonitorViewOptions {
   freshWaitMs?: number;
   /** Told of each resync and restart (for the log and the tests). */
   onEvent?: (e: { event: 'resync' | 'restart'; reason: string }) => void;
+  /** Run the children in this network namespace (`ip netns exec`, which execs: same pid). The tests' own namespaces. */
+  netns?: string;
 }
 
 export class MonitorView implements LinksView {
@@ -69,6 +71,11 @@ export class MonitorView implements LinksView {
     return this.child?.pid;
   }
 
+  /** Resolves when no dump is in flight (tests). */
+  async settled(): Promise<void> {
+    while (this.syncing) await this.syncing.catch(() => undefined);
+  }
+
   async read(o?: { fresh?: boolean }): Promise<Link[]> {
     if (this.closed) throw new Error('links view closed');
     const fresh = o?.fresh === true || this.stale;
@@ -109,7 +116,7 @@ export class MonitorView implements LinksView {
         for (let n = 0; n < 5; n++) {
           this.again = null;
           this.queue = [];
-          const text = await dump();
+          const text = await dump(this.o.netns);
           this.stats.dumps++;
           this.table.load(text);
           const q = this.queue;
@@ -133,7 +140,7 @@ export class MonitorView implements LinksView {
   }
 
   private startChild(): void {
-    const c = spawnIp(MONITOR_ARGV.slice(1), false);
+    const c = spawnIp(inNetns(this.o.netns, MONITOR_ARGV.slice(1)), false);
     this.child = c;
     this.received = 0;
     this.writtenBase = null;
@@ -218,8 +225,8 @@ export class MonitorView implements LinksView {
   }
 }
 
-async function dump(): Promise<string> {
-  const r = await run(DUMP_ARGV, { timeoutMs: RUN_TIMEOUT_MS });
+async function dump(netns: string | undefined): Promise<string> {
+  const r = await run(netns === undefined ? DUMP_ARGV : ['ip', ...inNetns(netns, DUMP_ARGV.slice(1))], { timeoutMs: RUN_TIMEOUT_MS });
   if (!ok(r)) throw new VipctlError('EXEC', describeFailure(r), { argv: r.argv, ...(r.timedOut ? { timedOut: true } : {}) });
   return r.stdout;
 }
