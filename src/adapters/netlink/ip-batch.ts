@@ -12,7 +12,7 @@
  */
 import type { RunResult } from '../run';
 import { run, RUN_TIMEOUT_MS } from '../run';
-import { exited, inNetns, killGroup, spawnIp, type IpChild } from './child';
+import { inNetns, killGroup, spawnIp, type IpChild } from './child';
 
 export const BATCH_ARGV = ['ip', '-o', '-force', '-batch', '-'] as const;
 const MARKER = 'vipctl/mark';
@@ -71,7 +71,6 @@ export class IpBatch {
     if (c) {
       c.stdin?.end();
       killGroup(c);
-      await exited(c);
     }
   }
 

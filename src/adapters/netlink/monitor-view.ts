@@ -15,7 +15,7 @@ import type { LinksView } from '../../core/links-view';
 import { VipctlError } from '../../core/errors';
 import { describeFailure, ok, run, RUN_TIMEOUT_MS } from '../run';
 import { ChildWatch } from './caught-up';
-import { exited, inNetns, killGroup, spawnIp, type IpChild } from './child';
+import { inNetns, killGroup, spawnIp, type IpChild } from './child';
 import { LinkTable } from './link-table';
 import { parseMonitorLine, type MonitorEvent } from './monitor-parse';
 
@@ -95,10 +95,8 @@ export class MonitorView implements LinksView {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const c = this.child;
     this.child = null;
-    if (c) {
-      killGroup(c);
-      await exited(c);
-    }
+    // SIGKILL and go: waiting for the exit would hold a stopping watcher up (it exits right after)
+    if (c) killGroup(c);
     await this.syncing?.catch(() => undefined);
   }
 
