@@ -11,6 +11,9 @@
  *  - spawns: every execve of its descendants over 20 s more
  *    (strace -f -e trace=execve, attached after the CPU window so it does not
  *    weigh on it), per timer pass and by program.
+ * Then, in a scratch namespace, 200 times each: a fresh read of the netlink
+ * view after an address change vs one `ip -json addr show`; `ip addr add` +
+ * `del` through the batch child vs spawned.
  * Targets: CPU <= 1 % of a core with 1 master, <= 3 % with 50; RSS <= 60 MB
  * with 1 master; 0 ip spawns per timer pass. A benchmark: exit 0 even when a
  * target is missed.
@@ -23,6 +26,9 @@ import { parseArgs } from 'node:util';
 import { Lab, sleep, waitFor } from '../src/lab/lab';
 import { initialNode } from '../src/lab/masters';
 import { running } from '../src/adapters/proc';
+import { run } from '../src/adapters/run';
+import { MonitorView } from '../src/adapters/netlink/monitor-view';
+import { IpBatch } from '../src/adapters/netlink/ip-batch';
 import { machine, stats, UsageError } from './stats';
 
 const LAB_BASE_DIR = process.env.VIPCTL_BENCH_LAB_DIR || '/run/vipctl-lab-bench';
@@ -122,6 +128,43 @@ async function measure(lab: Lab, masters: number, variant: Row['variant'], secon
   }
 }
 
+/** Fresh read vs dump, batch vs spawn, in a namespace of its own (removed by name). */
+async function micro(): Promise<Array<{ name: string; medianMs: number; p95Ms: number }>> {
+  const ns = `vipctl-idle-${process.pid}`;
+  const ip = (...a: string[]) => run(['ip', '-n', ns, ...a]);
+  await run(['ip', 'netns', 'add', ns]);
+  try {
+    await ip('link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd0p');
+    await ip('link', 'set', 'd0', 'up');
+    const view = await MonitorView.open({ netns: ns });
+    const batch = new IpBatch({ netns: ns });
+    const t = { fresh: [] as number[], dump: [] as number[], batch: [] as number[], spawn: [] as number[] };
+    const time = async (xs: number[], f: () => Promise<unknown>): Promise<void> => {
+      const s0 = performance.now();
+      await f();
+      xs.push(performance.now() - s0);
+    };
+    for (let i = 0; i < 200; i++) {
+      const a = `198.18.${200 + (i % 50)}.1/32`;
+      await time(t.batch, async () => {
+        const r = await batch.run(['ip', 'addr', 'add', a, 'dev', 'd0']);
+        if (r.exitCode !== 0) throw new Error(r.stderr);
+      });
+      await time(t.fresh, () => view.read({ fresh: true }));
+      await time(t.dump, () => run(['ip', 'netns', 'exec', ns, 'ip', '-json', 'addr', 'show']));
+      await batch.run(['ip', 'addr', 'del', a, 'dev', 'd0']);
+      await time(t.spawn, () => run(['ip', 'netns', 'exec', ns, 'ip', 'addr', 'add', a, 'dev', 'd0']));
+      await ip('addr', 'del', a, 'dev', 'd0');
+    }
+    await view.close();
+    await batch.close();
+    const row = (name: string, xs: number[]) => ({ name, medianMs: stats(xs).medianMs, p95Ms: stats(xs).p95Ms });
+    return [row('fresh read, netlink view (after a change)', t.fresh), row('ip -json addr show (ip netns exec)', t.dump), row('ip addr add, batch child', t.batch), row('ip addr add, spawned (ip netns exec)', t.spawn)];
+  } finally {
+    await run(['ip', 'netns', 'del', ns]);
+  }
+}
+
 async function main(): Promise<void> {
   const o = options(process.argv.slice(2));
   const say = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -144,7 +187,8 @@ async function main(): Promise<void> {
     if (r.masters === 1) ok.push(r.rssMedianMb <= 60 ? 'rss<=60MB met' : 'rss<=60MB MISSED');
     return ok.join(', ');
   };
-  const result = { seconds: o.seconds, loadavg: loadavg().map((x) => Math.round(x * 10) / 10), machine: machine(), rows: rows.map((r) => ({ ...r, target: r.variant === 'netlink' ? target(r) : 'before' })) };
+  const calls = await micro();
+  const result = { calls, seconds: o.seconds, loadavg: loadavg().map((x) => Math.round(x * 10) / 10), machine: machine(), rows: rows.map((r) => ({ ...r, target: r.variant === 'netlink' ? target(r) : 'before' })) };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
@@ -153,6 +197,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${'masters'.padEnd(8)} ${'view'.padEnd(8)} ${'cpu %'.padStart(7)} ${'child %'.padStart(8)} ${'rss MB'.padStart(7)} ${'max'.padStart(6)} ${'spawn/pass'.padStart(11)} ${'ip/pass'.padStart(8)}  target\n`);
   for (const r of result.rows)
     process.stdout.write(`${String(r.masters).padEnd(8)} ${r.variant.padEnd(8)} ${String(r.cpuPct).padStart(7)} ${String(r.childCpuPct).padStart(8)} ${String(r.rssMedianMb).padStart(7)} ${String(r.rssMaxMb).padStart(6)} ${String(r.spawnsPerPass).padStart(11)} ${String(r.ipSpawnsPerPass).padStart(8)}  ${r.target}\n`);
+  process.stdout.write(`\n${'call (200 each; the spawned ones include ip netns exec)'.padEnd(58)} ${'median'.padStart(7)} ${'p95'.padStart(7)}\n`);
+  for (const c of calls) process.stdout.write(`${c.name.padEnd(58)} ${String(c.medianMs).padStart(7)} ${String(c.p95Ms).padStart(7)}\n`);
 }
 
 main().catch((e: Error) => {
