@@ -2,7 +2,10 @@
 import type { Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
 import { ndpRepeaterArgv, startAnnouncer, stopAnnouncer } from './announce';
-import { describeFailure, run } from './run';
+import { describeFailure, run, type RunResult } from './run';
+
+/** How an exec step's argv is run: run() by default; the watcher's fast path passes an `ip -batch` child (netlink/ip-batch.ts). */
+export type StepRunner = (argv: readonly string[], options: { timeoutMs?: number }) => Promise<RunResult>;
 
 export interface StepResult {
   step: Step;
@@ -21,6 +24,8 @@ export interface ExecuteContext {
   timeoutMs?: () => number;
   /** Called after each step, so each action is logged as it happens. */
   onStep?: (r: StepResult) => void;
+  /** Runs the exec steps (`ip addr add/del`, `ip -6 addr change`); default run(). */
+  runExec?: StepRunner;
 }
 
 const ACTION = { 'ip-add': 'bind', 'ip-del': 'unbind', 'ip-deprecate': 'deprecate' } as const;
@@ -30,7 +35,7 @@ export async function executeStep(step: Step, ctx: ExecuteContext): Promise<Step
   const ms = (): number => Math.round((performance.now() - started) * 10) / 10;
   switch (step.kind) {
     case 'exec': {
-      const r = await run(step.argv, commandTimeout(ctx, step.argv));
+      const r = await (ctx.runExec ?? run)(step.argv, commandTimeout(ctx, step.argv));
       if (r.exitCode === 0) return { step, action: ACTION[step.what], durationMs: ms() };
       if (r.exitCode !== null && step.okIf !== undefined && step.okIf.some((m) => r.stderr.includes(m))) return { step, action: ACTION[step.what], durationMs: ms(), note: step.what === 'ip-add' ? 'already bound' : 'already gone' };
       throw new VipctlError('EXEC', describeFailure(r), { argv: step.argv, step: step.what, ...(r.timedOut ? { timedOut: true } : {}) });

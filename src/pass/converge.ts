@@ -11,7 +11,7 @@ import { planFor, type Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
 import { acquireLock } from '../adapters/lock';
 import { readLinks } from '../adapters/ip';
-import { executePlan, type StepResult } from '../adapters/execute';
+import { executePlan, type StepResult, type StepRunner } from '../adapters/execute';
 import { RUN_TIMEOUT_MS } from '../adapters/run';
 import type { Logger } from '../adapters/log';
 import { readHold } from '../adapters/hold-store';
@@ -49,6 +49,14 @@ export interface ConvergeOptions {
    * the read after a timed-out `ip addr add` uses what is left.
    */
   deadline?: number;
+  /** Runs the plan's `ip` commands (default: one process each); watch passes its `ip -batch` child. */
+  runExec?: StepRunner;
+  /**
+   * A read that reflects every change made before it, for the recheck after
+   * a timed-out `ip addr add` (default: `ip -json addr show` under what is
+   * left of the deadline); watch passes its links view's fresh read.
+   */
+  readFresh?: () => Promise<Link[]>;
   /** Where the master is now and which it replaced, as far as the caller knows: {newMaster}/{oldMaster} of the notify commands. */
   moved?: () => Omit<MoveFacts, 'reason'>;
   /** The adapters a pass uses (default: the real ones); the unit tests pass fakes. */
@@ -139,7 +147,7 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
         `${r.action} ${vip}${r.note ? ` (${r.note})` : ''}`,
       );
     };
-    const results = await d.executePlan(steps, { runDir: o.config.runDir, vip, onStep, ...(commandMs ? { timeoutMs: commandMs } : {}) });
+    const results = await d.executePlan(steps, { runDir: o.config.runDir, vip, onStep, ...(commandMs ? { timeoutMs: commandMs } : {}), ...(o.runExec ? { runExec: o.runExec } : {}) });
     // One line per decision, also when it changed nothing.
     if (!logged) o.logger[o.noopLevel ?? 'info']({ ...base, ...extra(), event: 'noop', durationMs: ms(started) }, `nothing to do: is ${decision.is}, must be ${decision.mustBe}`);
     notifyAfter(o, done, reason);
@@ -170,7 +178,7 @@ async function announceIfBound(o: ConvergeOptions, p: { steps: Step[]; target: s
   let bound = false;
   try {
     const t = Math.min(RUN_TIMEOUT_MS, p.left());
-    bound = t > 0 && boundOn(await depsOf(o).readLinks(Math.floor(t)), vip).includes(p.target);
+    bound = t > 0 && boundOn(await (o.readFresh ? o.readFresh() : depsOf(o).readLinks(Math.floor(t))), vip).includes(p.target);
   } catch (e) {
     o.logger.warn({ event: 'recheck-failed', master: o.master.name, vip: o.master.vip.text, interface: p.target, reason: (e as Error).message }, `after ${p.error.message}: cannot read the links again: ${(e as Error).message}`);
     return;
