@@ -17,7 +17,10 @@ export type Step =
   | { kind: 'stop-announce' };
 
 // What `ip` says (LC_ALL=C) when the address is already there / already gone.
+/** Without the kernel's extended ack: strerror(EEXIST). */
 export const IP_ADD_EXISTS = 'File exists';
+/** Linux 6.1 (Debian 12) with iproute2 6.1: "Error: ipv4: Address already assigned." */
+export const IP_ADD_ASSIGNED = 'Address already assigned';
 /** Without the kernel's extended ack: strerror(EADDRNOTAVAIL). */
 export const IP_DEL_MISSING = 'Cannot assign requested address';
 /** Linux 6.1 (Debian 12) with iproute2 6.1: "Error: ipv4: Address not found." (also for a wrong prefix length). */
@@ -38,7 +41,7 @@ export const IP6_DEL_MISSING = 'address not found';
  */
 export function ipAdd(vip: Cidr, ifname: string): Step {
   if (vip.family === 6) return { kind: 'exec', what: 'ip-add', argv: ['ip', '-6', 'addr', 'add', vip.text, 'dev', ifname, 'nodad', 'preferred_lft', '0'], okIf: [IP6_ADD_EXISTS] };
-  return { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', vip.text, 'dev', ifname], okIf: [IP_ADD_EXISTS] };
+  return { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', vip.text, 'dev', ifname], okIf: [IP_ADD_EXISTS, IP_ADD_ASSIGNED] };
 }
 
 /**

@@ -24,6 +24,8 @@ import type { Logger } from '../adapters/log';
 import { converge, type ConvergeOptions, type ConvergeResult } from '../pass/converge';
 import { resolveMasterNames } from '../pass/resolve-masters';
 import { openLinksView } from './links';
+import type { StepRunner } from '../adapters/execute';
+import type { Link } from '../core/local';
 
 /** Why a bind happened, for vipctl_last_failover_bind_latency_seconds (only a failover's counts). */
 export type BindCause = 'failover' | 'other';
@@ -45,13 +47,26 @@ export interface SentinelLinkLike {
   close(): void;
 }
 
+/**
+ * The links view with, where it has them (src/watch/links.ts), its way to run
+ * the plans' `ip` commands (an `ip -batch` child) and a read that reflects
+ * every change before it (the recheck after an `ip` timeout): converge's
+ * runExec and readFresh.
+ */
+export type WatchLinksView = LinksView & { runExec?: StepRunner; readFresh?: () => Promise<Link[]> };
+
+/** converge's options that the links view provides (none for a view without them). */
+export function execOptionsOf(v: WatchLinksView | null): { runExec?: StepRunner; readFresh?: () => Promise<Link[]> } {
+  return { ...(v?.runExec ? { runExec: v.runExec } : {}), ...(v?.readFresh ? { readFresh: v.readFresh } : {}) };
+}
+
 export interface WatchDeps {
   logger: Logger;
   /** Epoch ms. */
   now: () => number;
   converge: (o: ConvergeOptions) => Promise<ConvergeResult>;
   /** The host's links (src/watch/links.ts). */
-  openLinks: () => Promise<LinksView>;
+  openLinks: () => Promise<WatchLinksView>;
   sentinelLink: (address: HostPort, o: SentinelLinkOptions, ev: SentinelLinkEvents) => SentinelLinkLike;
   /** SENTINEL MASTERS to every configured Sentinel (one promise each). */
   askEverySentinel: (config: Config) => Promise<SentinelMasters>[];

@@ -12,12 +12,11 @@ import type { FailoverState } from '../core/watch/failover';
 import type { Holding } from '../core/watch/conflict';
 import type { Resolved } from '../core/desired';
 import type { Link } from '../core/local';
-import type { LinksView } from '../core/links-view';
 import { watchMoved } from '../core/notify';
 import { logFailure } from '../pass/failure';
 import type { Trigger } from './scheduler';
 import type { Logger } from '../adapters/log';
-import type { WatchDeps, WatchMetricsSink, BindCause } from './deps';
+import { execOptionsOf, type WatchDeps, type WatchMetricsSink, type BindCause, type WatchLinksView } from './deps';
 
 /** This host's addresses (VIPs excluded), as last read by any master's pass: shared by the masters of one node. */
 export interface HostAddresses {
@@ -66,7 +65,7 @@ export class MasterPass {
     private readonly master: MasterConfig,
     private readonly config: Config,
     private readonly d: Pick<WatchDeps, 'converge' | 'logger' | 'now'> & { metrics: WatchMetricsSink },
-    private readonly links: LinksView,
+    private readonly links: WatchLinksView,
     private readonly host: HostAddresses,
   ) {}
 
@@ -142,6 +141,7 @@ export class MasterPass {
         logger: reannounce === 'refresh' ? announceAtDebug(this.d.logger) : this.d.logger,
         announceWhenBound: reannounce !== null,
         readLinks: this.linksFor(t),
+        ...execOptionsOf(this.links),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
         moved: () => watchMoved(i.view?.master ?? null, i.state),
         want: (local) => {

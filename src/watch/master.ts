@@ -17,7 +17,6 @@ import { majorityTimings, timingsOrDefault, type MasterTimings } from '../core/w
 import { masterHost } from '../core/sentinel-view';
 import type { SentinelView } from '../core/sentinel-view';
 import type { Holding } from '../core/watch/conflict';
-import type { LinksView } from '../core/links-view';
 import type { NameCache } from '../adapters/name-cache';
 import type { RolePoller } from '../adapters/redis-role';
 import { clientOptions } from '../adapters/connection';
@@ -26,7 +25,7 @@ import { PassScheduler, type Trigger } from './scheduler';
 import { MasterPass, type HostAddresses, type Reannounce } from './master-pass';
 import { FenceFollower } from './master-fence';
 import type { SentinelReach } from './reach';
-import type { WatchDeps, WatchMetricsSink } from './deps';
+import type { WatchDeps, WatchMetricsSink, WatchLinksView } from './deps';
 
 export interface MasterWatchDeps extends Pick<WatchDeps, 'converge' | 'logger' | 'now' | 'pollRole' | 'resolveMasters'> {
   config: Config;
@@ -37,7 +36,7 @@ export interface MasterWatchDeps extends Pick<WatchDeps, 'converge' | 'logger' |
   reach: SentinelReach;
   /** The Sentinels' majority view of a master (one batch of queries shared by every master: views.ts). */
   view: (name: string) => Promise<SentinelView>;
-  links: LinksView;
+  links: WatchLinksView;
   /** Host names seen from the Sentinels, resolved (shared by every master of the watcher). */
   names: NameCache;
 }

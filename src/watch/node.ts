@@ -11,7 +11,6 @@ import { fenceAfter, refusedFreshMs } from '../core/watch/fence';
 import { localAddresses } from '../core/local';
 import { joinHostPort } from '../core/sentinel-view';
 import type { SentinelMasters } from '../core/sentinel-masters';
-import type { LinksView } from '../core/links-view';
 import { clientOptions } from '../adapters/connection';
 import type { Logger } from '../adapters/log';
 import { NameCache } from '../adapters/name-cache';
@@ -22,7 +21,7 @@ import { ConflictWatch } from './conflict';
 import { SharedViews } from './views';
 import { SentinelReach } from './reach';
 import type { HostAddresses } from './master-pass';
-import { realWatchDeps, type SentinelLinkLike, type WatchDeps, type WatchMetricsSink } from './deps';
+import { execOptionsOf, realWatchDeps, type SentinelLinkLike, type WatchDeps, type WatchMetricsSink, type WatchLinksView } from './deps';
 
 /** How long a host name from the Sentinels is trusted before an event naming it resolves it again. */
 const NAME_TTL_MS = 30_000;
@@ -40,7 +39,7 @@ export class WatchNode {
   /** Foreign-holder detection, one per master (./conflict.ts; none when watch.conflictProbeMs is 0). */
   private conflicts: ConflictWatch[] = [];
   /** The host's addresses (./links.ts). */
-  private view: LinksView | null = null;
+  private view: WatchLinksView | null = null;
   private readonly d: WatchDeps;
   private readonly logger: Logger;
 
@@ -187,6 +186,7 @@ export class WatchNode {
             master: mw.master,
             logger: this.logger,
             announceWhenBound: false,
+            ...execOptionsOf(this.view),
             want: () => ({ desired: 'elsewhere', reason: 'watch stopping with --release-on-exit' }),
             extraFields: ({ want, decision }) => ({ desired: want.desired, observed: decision.is, action: decision.action, trigger: 'exit', sinceEventMs: 0 }),
           });

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Step } from '../../src/core/plan';
+import { ipAdd, ipDel, type Step } from '../../src/core/plan';
+import { parseCidr } from '../../src/core/address';
 import { executePlan, executeStep, type StepResult } from '../../src/adapters/execute';
 
 const runDir = mkdtempSync(join(tmpdir(), 'vipctl-execute-'));
@@ -16,6 +17,20 @@ const ctx = { runDir, vip: '198.18.0.100' };
 const sh = (what: 'ip-add' | 'ip-del', script: string, okIf: string[] = []): Step => ({ kind: 'exec', what, argv: ['sh', '-c', script], okIf });
 
 describe('executeStep', () => {
+  // What ip 6.1 on Linux 6.1 (Debian 12) prints, spawned or batched (checked in a namespace), with the plan's own markers.
+  it.each([
+    ['198.18.0.100/24', 'ip-add', 'Error: ipv4: Address already assigned.', 'already bound'],
+    ['198.18.0.100/24', 'ip-add', 'RTNETLINK answers: File exists', 'already bound'],
+    ['198.18.0.100/24', 'ip-del', 'Error: ipv4: Address not found.', 'already gone'],
+    ['198.18.0.100/24', 'ip-del', 'RTNETLINK answers: Cannot assign requested address', 'already gone'],
+    ['fd00::100/64', 'ip-add', 'Error: ipv6: address already assigned.', 'already bound'],
+    ['fd00::100/64', 'ip-del', 'Error: ipv6: address not found.', 'already gone'],
+  ] as const)('%s %s: "%s" is %s', async (cidr, what, stderr, note) => {
+    const real = what === 'ip-add' ? ipAdd(parseCidr(cidr)!, 'eth0') : ipDel(parseCidr(cidr)!, 'eth0');
+    const step = { ...real, argv: ['sh', '-c', `echo '${stderr}' >&2; exit 2`] } as Step;
+    expect(await executeStep(step, ctx)).toMatchObject({ note });
+  });
+
   it('exit 0 is the action done', async () => {
     const r = await executeStep(sh('ip-add', 'exit 0'), ctx);
     expect(r).toMatchObject({ action: 'bind' });

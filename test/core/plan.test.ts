@@ -11,7 +11,7 @@ function decision(over: Partial<Decision>): Decision {
   return { action: 'none', removeFrom: [], add: false, deprecate: false, announce: false, stopAnnounce: false, is: 'x', mustBe: 'y', reason: 'z', ...over };
 }
 
-const ADD_ETH1: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', '10.0.0.100/24', 'dev', 'eth1'], okIf: ['File exists'] };
+const ADD_ETH1: Step = { kind: 'exec', what: 'ip-add', argv: ['ip', 'addr', 'add', '10.0.0.100/24', 'dev', 'eth1'], okIf: ['File exists', 'Address already assigned'] };
 const DEL_ETH1: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth1'], okIf: ['Cannot assign requested address', 'Address not found'] };
 const DEL_ETH2: Step = { kind: 'exec', what: 'ip-del', argv: ['ip', 'addr', 'del', '10.0.0.100/24', 'dev', 'eth2'], okIf: ['Cannot assign requested address', 'Address not found'] };
 const ANNOUNCE_ETH1: Step = {

@@ -127,3 +127,26 @@ describe('stop', () => {
     expect(f.host.passes.at(-1)).toMatchObject({ trigger: 'exit', desired: 'elsewhere', action: 'unbind' });
   });
 });
+
+it("the links view's ip runner and fresh read reach every pass's converge (the ip -batch child on the fast path), --release-on-exit's too", async () => {
+  const config = cfg();
+  const f = fakes(config, '10.0.0.11', HERE);
+  const seen: Array<{ runExec: unknown; readFresh: unknown; trigger: unknown }> = [];
+  const runExec = async () => ({ exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0 });
+  const readFresh = async () => [];
+  const view = await f.deps.openLinks!();
+  const converge = f.deps.converge!;
+  const node = new WatchNode(config, f.log.logger, {
+    ...f.deps,
+    openLinks: async () => Object.assign(view, { runExec, readFresh }),
+    converge: (o) => {
+      seen.push({ runExec: o.runExec, readFresh: o.readFresh, trigger: o.extraFields?.({ want: { desired: 'here', reason: '' }, decision: { action: 'none' } as never }).trigger });
+      return converge(o);
+    },
+  });
+  await node.start();
+  await until('the start pass', () => seen.length > 0);
+  await node.stop(true);
+  expect(seen.map((s) => s.trigger)).toContain('exit');
+  for (const s of seen) expect(s).toMatchObject({ runExec, readFresh });
+});
