@@ -100,3 +100,18 @@ it("a local server whose socket is not in the table (closed meanwhile) gets noth
   expect(calls).toBeGreaterThan(1); // retried
   expect(server.commands).toEqual([]);
 });
+
+it("reads the socket table only for a server on this host's own addresses (a read walks the kernel's whole socket hash)", async () => {
+  const { checkOwner } = await import('../../src/adapters/guarded-connector');
+  let reads = 0;
+  const table = () => {
+    reads++;
+    return [];
+  };
+  const stream = (serverIp: string) => ({ remoteAddress: serverIp, remotePort: 26379, localAddress: '127.0.0.1', localPort: 40000 }) as unknown as net.Socket;
+  expect(checkOwner(stream('192.0.2.7'), rule, table)).toBeNull();
+  expect(reads).toBe(0);
+  // on this host: the table is read, and a socket missing from it is no permission
+  expect(checkOwner(stream('127.0.0.1'), rule, table)).toMatchObject({ code: 'EVIPCTL_OWNER_UNKNOWN' });
+  expect(reads).toBe(1);
+});
