@@ -5,7 +5,9 @@
  * bare-root.ts), then that root's /usr/bin/vipctl run in the lab's namespaces
  * through chroot (LabOptions.vipctl): --version, doctor, the watcher on every
  * node through a SIGKILL failover, and the hook as Sentinel's
- * client-reconfig-script; then remove and purge. The root sees the lab's files at the same path (a
+ * client-reconfig-script the package's way: /usr/lib/vipctl/vipctl-hook run
+ * as `redis` with no capability, relaying to the helper (hook-helper.ts);
+ * then remove and purge. The root sees the lab's files at the same path (a
  * bind mount) and /proc; every mount is undone in afterAll, also on failure.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +19,8 @@ import { gitCommit } from '../../scripts/commit';
 import { bareRoot, inRoot, mountIn, mountsUnder, unmountAll } from './bare-root';
 import { describeLab, newMasterWithVip, settledOn, TEST_LAB_DIR, upLab } from './support';
 import { nodeLog, replicasInSync } from './watch-support';
+import { capsDirIn, hookCaps, startHelpers, stopHelpers, unprivilegedHookArgv } from './hook-helper';
+import type { ChildProcess } from 'node:child_process';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
@@ -42,7 +46,9 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
   let root = '';
   let vipctl: string[] = [];
   let deb = '';
+  let redis = { uid: -1, gid: -1 };
   const labs: Lab[] = [];
+  let helpers: ChildProcess[] = [];
 
   beforeAll(async () => {
     deb = theDeb();
@@ -56,6 +62,10 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     inRoot(root, ['apt-get', 'update', '-q']);
     inRoot(root, ['apt-get', 'install', '-y', '-q', '--no-install-recommends', './tmp/vipctl.deb']);
     log(`apt-get install in ${Math.round((Date.now() - t) / 1000)} s`);
+    // Sentinel's user, as Debian's redis-sentinel package makes it
+    inRoot(root, ['adduser', '--system', '--group', '--no-create-home', '--quiet', 'redis']);
+    redis = { uid: Number(inRoot(root, ['id', '-u', 'redis']).trim()), gid: Number(inRoot(root, ['id', '-g', 'redis']).trim()) };
+
     // the lab's files at the same path inside the root
     mkdirSync(TEST_LAB_DIR, { recursive: true, mode: 0o755 });
     mountIn(join(root, TEST_LAB_DIR), ['--bind', TEST_LAB_DIR]);
@@ -63,6 +73,7 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
   }, 40 * 60_000);
 
   afterAll(async () => {
+    stopHelpers(helpers);
     for (const lab of labs) await lab.down();
     if (work) {
       try {
@@ -96,6 +107,8 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     expect(existsSync(join(root, 'etc/systemd/system/multi-user.target.wants/vipctl-watch.service'))).toBe(false);
     expect(existsSync(join(root, 'usr/share/vipctl/redis-sentinel.service.d/vipctl.conf'))).toBe(true);
     expect(existsSync(join(root, 'etc/systemd/system/redis-sentinel.service.d'))).toBe(false); // inactive
+    for (const unit of ['vipctl-hook.socket', 'vipctl-hook@.service']) expect(existsSync(join(root, 'lib/systemd/system', unit)), unit).toBe(true);
+    expect(existsSync(join(root, 'etc/systemd/system/sockets.target.wants/vipctl-hook.socket'))).toBe(false); // inactive
     expect(inRoot(root, ['dpkg-query', '-W', '-f=${Conffiles}', 'vipctl'])).toMatch(/^ \/etc\/vipctl\/vipctl\.yaml\.example [0-9a-f]{32}$/m);
     expect(existsSync(join(root, 'usr/share/man/man8/vipctl.8.gz'))).toBe(true);
   });
@@ -138,9 +151,17 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     labs.splice(labs.indexOf(lab), 1);
   });
 
-  it('the hook as Sentinel\'s client-reconfig-script moves the VIP in a SIGKILL failover', async () => {
-    const lab = await upLab({ mode: 'hook', vipctl, baseDir: LABS });
+  it('vipctl-hook is the hook only (a startup snapshot): --version, other commands refused', () => {
+    expect(inRoot(root, ['/usr/lib/vipctl/vipctl-hook', '--version']).trim()).toBe(inRoot(root, ['/usr/bin/vipctl', '--version']).trim());
+    const r = spawnSync('chroot', [root, '/usr/lib/vipctl/vipctl-hook', 'status'], { encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/^vipctl-hook: this is vipctl's hook .* every other command is \/usr\/bin\/vipctl\n$/)]);
+  });
+
+  it('the hook as Sentinel\'s client-reconfig-script with no capability: vipctl-hook as redis relays to the helper, the VIP moves in a SIGKILL failover', async () => {
+    const capsDir = capsDirIn(LABS);
+    const lab = await upLab({ mode: 'hook', vipctl: unprivilegedHookArgv(root, capsDir), baseDir: LABS });
     labs.push(lab);
+    helpers = await startHelpers(lab, root, redis.gid);
     const first = await settledOn(lab, 30_000);
     await replicasInSync(lab, first);
     const f = await lab.failover('sigkill');
@@ -148,6 +169,14 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     expect(await lab.vipHolders()).toEqual([next]);
     const hookLines = nodeLog(lab, next).filter((l) => l.cmd === 'hook' && l.event === 'bind');
     expect(hookLines.length, JSON.stringify(nodeLog(lab, next))).toBeGreaterThan(0);
+    // every hook Sentinel ran: as redis, no capability in any set (bounding included: no exec can gain one)
+    const runs = hookCaps(capsDir);
+    expect([...runs.keys()].some((k) => k.startsWith(`${next.name}.`)), [...runs.keys()].join(' ')).toBe(true);
+    for (const [name, c] of runs) {
+      expect(c.Uid?.split(/\s+/), name).toEqual(Array(4).fill(String(redis.uid)));
+      for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) expect(c[set], `${name} ${set}`).toBe('0000000000000000');
+    }
+    stopHelpers(helpers);
     await lab.down();
     labs.splice(labs.indexOf(lab), 1);
   });
