@@ -12,31 +12,34 @@
  *   vipctl-hook in the same process; every other command runs /usr/bin/vipctl.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor, type Lab } from '../../src/lab/lab';
 
-/** The helper's socket for a lab node (inside the node's dir, which the root sees at the same path). */
-export const helperSocket = (lab: Lab, node: Lab['topo']['nodes'][number]): string => join(lab.nodeDir(node), 'hook.sock');
+/** The helper's socket for a lab node: <dir>/<node>.sock (a directory redis may enter; the lab's node dirs are 0700). */
+export const helperSocket = (dir: string, node: Lab['topo']['nodes'][number]): string => join(dir, `${node.name}.sock`);
 
-/** The lab's vipctl argv: Sentinel's hook as `redis` without capabilities, through vipctl-hook; anything else as root. */
-export function unprivilegedHookArgv(root: string, capsDir: string): string[] {
+/**
+ * The lab's vipctl argv: Sentinel's hook as `redis` without capabilities,
+ * through vipctl-hook, its stderr kept in <capsDir>/<node>.<pid>.err; anything else as root.
+ */
+export function unprivilegedHookArgv(root: string, capsDir: string, socketDir: string): string[] {
   const script = [
     'if [ "$#" -ne 7 ]; then exec /usr/bin/vipctl "$@"; fi',
-    'node_dir=${VIPCTL_RUN_DIR%/run}',
-    `caps=${capsDir}/$(basename "$node_dir").$$`,
+    'node=$(basename "${VIPCTL_RUN_DIR%/run}")',
+    `caps=${capsDir}/$node.$$`,
     // no capability in any set; the status lines are the very process that becomes vipctl-hook (exec keeps the pid)
-    'exec setpriv --reuid=redis --regid=redis --init-groups --inh-caps=-all --bounding-set=-all env VIPCTL_HOOK_SOCKET="$node_dir/hook.sock" ' +
-      `sh -c 'grep -E "^(Uid|NoNewPrivs|Cap[A-Za-z]+):" /proc/self/status > "$0"; exec /usr/lib/vipctl/vipctl-hook "$@"' "$caps" "$@"`,
+    `exec setpriv --reuid=redis --regid=redis --init-groups --inh-caps=-all --bounding-set=-all env VIPCTL_HOOK_SOCKET="${socketDir}/$node.sock" ` +
+      `sh -c 'exec 2>>"$0.err"; grep -E "^(Uid|NoNewPrivs|Cap[A-Za-z]+):" /proc/self/status > "$0"; exec /usr/lib/vipctl/vipctl-hook "$@"' "$caps" "$@"`,
   ].join('\n');
   return ['chroot', root, 'sh', '-c', script, 'vipctl-lab-dispatch'];
 }
 
 /** Start the helper on every node; returns the processes (stop them with stopHelpers). */
-export async function startHelpers(lab: Lab, root: string, redisGid: number): Promise<ChildProcess[]> {
+export async function startHelpers(lab: Lab, root: string, redisGid: number, socketDir: string): Promise<ChildProcess[]> {
   const out: ChildProcess[] = [];
   for (const n of lab.topo.nodes) {
-    const sock = helperSocket(lab, n);
+    const sock = helperSocket(socketDir, n);
     const env = Object.entries(lab.nodeEnv(n)).flatMap(([k, v]) => ['-E', `${k}=${v}`]);
     const child = spawn('ip', ['netns', 'exec', n.ns, 'systemd-socket-activate', '--accept', '--inetd', '-l', sock, ...env, 'chroot', root, '/usr/lib/vipctl/vipctl-hook', '--serve'], { stdio: ['ignore', 'ignore', 'inherit'] });
     out.push(child);
@@ -54,7 +57,7 @@ export function stopHelpers(helpers: ChildProcess[]): void {
 /** The capability lines each hook run recorded: file name (node.pid) -> { Uid, CapEff, ... }. */
 export function hookCaps(capsDir: string): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
-  for (const name of readdirSync(capsDir)) {
+  for (const name of readdirSync(capsDir).filter((f) => !f.endsWith('.err'))) {
     const fields: Record<string, string> = {};
     for (const line of readFileSync(join(capsDir, name), 'utf8').split('\n')) {
       const i = line.indexOf(':');
@@ -65,10 +68,19 @@ export function hookCaps(capsDir: string): Map<string, Record<string, string>> {
   return out;
 }
 
-/** A directory every user may add files to (sticky), for the unprivileged hook's records. */
-export function capsDirIn(dir: string): string {
-  const d = join(dir, 'hook-caps');
-  mkdirSync(d, { recursive: true });
-  chmodSync(d, 0o1777);
-  return d;
+/** What the hooks wrote on stderr, per run (for a failure's message). */
+export function hookErrors(capsDir: string): string {
+  return readdirSync(capsDir).filter((f) => f.endsWith('.err')).map((f) => `${f}: ${readFileSync(join(capsDir, f), 'utf8')}`).join('\n');
+}
+
+/** Fresh directories under `dir`: one every user may add files to (sticky) for the hook's records, one for the helpers' sockets. */
+export function hookDirsIn(dir: string): { capsDir: string; socketDir: string } {
+  const capsDir = join(dir, 'hook-caps');
+  const socketDir = join(dir, 'hook-sockets');
+  for (const d of [capsDir, socketDir]) {
+    rmSync(d, { recursive: true, force: true });
+    mkdirSync(d, { recursive: true, mode: 0o755 });
+  }
+  chmodSync(capsDir, 0o1777);
+  return { capsDir, socketDir };
 }

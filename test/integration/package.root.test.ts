@@ -19,7 +19,7 @@ import { gitCommit } from '../../scripts/commit';
 import { bareRoot, inRoot, mountIn, mountsUnder, unmountAll } from './bare-root';
 import { describeLab, newMasterWithVip, settledOn, TEST_LAB_DIR, upLab } from './support';
 import { nodeLog, replicasInSync } from './watch-support';
-import { capsDirIn, hookCaps, startHelpers, stopHelpers, unprivilegedHookArgv } from './hook-helper';
+import { hookCaps, hookDirsIn, hookErrors, startHelpers, stopHelpers, unprivilegedHookArgv } from './hook-helper';
 import type { ChildProcess } from 'node:child_process';
 
 const REPO = new URL('../..', import.meta.url).pathname;
@@ -153,19 +153,21 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
 
   it('vipctl-hook is the hook only (a startup snapshot): --version, other commands refused', () => {
     expect(inRoot(root, ['/usr/lib/vipctl/vipctl-hook', '--version']).trim()).toBe(inRoot(root, ['/usr/bin/vipctl', '--version']).trim());
-    const r = spawnSync('chroot', [root, '/usr/lib/vipctl/vipctl-hook', 'status'], { encoding: 'utf8' });
+    const r = spawnSync('chroot', [root, '/usr/lib/vipctl/vipctl-hook', 'status'], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
     expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/^vipctl-hook: this is vipctl's hook .* every other command is \/usr\/bin\/vipctl\n$/)]);
   });
 
   it('the hook as Sentinel\'s client-reconfig-script with no capability: vipctl-hook as redis relays to the helper, the VIP moves in a SIGKILL failover', async () => {
-    const capsDir = capsDirIn(LABS);
-    const lab = await upLab({ mode: 'hook', vipctl: unprivilegedHookArgv(root, capsDir), baseDir: LABS });
+    const { capsDir, socketDir } = hookDirsIn(join(TEST_LAB_DIR, 'pkg-hook'));
+    const lab = await upLab({ mode: 'hook', vipctl: unprivilegedHookArgv(root, capsDir, socketDir), baseDir: LABS });
     labs.push(lab);
-    helpers = await startHelpers(lab, root, redis.gid);
+    helpers = await startHelpers(lab, root, redis.gid, socketDir);
     const first = await settledOn(lab, 30_000);
     await replicasInSync(lab, first);
     const f = await lab.failover('sigkill');
-    const next = await newMasterWithVip(lab, f.node, 40_000);
+    const next = await newMasterWithVip(lab, f.node, 40_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the hooks' stderr: ${hookErrors(capsDir) || '(none)'}`);
+    });
     expect(await lab.vipHolders()).toEqual([next]);
     const hookLines = nodeLog(lab, next).filter((l) => l.cmd === 'hook' && l.event === 'bind');
     expect(hookLines.length, JSON.stringify(nodeLog(lab, next))).toBeGreaterThan(0);
