@@ -11,7 +11,7 @@
  *   writes its /proc/self/status capability lines to a file, then execs
  *   vipctl-hook in the same process; every other command runs /usr/bin/vipctl.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor, type Lab } from '../../src/lab/lab';
@@ -83,4 +83,28 @@ export function hookDirsIn(dir: string): { capsDir: string; socketDir: string } 
   }
   chmodSync(capsDir, 0o1777);
   return { capsDir, socketDir };
+}
+
+/** The system calls of a systemd set such as @system-service, groups expanded (systemd-analyze syscall-filter). */
+export function syscallSet(set: string, seen = new Set<string>()): Set<string> {
+  const out = new Set<string>();
+  if (seen.has(set)) return out;
+  seen.add(set);
+  const text = execFileSync('systemd-analyze', ['syscall-filter', set], { encoding: 'utf8' });
+  for (const raw of text.split('\n').slice(1)) {
+    const name = raw.trim();
+    if (!name || name.startsWith('#')) continue;
+    if (name.startsWith('@')) for (const n of syscallSet(name, seen)) out.add(n);
+    else out.add(name);
+  }
+  return out;
+}
+
+/** What Debian's unit plus the package's drop-in allow: @system-service minus @privileged @resources, plus the drop-in's SystemCallFilter line. */
+export function packageDropInSyscalls(dropIn: string): Set<string> {
+  const extra = /^SystemCallFilter=(.*)$/m.exec(dropIn)![1]!.split(/\s+/);
+  const set = syscallSet('@system-service');
+  for (const s of ['@privileged', '@resources']) for (const n of syscallSet(s)) set.delete(n);
+  for (const e of extra) for (const n of e.startsWith('@') ? syscallSet(e) : [e]) set.add(n);
+  return set;
 }

@@ -10,8 +10,8 @@
  * then remove and purge. The root sees the lab's files at the same path (a
  * bind mount) and /proc; every mount is undone in afterAll, also on failure.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Lab } from '../../src/lab/lab';
@@ -19,7 +19,8 @@ import { gitCommit } from '../../scripts/commit';
 import { bareRoot, inRoot, mountIn, mountsUnder, unmountAll } from './bare-root';
 import { describeLab, newMasterWithVip, settledOn, TEST_LAB_DIR, upLab } from './support';
 import { nodeLog, replicasInSync } from './watch-support';
-import { hookCaps, hookDirsIn, hookErrors, startHelpers, stopHelpers, unprivilegedHookArgv } from './hook-helper';
+import { hookCaps, hookDirsIn, hookErrors, packageDropInSyscalls, startHelpers, stopHelpers, unprivilegedHookArgv } from './hook-helper';
+import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 
 const REPO = new URL('../..', import.meta.url).pathname;
@@ -155,6 +156,33 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     expect(inRoot(root, ['/usr/lib/vipctl/vipctl-hook', '--version']).trim()).toBe(inRoot(root, ['/usr/bin/vipctl', '--version']).trim());
     const r = spawnSync('chroot', [root, '/usr/lib/vipctl/vipctl-hook', 'status'], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
     expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/^vipctl-hook: this is vipctl's hook .* every other command is \/usr\/bin\/vipctl\n$/)]);
+  });
+
+  it("Sentinel's side of the relayed hook makes only the system calls Debian's unit with the package's drop-in allows", async () => {
+    expect(spawnSync('strace', ['-V']).status, 'strace is needed (apt-get install strace)').toBe(0);
+    const dir = mkdtempSync(join(TEST_LAB_DIR, 'relay-strace-'));
+    const sock = join(dir, 'hook.sock');
+    const server = createServer((c) => c.once('data', () => c.end('{"exitCode":0}\n')));
+    await new Promise<void>((r) => server.listen(sock, () => r()));
+    try {
+      const trace = join(dir, 'trace');
+      // Debian's unit sets LimitNOFILE (soft = hard: Node then leaves its limit alone); the root's executable, run from the host
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn('sh', ['-c', 'ulimit -Sn "$(ulimit -Hn)"; exec strace -f -qq -o "$@"', 'sh', trace, join(root, 'usr/lib/vipctl/vipctl-hook'), 'mymaster', 'leader', 'start', '198.18.0.13', '6379', '198.18.0.11', '6379'], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', VIPCTL_HOOK_SOCKET: sock }, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const used = new Set(readFileSync(trace, 'utf8').split('\n').flatMap((l) => /^\d+\s+([a-z0-9_]+)\(/.exec(l)?.[1] ?? []));
+      expect(used).toContain('connect');
+      const allow = packageDropInSyscalls(readFileSync(join(REPO, 'deploy/redis-sentinel.service.d/vipctl-package.conf'), 'utf8'));
+      expect([...used].filter((c) => !allow.has(c)).sort()).toEqual([]);
+      expect(used).toContain('pkey_alloc'); // the drop-in's one addition is needed
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the hook as Sentinel\'s client-reconfig-script with no capability: vipctl-hook as redis relays to the helper, the VIP moves in a SIGKILL failover', async () => {
