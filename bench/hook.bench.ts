@@ -1,10 +1,14 @@
 /**
- * `npm run bench:hook [-- --runs N] [-- --json]`: how long Sentinel's
- * client-reconfig-script takes, vipctl next to the classic bash hook, on one
- * node of a namespace lab (mode 'none': nothing else touches the VIP). vipctl
- * twice: bin/vipctl (the git tree: node + dist/) and the packaged single
- * executable (dist/pkg/vipctl, from `npm run package`, which the npm script
- * runs first), both against `node -e 0` measured in the same run.
+ * `npm run bench:hook [-- --runs N] [-- --failovers N] [-- --json]`: how long
+ * Sentinel's client-reconfig-script takes, vipctl next to the classic bash hook
+ * (bench/blog-hook.sh), on one node of a namespace lab (mode 'none': nothing
+ * else touches the VIP). vipctl three times: bin/vipctl (the git tree: node +
+ * dist/), the package's /usr/bin/vipctl (dist/pkg/vipctl: code cache) and its
+ * hook executable /usr/lib/vipctl/vipctl-hook (dist/pkg/vipctl-hook: a startup
+ * snapshot, src/sea-hook.ts), from `npm run package` (which the npm script
+ * runs first), all against `node -e 0` measured in the same run. Then
+ * `--failovers` (default 5, 0: none) real SIGKILL failovers with three hooks
+ * at once, vipctl-hook against bash (bench/hook-failovers.ts).
  *
  * Every number is what an operator would see: nothing is subtracted. Each
  * hook runs as `ip netns exec <ns> env ... <hook> <7 args>`, for both tools.
@@ -21,20 +25,26 @@ import { Lab, namespacePids, waitFor } from '../src/lab/lab';
 import { AddrMonitor } from '../src/lab/addr-monitor';
 import type { LabHost } from '../src/lab/topology';
 import { describeFailure, ok, run } from '../src/adapters/run';
-import { bashHookScript } from '../src/lab/files';
-import { machine, stats, UsageError, type Stats } from './stats';
+import { LAB_SUBNET_PREFIX } from '../src/lab/topology';
+import { UsageError } from './stats';
+import { benchFailovers } from './hook-failovers';
+import { printFailovers, printTable, report, withFailovers, type Report } from './hook-report';
 
 const LAB_BASE_DIR = '/run/vipctl-lab-bench';
 const MIN_RUNS = 20;
-const TARGETS = { hookWallMedianMs: 200, vipPresentMedianMs: 130, lockMedianMs: 5, packagedWallVsNode: 1.8, packagedPresentOverNodeMs: 30 };
 /** The bare executable `npm run package` leaves beside the .deb (its lock addon beside it). */
 const PACKAGED = join(new URL('..', import.meta.url).pathname, 'dist', 'pkg', 'vipctl');
+/** The package's hook executable (Sentinel's client-reconfig-script, /usr/lib/vipctl/vipctl-hook). */
+const PACKAGED_HOOK = join(new URL('..', import.meta.url).pathname, 'dist', 'pkg', 'vipctl-hook');
+/** The seed's bash hook (LOCAL_IP, VIP, NETMASK, INTERFACE from the environment). */
+const BLOG_HOOK = join(new URL('.', import.meta.url).pathname, 'blog-hook.sh');
 
 type Path = 'bind' | 'unbind';
-type Tool = 'vipctl' | 'packaged' | 'bash';
+type Tool = 'vipctl' | 'packaged' | 'hookexe' | 'bash';
 
 interface Options {
   runs: number;
+  failovers: number;
   json: boolean;
 }
 
@@ -42,7 +52,6 @@ interface Bench {
   lab: Lab;
   node: LabHost;
   other: LabHost;
-  bashScript: string;
   monitor: AddrMonitor;
 }
 
@@ -50,15 +59,17 @@ interface Bench {
 type Samples = Map<string, number[]>;
 
 function parseOptions(argv: string[]): Options {
-  let values: { runs?: string; json?: boolean };
+  let values: { runs?: string; failovers?: string; json?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '25' }, json: { type: 'boolean', default: false } } }));
+    ({ values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '25' }, failovers: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } }));
   } catch (e) {
-    throw new UsageError(`${(e as Error).message} (usage: bench/hook.bench.ts [--runs N] [--json])`);
+    throw new UsageError(`${(e as Error).message} (usage: bench/hook.bench.ts [--runs N] [--failovers N] [--json])`);
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < MIN_RUNS) throw new UsageError(`--runs must be an integer >= ${MIN_RUNS}, got "${values.runs}"`);
-  return { runs, json: values.json === true };
+  const failovers = Number(values.failovers);
+  if (!Number.isInteger(failovers) || failovers < 0) throw new UsageError(`--failovers must be an integer >= 0, got "${values.failovers}"`);
+  return { runs, failovers, json: values.json === true };
 }
 
 
@@ -122,8 +133,8 @@ function isArping(pid: number): boolean {
 function hookArgv(b: Bench, tool: Tool, path: Path): string[] {
   const [me, other] = [b.node.ip, b.other.ip];
   const args = path === 'bind' ? ['mymaster', 'leader', 'start', other, '6379', me, '6379'] : ['mymaster', 'observer', 'start', me, '6379', other, '6379'];
-  const env = tool === 'bash' ? { LOCAL_IP: me } : b.lab.nodeEnv(b.node);
-  const cmd = tool === 'vipctl' ? [b.lab.hookPath] : tool === 'packaged' ? [PACKAGED] : ['bash', b.bashScript];
+  const env = tool === 'bash' ? { LOCAL_IP: me, VIP: b.lab.topo.vip, NETMASK: String(LAB_SUBNET_PREFIX), INTERFACE: b.node.ifname } : b.lab.nodeEnv(b.node);
+  const cmd = tool === 'vipctl' ? [b.lab.hookPath] : tool === 'packaged' ? [PACKAGED] : tool === 'hookexe' ? [PACKAGED_HOOK] : ['bash', BLOG_HOOK];
   return ['ip', 'netns', 'exec', b.node.ns, 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...cmd, ...args];
 }
 
@@ -177,99 +188,17 @@ function record(samples: Samples | null, key: string, ms: number): void {
 
 /** One round: every (tool, path) once; which tool goes first rotates between rounds. */
 async function round(b: Bench, i: number, samples: Samples | null): Promise<void> {
-  const all: Tool[] = ['vipctl', 'packaged', 'bash'];
-  const tools = [...all.slice(i % 3), ...all.slice(0, i % 3)];
+  const all: Tool[] = ['vipctl', 'packaged', 'hookexe', 'bash'];
+  const tools = [...all.slice(i % all.length), ...all.slice(0, i % all.length)];
   for (const path of ['bind', 'unbind'] as const) for (const tool of tools) await measureHook(b, tool, path, samples);
   await measureLock(b, samples);
   await measureFloors(b, samples);
 }
 
-const ROWS: ReadonlyArray<{ key: string; label: string }> = [
-  { key: 'vipctl|bind', label: 'vipctl hook, bind path (wall)' },
-  { key: 'vipctl|unbind', label: 'vipctl hook, unbind path (wall)' },
-  { key: 'packaged|bind', label: 'packaged hook, bind path (wall)' },
-  { key: 'packaged|unbind', label: 'packaged hook, unbind (wall)' },
-  { key: 'bash|bind', label: 'bash hook, bind path (wall)' },
-  { key: 'bash|unbind', label: 'bash hook, unbind path (wall)' },
-  { key: 'vipctl|present', label: 'vipctl: VIP present after start' },
-  { key: 'packaged|present', label: 'packaged: VIP present after start' },
-  { key: 'bash|present', label: 'bash: VIP present after start' },
-  { key: 'lock|acquire', label: 'lock: acquire+release (first)' },
-  { key: 'lock|load', label: 'lock: load fs-ext addon' },
-  { key: 'floor|node', label: 'context: node -e 0 (wall)' },
-  { key: 'floor|netns', label: 'context: ip netns exec <ns> true' },
-];
-
-interface Report {
-  date: string;
-  machine: { node: string; nproc: number; cpu: string; platform: string };
-  setup: { lab: string; namespace: string; nodeIp: string; vip: string; runsPerRow: number; warmupRoundsDiscarded: number };
-  notes: string[];
-  rows: Array<Stats & { label: string }>;
-  targets: Array<{ name: string; limitMs: number; measuredMs: number; result: 'PASS' | 'MISS' }>;
-}
-
-const round1 = (x: number): number => Math.round(x * 10) / 10;
-
-function report(b: Bench, options: Options, samples: Samples): Report {
-  const rows = ROWS.map((r) => ({ key: r.key, label: r.label, ...stats(samples.get(r.key) ?? []) }));
-  const median = (key: string): number => rows.find((r) => r.key === key)!.medianMs;
-  const targets = [
-    { name: `vipctl hook wall median, bind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|bind') },
-    { name: `vipctl hook wall median, unbind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|unbind') },
-    { name: `vipctl VIP present after hook start, median <= ${TARGETS.vipPresentMedianMs} ms`, limitMs: TARGETS.vipPresentMedianMs, measuredMs: median('vipctl|present') },
-    { name: `per-VIP lock, addon load + acquire + release, median <= ${TARGETS.lockMedianMs} ms`, limitMs: TARGETS.lockMedianMs, measuredMs: Math.round((median('lock|load') + median('lock|acquire')) * 10) / 10 },
-    // the packaged executable against node -e 0 of the same run (issue 16)
-    { name: `packaged hook wall median, bind <= ${TARGETS.packagedWallVsNode} x node -e 0`, limitMs: round1(TARGETS.packagedWallVsNode * median('floor|node')), measuredMs: median('packaged|bind') },
-    { name: `packaged VIP present median <= node -e 0 + ${TARGETS.packagedPresentOverNodeMs} ms`, limitMs: round1(median('floor|node') + TARGETS.packagedPresentOverNodeMs), measuredMs: median('packaged|present') },
-  ].map((t) => ({ ...t, result: t.measuredMs <= t.limitMs ? ('PASS' as const) : ('MISS' as const) }));
-  return {
-    date: new Date().toISOString(),
-    machine: machine(),
-    setup: { lab: b.lab.id, namespace: b.node.ns, nodeIp: b.node.ip, vip: b.lab.topo.vipCidr, runsPerRow: options.runs, warmupRoundsDiscarded: 1 },
-    notes: [
-      'Nothing subtracted: every hook command is `ip netns exec <ns> env ... <hook> <7 args>`, the wrapper is included for both tools (its cost alone: the "ip netns exec <ns> true" row).',
-      'Runs interleaved: each round runs bin/vipctl, the packaged executable and bash for both paths, the tool that goes first rotating.',
-      'The bash hook runs `arping -c 3` (1 s apart, about 3 s in all) in the foreground on bind, so Sentinel waits for it; vipctl starts the same announcements in the background and exits.',
-      '"VIP present": from spawning the hook to `ip -ts -n <ns> monitor address` printing the VIP add, by the stamp ip gave it (this machine\'s clock).',
-      'Lock rows: in a fresh node process in the node\'s namespace, with its run dir: the fs-ext addon load, then the first acquireLock + release (directory checks, open, fstat, flock, close), timed inside the process.',
-      'p95 is nearest-rank.',
-    ],
-    rows: rows.map(({ key: _key, ...r }) => r),
-    targets,
-  };
-}
-
-function printTable({ date, machine, setup, notes, rows, targets }: Report): void {
-  const out: string[] = [];
-  out.push(`vipctl hook benchmark, ${date}`);
-  out.push(`machine: node ${machine.node}, nproc ${machine.nproc}, ${machine.cpu}, ${machine.platform}`);
-  out.push(`lab ${setup.lab}: node ${setup.namespace} (${setup.nodeIp}), VIP ${setup.vip}, ${setup.runsPerRow} runs per row after ${setup.warmupRoundsDiscarded} discarded warm-up round`);
-  out.push('');
-  const num = (x: number): string => x.toFixed(1).padStart(8);
-  out.push(`${'row'.padEnd(36)}${'runs'.padStart(5)}${'median'.padStart(8)}${'p95'.padStart(8)}${'min'.padStart(8)}${'max'.padStart(8)}   (ms)`);
-  for (const row of rows) out.push(`${row.label.padEnd(36)}${String(row.runs).padStart(5)}${num(row.medianMs)}${num(row.p95Ms)}${num(row.minMs)}${num(row.maxMs)}`);
-  out.push('');
-  out.push('targets (from the issues), vipctl:');
-  for (const t of targets) out.push(`  ${t.result.padEnd(5)} ${t.name}: measured ${t.measuredMs.toFixed(1)} ms (limit ${t.limitMs.toFixed(1)} ms)`);
-  const node = rows.find((r) => r.label.startsWith('context: node -e 0'))!.medianMs;
-  const ratio = (label: string): string => {
-    const r = rows.find((x) => x.label === label)!;
-    return `${(r.medianMs / node).toFixed(2)}x node -e 0, node + ${(r.medianMs - node).toFixed(0)} ms`;
-  };
-  out.push(`  bin/vipctl: wall ${ratio('vipctl hook, bind path (wall)')}; VIP present ${ratio('vipctl: VIP present after start')}`);
-  out.push(`  packaged:   wall ${ratio('packaged hook, bind path (wall)')}; VIP present ${ratio('packaged: VIP present after start')}`);
-  out.push('');
-  for (const n of notes) out.push(`note: ${n}`);
-  process.stdout.write(`${out.join('\n')}\n`);
-}
-
 async function setUp(lab: Lab): Promise<Bench> {
   const [node, other] = lab.topo.nodes as [LabHost, LabHost];
-  const bashScript = join(lab.dir, 'classic-hook.sh');
-  writeFileSync(bashScript, bashHookScript(null, lab.topo.vip, node.ifname));
   const monitor = await AddrMonitor.start(lab, { hosts: [node] }); // listening when it returns
-  const b: Bench = { lab, node, other, bashScript, monitor };
+  const b: Bench = { lab, node, other, monitor };
   await resetVip(b, false);
   return b;
 }
@@ -285,7 +214,7 @@ async function benchmark(lab: Lab, options: Options, say: (s: string) => void): 
       await round(b, i, samples);
     }
     await killArpings(b.node.ns);
-    return report(b, options, samples);
+    return report({ lab: b.lab.id, namespace: b.node.ns, nodeIp: b.node.ip, vip: b.lab.topo.vipCidr, runsPerRow: options.runs, warmupRoundsDiscarded: 1 }, samples);
   } finally {
     b.monitor.stop();
   }
@@ -293,16 +222,22 @@ async function benchmark(lab: Lab, options: Options, say: (s: string) => void): 
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  if (!existsSync(PACKAGED)) throw new Error(`${PACKAGED} is missing: run npm run package (npm run bench:hook does)`);
+  for (const exe of [PACKAGED, PACKAGED_HOOK]) if (!existsSync(exe)) throw new Error(`${exe} is missing: run npm run package (npm run bench:hook does)`);
   const say = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
   if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces)');
   const lab = await Lab.up({ baseDir: LAB_BASE_DIR, mode: 'none', progress: say });
   const stop = (): void => void lab.down().finally(() => process.exit(130));
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
-    const result = await benchmark(lab, options, say);
+    let result = await benchmark(lab, options, say);
+    await lab.down();
+    if (!options.json) printTable(result); // now: the failovers below take minutes
+    if (options.failovers > 0) {
+      const failovers = await benchFailovers({ runs: options.failovers, baseDir: LAB_BASE_DIR, hookExe: PACKAGED_HOOK, cliExe: PACKAGED, say });
+      result = withFailovers(result, failovers);
+      if (!options.json) printFailovers(result);
+    }
     if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else printTable(result);
     return 0;
   } finally {
     await lab.down();

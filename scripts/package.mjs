@@ -1,5 +1,5 @@
 // npm run package: dist/pkg/vipctl_<version>_amd64.deb and, beside it, the bare
-// executable (dist/pkg/vipctl with dist/pkg/fs_ext.node). No network.
+// executables (dist/pkg/vipctl, dist/pkg/vipctl-hook, with dist/pkg/fs_ext.node). No network.
 //
 // 1. esbuild: the whole CLI as one CommonJS file (src/sea.ts; a SEA's require
 //    loads only builtins, so every dependency is bundled, dynamic imports inlined);
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { gitCommit } from './commit.ts';
 import { manPage } from './man.ts';
-import { packagedDropIn, packagedWatchUnit } from './units.ts';
+import { packagedWatchUnit } from './units.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -64,12 +64,43 @@ copyFileSync(process.execPath, exe);
 chmodSync(exe, 0o755);
 sh('strip', ['--strip-all', exe], { stdio: 'ignore' }); // (it warns of node's many notes) // node's debug info: most of its size, none of its function
 sh(process.execPath, [join(root, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', join(work, 'sea.blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+// 2b. the hook's executable (src/sea-hook.ts): a V8 startup snapshot of the
+//     hook's modules, warmed; Sentinel's client-reconfig-script. Its own file,
+//     because V8 refuses a snapshot under other V8 flags (the watcher's NODE_OPTIONS).
+step('hook executable (startup snapshot)');
+await build({
+  entryPoints: [join(root, 'src/sea-hook.ts')],
+  outfile: join(work, 'vipctl-hook.cjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  external: ['fs-ext'],
+  define: { __VIPCTL_COMMIT__: JSON.stringify(commit), 'import.meta.url': '__vipctlMetaUrl' },
+  // evaluated when the snapshot is made: then only a placeholder (the code that needs a path uses process.execPath in an executable)
+  banner: { js: "var __vipctlMetaUrl = 'file:///usr/lib/vipctl/vipctl-hook';" },
+});
+const hookConfig = join(work, 'sea-hook-config.json');
+writeFileSync(hookConfig, JSON.stringify({ main: join(work, 'vipctl-hook.cjs'), output: join(work, 'sea-hook.blob'), disableExperimentalSEAWarning: true, useSnapshot: true }));
+// Node warns that some builtins are "not yet fully verified" in a snapshot (module, child_process, worker_threads): the lab tests and the bare-root test run this executable
+sh(process.execPath, ['--experimental-sea-config', hookConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+const hookExe = join(out, 'vipctl-hook');
+copyFileSync(process.execPath, hookExe);
+chmodSync(hookExe, 0o755);
+sh('strip', ['--strip-all', hookExe], { stdio: 'ignore' });
+sh(process.execPath, [join(root, 'node_modules/postject/dist/cli.js'), hookExe, 'NODE_SEA_BLOB', join(work, 'sea-hook.blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: ['ignore', 'ignore', 'inherit'] });
+
 const addon = join(out, 'fs_ext.node');
 copyFileSync(join(root, 'node_modules/fs-ext/build/Release/fs_ext.node'), addon);
 sh('strip', ['--strip-unneeded', addon]);
 chmodSync(addon, 0o644);
 const shown = sh(exe, ['--version']).trim();
 if (shown !== `${version} (commit ${commit})`) throw new Error(`the executable says ${JSON.stringify(shown)}`);
+const hookShown = sh(hookExe, ['--version']).trim();
+if (hookShown !== shown) throw new Error(`the hook executable says ${JSON.stringify(hookShown)}`);
 
 // 3. the package's tree
 step('package tree');
@@ -83,8 +114,13 @@ const put = (rel, content, mode = 0o644) => {
 const gz = (text) => gzipSync(text, { level: 9 }); // no name, no time in the header: reproducible
 put('usr/bin/vipctl', { from: exe }, 0o755);
 put('usr/lib/vipctl/fs_ext.node', { from: addon });
+put('usr/lib/vipctl/vipctl-hook', { from: hookExe }, 0o755);
 put('lib/systemd/system/vipctl-watch.service', packagedWatchUnit(readFileSync(join(root, 'deploy/vipctl-watch.service'), 'utf8')));
-put('usr/share/vipctl/redis-sentinel.service.d/vipctl.conf', packagedDropIn(readFileSync(join(root, 'deploy/redis-sentinel.service.d/vipctl.conf'), 'utf8')));
+// Sentinel's hook without capabilities: the helper's socket and service (inactive) and the
+// drop-in that goes with them (src/hook-relay.ts); the git tree's drop-in (ambient capabilities) is for bin/vipctl
+put('lib/systemd/system/vipctl-hook.socket', readFileSync(join(root, 'deploy/vipctl-hook.socket')));
+put('lib/systemd/system/vipctl-hook@.service', readFileSync(join(root, 'deploy/vipctl-hook@.service')));
+put('usr/share/vipctl/redis-sentinel.service.d/vipctl.conf', readFileSync(join(root, 'deploy/redis-sentinel.service.d/vipctl-package.conf')));
 put('etc/vipctl/vipctl.yaml.example', readFileSync(join(root, 'vipctl.yaml.example')));
 const date = new Date(Number(sh('git', ['-C', root, 'log', '-1', '--format=%ct']).trim() || Date.now() / 1000) * 1000);
 put('usr/share/man/man8/vipctl.8.gz', gz(manPage([process.execPath, join(root, 'bin/vipctl')], { version, date: date.toISOString().slice(0, 10) })));
@@ -111,7 +147,7 @@ writeFileSync(join(debian, 'conffiles'), files.filter((f) => relative(tree, f).s
 // Depends on the shared libraries the executable and the addon link, as dpkg-shlibdeps finds them
 mkdirSync(join(work, 'shlibs', 'debian'), { recursive: true });
 writeFileSync(join(work, 'shlibs', 'debian', 'control'), 'Source: vipctl\n\nPackage: vipctl\nArchitecture: amd64\n');
-const shlibs = sh('dpkg-shlibdeps', ['-O', '--warnings=0', join(tree, 'usr/bin/vipctl'), join(tree, 'usr/lib/vipctl/fs_ext.node')], { cwd: join(work, 'shlibs') })
+const shlibs = sh('dpkg-shlibdeps', ['-O', '--warnings=0', join(tree, 'usr/bin/vipctl'), join(tree, 'usr/lib/vipctl/vipctl-hook'), join(tree, 'usr/lib/vipctl/fs_ext.node')], { cwd: join(work, 'shlibs') })
   .trim()
   .replace(/^shlibs:Depends=/, '');
 const size = Math.ceil(files.reduce((n, f) => n + statSync(f).size, 0) / 1024);

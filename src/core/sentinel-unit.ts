@@ -45,6 +45,14 @@ export interface HookNeeds {
   execs: string[];
   /** Directories written: the log file's and the run dir. */
   writes: string[];
+  /**
+   * The package's hook without capabilities: Sentinel's script is
+   * /usr/lib/vipctl/vipctl-hook and a helper listens (vipctl-hook.socket,
+   * src/hook-relay.ts). Sentinel's side then connects to a unix socket and
+   * nothing more: no capability, no netlink or packet socket, no arping, no
+   * write; only Node's own needs (exec, JIT, pkey_alloc) remain.
+   */
+  relayed?: boolean;
 }
 
 const words = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
@@ -61,6 +69,17 @@ function list(v: string | undefined): { deny: boolean; items: Set<string> } | nu
   return { deny, items: new Set(w.map((x) => x.replace(/^~/, ''))) };
 }
 
+/** What stops Node itself: the JIT, and pkey_alloc under a seccomp list. */
+function nodeBlockers(p: Record<string, string>): string[] {
+  const out: string[] = [];
+  if (yes(p.MemoryDenyWriteExecute)) out.push("MemoryDenyWriteExecute=yes: Node's JIT cannot run");
+  const calls = list(p.SystemCallFilter);
+  if (calls && (calls.deny ? calls.items.has('pkey_alloc') || calls.items.has('@pkey') : !calls.items.has('pkey_alloc') && !calls.items.has('@pkey'))) {
+    out.push(`SystemCallFilter ${calls.deny ? 'denies' : 'allows only a list without'} pkey_alloc: Node is killed at start`);
+  }
+  return out;
+}
+
 /** Every setting of the unit that stops the hook, in words; empty when none does. */
 export function unitBlockers(p: Record<string, string>, needs: HookNeeds): string[] {
   const out: string[] = [];
@@ -69,6 +88,7 @@ export function unitBlockers(p: Record<string, string>, needs: HookNeeds): strin
   const blockedExec = needs.execs.filter((x) => noExec.some((d) => under(x, d)) && !exec.some((d) => under(x, d)));
   if (blockedExec.length > 0) out.push(`NoExecPaths=${noExec.join(' ')} and ExecPaths lacks ${blockedExec.join(', ')}: the hook cannot be executed`);
 
+  if (needs.relayed) return [...out, ...nodeBlockers(p)];
   if (p.CapabilityBoundingSet !== undefined) {
     const caps = new Set(words(p.CapabilityBoundingSet).map((c) => c.toLowerCase()));
     const missing = ['cap_net_admin', 'cap_net_raw'].filter((c) => !caps.has(c));

@@ -30,6 +30,7 @@ function unitProperties(...files: string[]): Record<string, string> {
 
 const DEBIAN = readFileSync(new URL('../fixtures/debian12-redis-sentinel.service', import.meta.url), 'utf8');
 const DROPIN = readFileSync(new URL('../../deploy/redis-sentinel.service.d/vipctl.conf', import.meta.url), 'utf8');
+const PACKAGE_DROPIN = readFileSync(new URL('../../deploy/redis-sentinel.service.d/vipctl-package.conf', import.meta.url), 'utf8');
 
 describe("Debian 12's redis-sentinel.service", () => {
   it('as shipped: every setting that stops a Node hook is named', () => {
@@ -48,6 +49,19 @@ describe("Debian 12's redis-sentinel.service", () => {
 
   it('with the drop-in: nothing stops the hook', () => {
     expect(unitBlockers(unitProperties(DEBIAN, DROPIN), NEEDS)).toEqual([]);
+  });
+  it("the package's hook without capabilities (relayed): as shipped only Node's JIT and pkey_alloc stop it; the package's two-line drop-in lifts both", () => {
+    const needs: HookNeeds = { execs: ['/usr/lib/vipctl/vipctl-hook'], writes: [], relayed: true };
+    expect(unitBlockers(unitProperties(DEBIAN), needs)).toEqual([
+      "MemoryDenyWriteExecute=yes: Node's JIT cannot run",
+      'SystemCallFilter allows only a list without pkey_alloc: Node is killed at start',
+    ]);
+    expect(unitBlockers(unitProperties(DEBIAN, PACKAGE_DROPIN), needs)).toEqual([]);
+    // and it grants Sentinel nothing: no capability, Debian's private user namespace and address families stay
+    const p = unitProperties(DEBIAN, PACKAGE_DROPIN);
+    expect([p.CapabilityBoundingSet, p.AmbientCapabilities, p.PrivateUsers, p.RestrictAddressFamilies, p.NoNewPrivileges]).toEqual(['', undefined, 'yes', 'AF_INET AF_INET6 AF_UNIX', 'yes']);
+    // the git tree's drop-in would be needed without the helper
+    expect(unitBlockers(unitProperties(DEBIAN, PACKAGE_DROPIN), NEEDS).length).toBeGreaterThan(0);
   });
 });
 

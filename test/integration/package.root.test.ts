@@ -5,11 +5,13 @@
  * bare-root.ts), then that root's /usr/bin/vipctl run in the lab's namespaces
  * through chroot (LabOptions.vipctl): --version, doctor, the watcher on every
  * node through a SIGKILL failover, and the hook as Sentinel's
- * client-reconfig-script; then remove and purge. The root sees the lab's files at the same path (a
+ * client-reconfig-script the package's way: /usr/lib/vipctl/vipctl-hook run
+ * as `redis` with no capability, relaying to the helper (hook-helper.ts);
+ * then remove and purge. The root sees the lab's files at the same path (a
  * bind mount) and /proc; every mount is undone in afterAll, also on failure.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Lab } from '../../src/lab/lab';
@@ -17,6 +19,9 @@ import { gitCommit } from '../../scripts/commit';
 import { bareRoot, inRoot, mountIn, mountsUnder, unmountAll } from './bare-root';
 import { describeLab, newMasterWithVip, settledOn, TEST_LAB_DIR, upLab } from './support';
 import { nodeLog, replicasInSync } from './watch-support';
+import { hookCaps, hookDirsIn, hookErrors, packageDropInSyscalls, startHelpers, stopHelpers, unprivilegedHookArgv } from './hook-helper';
+import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
@@ -42,7 +47,9 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
   let root = '';
   let vipctl: string[] = [];
   let deb = '';
+  let redis = { uid: -1, gid: -1 };
   const labs: Lab[] = [];
+  let helpers: ChildProcess[] = [];
 
   beforeAll(async () => {
     deb = theDeb();
@@ -56,6 +63,10 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     inRoot(root, ['apt-get', 'update', '-q']);
     inRoot(root, ['apt-get', 'install', '-y', '-q', '--no-install-recommends', './tmp/vipctl.deb']);
     log(`apt-get install in ${Math.round((Date.now() - t) / 1000)} s`);
+    // Sentinel's user, as Debian's redis-sentinel package makes it
+    inRoot(root, ['adduser', '--system', '--group', '--no-create-home', '--quiet', 'redis']);
+    redis = { uid: Number(inRoot(root, ['id', '-u', 'redis']).trim()), gid: Number(inRoot(root, ['id', '-g', 'redis']).trim()) };
+
     // the lab's files at the same path inside the root
     mkdirSync(TEST_LAB_DIR, { recursive: true, mode: 0o755 });
     mountIn(join(root, TEST_LAB_DIR), ['--bind', TEST_LAB_DIR]);
@@ -63,6 +74,7 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
   }, 40 * 60_000);
 
   afterAll(async () => {
+    stopHelpers(helpers);
     for (const lab of labs) await lab.down();
     if (work) {
       try {
@@ -96,6 +108,8 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     expect(existsSync(join(root, 'etc/systemd/system/multi-user.target.wants/vipctl-watch.service'))).toBe(false);
     expect(existsSync(join(root, 'usr/share/vipctl/redis-sentinel.service.d/vipctl.conf'))).toBe(true);
     expect(existsSync(join(root, 'etc/systemd/system/redis-sentinel.service.d'))).toBe(false); // inactive
+    for (const unit of ['vipctl-hook.socket', 'vipctl-hook@.service']) expect(existsSync(join(root, 'lib/systemd/system', unit)), unit).toBe(true);
+    expect(existsSync(join(root, 'etc/systemd/system/sockets.target.wants/vipctl-hook.socket'))).toBe(false); // inactive
     expect(inRoot(root, ['dpkg-query', '-W', '-f=${Conffiles}', 'vipctl'])).toMatch(/^ \/etc\/vipctl\/vipctl\.yaml\.example [0-9a-f]{32}$/m);
     expect(existsSync(join(root, 'usr/share/man/man8/vipctl.8.gz'))).toBe(true);
   });
@@ -138,16 +152,61 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     labs.splice(labs.indexOf(lab), 1);
   });
 
-  it('the hook as Sentinel\'s client-reconfig-script moves the VIP in a SIGKILL failover', async () => {
-    const lab = await upLab({ mode: 'hook', vipctl, baseDir: LABS });
+  it('vipctl-hook is the hook only (a startup snapshot): --version, other commands refused', () => {
+    expect(inRoot(root, ['/usr/lib/vipctl/vipctl-hook', '--version']).trim()).toBe(inRoot(root, ['/usr/bin/vipctl', '--version']).trim());
+    const r = spawnSync('chroot', [root, '/usr/lib/vipctl/vipctl-hook', 'status'], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/^vipctl-hook: this is vipctl's hook .* every other command is \/usr\/bin\/vipctl\n$/)]);
+  });
+
+  it("Sentinel's side of the relayed hook makes only the system calls Debian's unit with the package's drop-in allows", async () => {
+    expect(spawnSync('strace', ['-V']).status, 'strace is needed (apt-get install strace)').toBe(0);
+    const dir = mkdtempSync(join(TEST_LAB_DIR, 'relay-strace-'));
+    const sock = join(dir, 'hook.sock');
+    const server = createServer((c) => c.once('data', () => c.end('{"exitCode":0}\n')));
+    await new Promise<void>((r) => server.listen(sock, () => r()));
+    try {
+      const trace = join(dir, 'trace');
+      // Debian's unit sets LimitNOFILE (soft = hard: Node then leaves its limit alone); the root's executable, run from the host
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn('sh', ['-c', 'ulimit -Sn "$(ulimit -Hn)"; exec strace -f -qq -o "$@"', 'sh', trace, join(root, 'usr/lib/vipctl/vipctl-hook'), 'mymaster', 'leader', 'start', '198.18.0.13', '6379', '198.18.0.11', '6379'], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', VIPCTL_HOOK_SOCKET: sock }, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const used = new Set(readFileSync(trace, 'utf8').split('\n').flatMap((l) => /^\d+\s+([a-z0-9_]+)\(/.exec(l)?.[1] ?? []));
+      expect(used).toContain('connect');
+      const allow = packageDropInSyscalls(readFileSync(join(REPO, 'deploy/redis-sentinel.service.d/vipctl-package.conf'), 'utf8'));
+      expect([...used].filter((c) => !allow.has(c)).sort()).toEqual([]);
+      expect(used).toContain('pkey_alloc'); // the drop-in's one addition is needed
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the hook as Sentinel\'s client-reconfig-script with no capability: vipctl-hook as redis relays to the helper, the VIP moves in a SIGKILL failover', async () => {
+    const { capsDir, socketDir } = hookDirsIn(join(TEST_LAB_DIR, 'pkg-hook'));
+    const lab = await upLab({ mode: 'hook', vipctl: unprivilegedHookArgv(root, capsDir, socketDir), baseDir: LABS });
     labs.push(lab);
+    helpers = await startHelpers(lab, root, redis.gid, socketDir);
     const first = await settledOn(lab, 30_000);
     await replicasInSync(lab, first);
     const f = await lab.failover('sigkill');
-    const next = await newMasterWithVip(lab, f.node, 40_000);
+    const next = await newMasterWithVip(lab, f.node, 40_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the hooks' stderr: ${hookErrors(capsDir) || '(none)'}`);
+    });
     expect(await lab.vipHolders()).toEqual([next]);
     const hookLines = nodeLog(lab, next).filter((l) => l.cmd === 'hook' && l.event === 'bind');
     expect(hookLines.length, JSON.stringify(nodeLog(lab, next))).toBeGreaterThan(0);
+    // every hook Sentinel ran: as redis, no capability in any set (bounding included: no exec can gain one)
+    const runs = hookCaps(capsDir);
+    expect([...runs.keys()].some((k) => k.startsWith(`${next.name}.`)), [...runs.keys()].join(' ')).toBe(true);
+    for (const [name, c] of runs) {
+      expect(c.Uid?.split(/\s+/), name).toEqual(Array(4).fill(String(redis.uid)));
+      for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) expect(c[set], `${name} ${set}`).toBe('0000000000000000');
+    }
+    stopHelpers(helpers);
     await lab.down();
     labs.splice(labs.indexOf(lab), 1);
   });

@@ -1,0 +1,90 @@
+/**
+ * bench:hook's second part: real SIGKILL failovers with three hooks starting
+ * at once (one per Sentinel), the packaged hook executable against the seed's
+ * bash hook. Two labs are up side by side: one in `hook` mode whose Sentinels
+ * run dist/pkg/vipctl-hook (its first bind and other commands through
+ * dist/pkg/vipctl), one in `bash` mode (the classic script, src/lab/files.ts,
+ * the same as bench/blog-hook.sh). Failovers alternate between the two labs,
+ * so machine noise hits both; each is measured as bench:failover's (a): from
+ * the new master answering ROLE as master (both replicas polled every 5 ms
+ * with redis-cli from the test host) to `ip -ts monitor address` printing
+ * the VIP added on it. (Not through src/lab/failover-run.ts: its client probe
+ * runs `node <lab.hookPath>`, which a lab with LabOptions.vipctl does not have.)
+ */
+import { Lab, waitFor } from '../src/lab/lab';
+import { AddrMonitor } from '../src/lab/addr-monitor';
+import type { LabHost } from '../src/lab/topology';
+import { stats, type Stats } from './stats';
+
+const MAX_ABORTED_RUNS = 5;
+
+/** The lab's vipctl: a Sentinel-shaped call (7 arguments) runs the hook executable, anything else the CLI. */
+export function dispatcherArgv(hookExe: string, cliExe: string): string[] {
+  const script = 'if [ "$#" -eq 7 ]; then exec "$0" "$@"; fi; exec "$VIPCTL_BENCH_CLI" "$@"';
+  return ['env', `VIPCTL_BENCH_CLI=${cliExe}`, 'sh', '-c', script, hookExe];
+}
+
+export interface FailoverRows {
+  packaged: Stats;
+  bash: Stats;
+  aborted: number;
+}
+
+/** When (epoch ms) one of `nodes` first answers ROLE as master, polling every 5 ms. */
+async function promotion(lab: Lab, nodes: readonly LabHost[], timeoutMs: number): Promise<{ node: LabHost; t: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const asked = Date.now();
+    const roles = await Promise.all(nodes.map((n) => lab.redisRole(n)));
+    const i = roles.indexOf('master');
+    if (i >= 0) return { node: nodes[i]!, t: asked };
+    if (Date.now() > deadline) throw new Error(`no replica answered ROLE as master within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** One SIGKILL failover: promotion (ROLE master) to the VIP added on the new master, in ms. */
+async function oneFailover(lab: Lab): Promise<number> {
+  const monitor = await AddrMonitor.start(lab);
+  try {
+    const f = await lab.failover('sigkill');
+    const p = await promotion(lab, lab.topo.nodes.filter((n) => n !== f.node), 30_000);
+    const added = await monitor.added(p.node.name, lab.topo.vip, f.at, 30_000);
+    await waitFor('the VIP on the new master only', async () => {
+      const h = await lab.vipHolders();
+      return h.length === 1 && h[0] === p.node;
+    }, 20_000, 50);
+    return Math.round(added - p.t);
+  } finally {
+    monitor.stop();
+  }
+}
+
+export async function benchFailovers(o: { runs: number; baseDir: string; hookExe: string; cliExe: string; say: (s: string) => void }): Promise<FailoverRows> {
+  const labs: Lab[] = [];
+  try {
+    labs.push(await Lab.up({ baseDir: o.baseDir, mode: 'hook', vipctl: dispatcherArgv(o.hookExe, o.cliExe), progress: (s) => o.say(`[vipctl-hook] ${s}`) }));
+    labs.push(await Lab.up({ baseDir: o.baseDir, mode: 'bash', progress: (s) => o.say(`[bash] ${s}`) }));
+    const samples: number[][] = [[], []];
+    let aborted = 0;
+    for (let i = 0; samples.some((s) => s.length < o.runs); i++) {
+      const k = i % 2;
+      if (samples[k]!.length >= o.runs) continue;
+      const lab = labs[k]!;
+      const name = k === 0 ? 'vipctl-hook' : 'bash';
+      await lab.waitSettled(60_000);
+      try {
+        const ms = await oneFailover(lab);
+        samples[k]!.push(ms);
+        o.say(`[${name}] failover ${samples[k]!.length}/${o.runs}: promotion -> VIP ${ms} ms`);
+      } catch (e) {
+        if (++aborted > MAX_ABORTED_RUNS) throw e;
+        o.say(`[${name}] run aborted (${(e as Error).message}); healing and running it again`);
+      }
+      await lab.healAll();
+    }
+    return { packaged: stats(samples[0]!), bash: stats(samples[1]!), aborted };
+  } finally {
+    for (const lab of labs) await lab.down();
+  }
+}
