@@ -65,7 +65,7 @@ export function manPage(cli: readonly string[], { version, date }: { version: st
     '.BR redis\\-sentinel (1),',
     '.BR ip (8),',
     '.BR arping (8),',
-    '/usr/share/doc/vipctl/README.md.gz',
+    '/usr/share/doc/vipctl/README.md.gz and /usr/share/doc/vipctl/docs/ (the guide)',
   );
   return `${lines.join('\n')}\n`;
 }

@@ -127,6 +127,7 @@ put('usr/share/man/man8/vipctl.8.gz', gz(manPage([process.execPath, join(root, '
 put('usr/share/lintian/overrides/vipctl', readFileSync(join(root, 'packaging/lintian-overrides')));
 put('usr/share/doc/vipctl/copyright', readFileSync(join(root, 'packaging/copyright')));
 put('usr/share/doc/vipctl/README.md.gz', gz(readFileSync(join(root, 'README.md'))));
+for (const f of readdirSync(join(root, 'docs')).filter((n) => n.endsWith('.md'))) put(`usr/share/doc/vipctl/docs/${f}.gz`, gz(readFileSync(join(root, 'docs', f))));
 put('usr/share/doc/vipctl/examples/sentinel.conf.example', readFileSync(join(root, 'sentinel.conf.example')));
 put('usr/share/doc/vipctl/changelog.gz', gz(`vipctl (${version}) unstable; urgency=medium\n\n  * Built from commit ${commit}.\n\n -- ${maintainer}  ${date.toUTCString().replace(/GMT$/, '+0000')}\n`));
 

@@ -6,6 +6,7 @@ import { FAILOVER_KINDS, LAB_MODES } from '../lab/topology';
 import { checkLabId } from '../lab/state';
 import { checkMasterCount } from '../lab/masters';
 import { versionText } from '../core/version';
+import { envHelpText } from '../core/env-help';
 
 /** Every command's --help ends with an example. */
 function example(c: Command, ...lines: string[]): Command {
@@ -293,6 +294,7 @@ export async function runMain(args: readonly string[]): Promise<number> {
     });
 
   program.addHelpText('after', `\nHook form: ${HOOK_USAGE}\nExit codes: 0 done (or nothing to do), 1 transient (retry), 2 permanent (bad input; nothing changed).\n\nExamples:\n  vipctl doctor\n  vipctl status\n  vipctl bind mymaster`);
+  program.addHelpText('after', envHelpText());
 
   try {
     await program.parseAsync([...args], { from: 'user' });

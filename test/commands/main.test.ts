@@ -32,9 +32,20 @@ describe('vipctl main', () => {
       const lines = io.out().trimEnd().split('\n');
       const at = lines.findIndex((l) => /^Examples?:$/.test(l));
       expect(at, io.out()).toBeGreaterThan(0);
-      expect(lines.slice(at + 1).every((l) => l.startsWith('  vipctl '))).toBe(true);
+      const rest = lines.slice(at + 1);
+      const end = rest.indexOf('');
+      expect((end < 0 ? rest : rest.slice(0, end)).every((l) => l.startsWith('  vipctl '))).toBe(true);
+      // only the top-level help goes on, with the environment variables
+      if (end >= 0) expect([words.length, rest[end + 1]]).toEqual([0, 'Environment variables:']);
     },
   );
+
+  it('the top-level --help lists the environment variables vipctl reads', async () => {
+    const io = capture();
+    expect(await runMain(['--help'])).toBe(0);
+    expect(io.out()).toMatch(/\nEnvironment variables:\n(  \S.*\n)*  VIPCTL_CONFIG +the config file/);
+    expect(io.out()).toMatch(/  VIPCTL_GROUP +the group shared/);
+  });
 
   it.each<[string[], number, RegExp]>([
     [['bogus'], 2, /^vipctl: unknown command 'bogus' \(see vipctl --help\)\n$/],
