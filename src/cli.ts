@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadWithCodeCache } from './code-cache';
-import { exitCodeOf, VipctlError } from './core/errors';
+import { finish } from './finish';
 import { route } from './route';
 import { scrubEnvironment } from './adapters/system';
 
@@ -29,12 +29,4 @@ async function main(): Promise<number> {
   return code;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`vipctl: ${e instanceof VipctlError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = exitCodeOf(e);
-  },
-);
+finish(main());

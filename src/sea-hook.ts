@@ -23,7 +23,7 @@
  * `--serve` is the helper's side.
  */
 import { startupSnapshot } from 'node:v8';
-import { exitCodeOf, VipctlError } from './core/errors';
+import { finish } from './finish';
 import { route } from './route';
 import { scrubEnvironment } from './adapters/system';
 import { NDP_SEA_ARG } from './adapters/announce';
@@ -57,14 +57,4 @@ async function main(argv: string[]): Promise<number> {
 }
 
 warm();
-startupSnapshot.setDeserializeMainFunction(() => {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`vipctl: ${e instanceof VipctlError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = exitCodeOf(e);
-    },
-  );
-});
+startupSnapshot.setDeserializeMainFunction(() => finish(main(process.argv.slice(2))));

@@ -20,7 +20,7 @@
 import { getAsset } from 'node:sea';
 import { setFlagsFromString } from 'node:v8';
 import { runWithCodeCache } from './code-cache';
-import { exitCodeOf, VipctlError } from './core/errors';
+import { finish } from './finish';
 import { route } from './route';
 import { scrubEnvironment } from './adapters/system';
 import { NDP_SEA_ARG } from './adapters/announce';
@@ -65,12 +65,4 @@ async function main(argv: string[]): Promise<number> {
   return bundle.exports.hookCommand(r.args);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`vipctl: ${e instanceof VipctlError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = exitCodeOf(e);
-  },
-);
+finish(main(process.argv.slice(2)));
