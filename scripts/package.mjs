@@ -34,23 +34,36 @@ const maintainer = process.env.VIPCTL_MAINTAINER || 'vipctl developers <vipctl@e
 rmSync(out, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
+/** One entry (src/sea.ts, src/sea-hook.ts) bundled into work/NAME.cjs; `metaUrlBanner`: the JS that defines what import.meta.url is there. */
+function bundle(entry, name, metaUrlBanner) {
+  return build({
+    entryPoints: [join(root, entry)],
+    outfile: join(work, name),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    absWorkingDir: root,
+    external: ['fs-ext'], // loaded by process.dlopen instead (src/adapters/flock.ts)
+    define: { __VIPCTL_COMMIT__: JSON.stringify(commit), 'import.meta.url': '__vipctlMetaUrl' },
+    banner: { js: metaUrlBanner },
+  });
+}
+
+/** A copy of this node, stripped of its debug info (most of its size, none of its function), with `blob` injected: a single executable at `path`. */
+function seaExecutable(path, blob) {
+  copyFileSync(process.execPath, path);
+  chmodSync(path, 0o755);
+  sh('strip', ['--strip-all', path], { stdio: 'ignore' }); // (it warns of node's many notes)
+  sh(process.execPath, [join(root, 'node_modules/postject/dist/cli.js'), path, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 // 1. the bundle
 const commit = gitCommit(root);
 step(`bundle (commit ${commit})`);
-await build({
-  entryPoints: [join(root, 'src/sea.ts')],
-  outfile: join(work, 'vipctl.cjs'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-  absWorkingDir: root,
-  external: ['fs-ext'], // loaded by process.dlopen instead (src/adapters/flock.ts)
-  define: { __VIPCTL_COMMIT__: JSON.stringify(commit), 'import.meta.url': '__vipctlMetaUrl' },
-  // import.meta.url in the executable: the executable's own URL
-  banner: { js: "var __vipctlMetaUrl = require('node:url').pathToFileURL(process.execPath).href;" },
-});
+// import.meta.url in the executable: the executable's own URL
+await bundle('src/sea.ts', 'vipctl.cjs', "var __vipctlMetaUrl = require('node:url').pathToFileURL(process.execPath).href;");
 
 // 2. the executable
 step('single executable');
@@ -60,38 +73,20 @@ const assets = { 'hook.cjs': join(root, 'dist/hook.cjs'), 'hook.cjs.v8cache': jo
 writeFileSync(seaConfig, JSON.stringify({ main: join(work, 'vipctl.cjs'), output: join(work, 'sea.blob'), disableExperimentalSEAWarning: true, useCodeCache: true, assets }));
 sh(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: ['ignore', 'ignore', 'inherit'] });
 const exe = join(out, 'vipctl');
-copyFileSync(process.execPath, exe);
-chmodSync(exe, 0o755);
-sh('strip', ['--strip-all', exe], { stdio: 'ignore' }); // (it warns of node's many notes) // node's debug info: most of its size, none of its function
-sh(process.execPath, [join(root, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', join(work, 'sea.blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: ['ignore', 'ignore', 'inherit'] });
+seaExecutable(exe, join(work, 'sea.blob'));
 
 // 2b. the hook's executable (src/sea-hook.ts): a V8 startup snapshot of the
 //     hook's modules, warmed; Sentinel's client-reconfig-script. Its own file,
 //     because V8 refuses a snapshot under other V8 flags (the watcher's NODE_OPTIONS).
 step('hook executable (startup snapshot)');
-await build({
-  entryPoints: [join(root, 'src/sea-hook.ts')],
-  outfile: join(work, 'vipctl-hook.cjs'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-  absWorkingDir: root,
-  external: ['fs-ext'],
-  define: { __VIPCTL_COMMIT__: JSON.stringify(commit), 'import.meta.url': '__vipctlMetaUrl' },
-  // evaluated when the snapshot is made: then only a placeholder (the code that needs a path uses process.execPath in an executable)
-  banner: { js: "var __vipctlMetaUrl = 'file:///usr/lib/vipctl/vipctl-hook';" },
-});
+// import.meta.url, evaluated when the snapshot is made: only a placeholder (the code that needs a path uses process.execPath in an executable)
+await bundle('src/sea-hook.ts', 'vipctl-hook.cjs', "var __vipctlMetaUrl = 'file:///usr/lib/vipctl/vipctl-hook';");
 const hookConfig = join(work, 'sea-hook-config.json');
 writeFileSync(hookConfig, JSON.stringify({ main: join(work, 'vipctl-hook.cjs'), output: join(work, 'sea-hook.blob'), disableExperimentalSEAWarning: true, useSnapshot: true }));
 // Node warns that some builtins are "not yet fully verified" in a snapshot (module, child_process, worker_threads): the lab tests and the bare-root test run this executable
 sh(process.execPath, ['--experimental-sea-config', hookConfig], { stdio: ['ignore', 'ignore', 'pipe'] });
 const hookExe = join(out, 'vipctl-hook');
-copyFileSync(process.execPath, hookExe);
-chmodSync(hookExe, 0o755);
-sh('strip', ['--strip-all', hookExe], { stdio: 'ignore' });
-sh(process.execPath, [join(root, 'node_modules/postject/dist/cli.js'), hookExe, 'NODE_SEA_BLOB', join(work, 'sea-hook.blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: ['ignore', 'ignore', 'inherit'] });
+seaExecutable(hookExe, join(work, 'sea-hook.blob'));
 
 const addon = join(out, 'fs_ext.node');
 copyFileSync(join(root, 'node_modules/fs-ext/build/Release/fs_ext.node'), addon);
