@@ -7,46 +7,22 @@
  * Sentinel's group only, and the service carries the watch unit's hardening.
  * Needs systemd-analyze (package systemd), not a running systemd.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
+import { offlineSecurity, sentinelUnitDir } from '../support/systemd-units';
 
 const root = new URL('../../', import.meta.url).pathname;
 const DROPIN = join(root, 'deploy/redis-sentinel.service.d/vipctl-package.conf');
-const UNIT = join(root, 'test/fixtures/debian12-redis-sentinel.service');
-
-function sentinelDir(withDropIn: boolean): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vipctl-unit-'));
-  copyFileSync(UNIT, join(dir, 'redis-sentinel.service'));
-  if (withDropIn) {
-    mkdirSync(join(dir, 'redis-sentinel.service.d'));
-    copyFileSync(DROPIN, join(dir, 'redis-sentinel.service.d', 'vipctl.conf'));
-  }
-  return dir;
-}
-
-/** `systemd-analyze security --offline` of `unit` in `dir`: setting -> passed; and the overall exposure. */
-async function security(dir: string, unit: string): Promise<{ settings: Map<string, boolean>; exposure: number }> {
-  const r = await run(['systemd-analyze', 'security', '--offline=true', '--no-pager', join(dir, unit)], { env: { SYSTEMD_UNIT_PATH: `${dir}:` } });
-  expect(r.failedToStart, r.stderr).toBeUndefined();
-  const settings = new Map<string, boolean>();
-  for (const line of r.stdout.split('\n')) {
-    const m = /^([+\-✓✗])\s+(\S+)/.exec(line);
-    if (m) settings.set(m[2]!, m[1] === '+' || m[1] === '✓');
-  }
-  const exposure = Number(/Overall exposure level for \S+: ([0-9.]+)/.exec(r.stdout)?.[1]);
-  return { settings, exposure };
-}
-
 describe("the package's drop-in for Debian 12's redis-sentinel.service (hook helper)", () => {
   it('parses cleanly and relaxes exactly MemoryDenyWriteExecute: no capability, address family or namespace for Sentinel', async () => {
-    const dir = sentinelDir(true);
+    const dir = sentinelUnitDir(DROPIN);
     const v = await run(['systemd-analyze', 'verify', '--man=no', join(dir, 'redis-sentinel.service')], { env: { SYSTEMD_UNIT_PATH: `${dir}:` } });
     expect(v.exitCode, v.stderr).toBe(0);
-    const before = (await security(sentinelDir(false), 'redis-sentinel.service')).settings;
-    const after = (await security(dir, 'redis-sentinel.service')).settings;
+    const before = (await offlineSecurity(sentinelUnitDir(null), 'redis-sentinel.service')).settings;
+    const after = (await offlineSecurity(dir, 'redis-sentinel.service')).settings;
     expect(before.size).toBeGreaterThan(50);
     const relaxed = [...before].filter(([k, ok]) => ok && after.get(k) === false).map(([k]) => k);
     expect(relaxed).toEqual(['MemoryDenyWriteExecute=']);
@@ -71,7 +47,7 @@ describe('vipctl-hook.socket and vipctl-hook@.service', () => {
   it("the service: the connection on stdin, the two capabilities, and the watch unit's exposure (<= 1.9)", async () => {
     const text = readFileSync(join(dir, 'vipctl-hook@.service'), 'utf8');
     for (const line of ['ExecStart=/usr/lib/vipctl/vipctl-hook --serve', 'StandardInput=socket', 'StandardOutput=journal', 'User=vipctl', 'AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW', 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW', 'NoNewPrivileges=yes']) expect(text).toMatch(new RegExp(`^${line}$`, 'm'));
-    const { exposure } = await security(dir, 'vipctl-hook@x.service');
+    const { exposure } = await offlineSecurity(dir, 'vipctl-hook@x.service');
     expect(exposure).toBeLessThanOrEqual(1.9);
   });
 });

@@ -5,38 +5,19 @@
  * settings that stop a Node hook are relaxed, and the rest of the lock-down stays.
  * Needs systemd-analyze (package systemd), not a running systemd.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
+import { offlineSecurity, sentinelUnitDir } from '../support/systemd-units';
 
 const root = new URL('../../', import.meta.url).pathname;
 const DROPIN = join(root, 'deploy/redis-sentinel.service.d/vipctl.conf');
-const UNIT = join(root, 'test/fixtures/debian12-redis-sentinel.service');
-
-/** A unit directory with the Debian unit, and the drop-in when asked. */
-function unitDir(withDropIn: boolean): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vipctl-unit-'));
-  copyFileSync(UNIT, join(dir, 'redis-sentinel.service'));
-  if (withDropIn) {
-    mkdirSync(join(dir, 'redis-sentinel.service.d'));
-    copyFileSync(DROPIN, join(dir, 'redis-sentinel.service.d', 'vipctl.conf'));
-  }
-  return dir;
-}
-
-/** `systemd-analyze security --offline` lines: setting name -> passed or not ("+"/"-" under LC_ALL=C, as run() sets). */
-async function security(dir: string): Promise<Map<string, boolean>> {
-  const r = await run(['systemd-analyze', 'security', '--offline=true', '--no-pager', join(dir, 'redis-sentinel.service')], { env: { SYSTEMD_UNIT_PATH: `${dir}:` } });
-  expect(r.failedToStart, r.stderr).toBeUndefined();
-  const out = new Map<string, boolean>();
-  for (const line of r.stdout.split('\n')) {
-    const m = /^([+\-✓✗])\s+(\S+)/.exec(line);
-    if (m) out.set(m[2]!, m[1] === '+' || m[1] === '✓');
-  }
-  expect(out.size).toBeGreaterThan(50);
-  return out;
+/** Debian's unit's settings as systemd-analyze judges them, with or without the drop-in. */
+async function security(withDropIn: boolean): Promise<Map<string, boolean>> {
+  const { settings } = await offlineSecurity(sentinelUnitDir(withDropIn ? DROPIN : null), 'redis-sentinel.service');
+  expect(settings.size).toBeGreaterThan(50);
+  return settings;
 }
 
 // What stops a Node hook in Debian's unit, as systemd-analyze names it; each must be relaxed.
@@ -77,12 +58,12 @@ describe('the systemd drop-in for Debian 12 redis-sentinel.service', () => {
   let before: Map<string, boolean>;
   let after: Map<string, boolean>;
   beforeAll(async () => {
-    before = await security(unitDir(false));
-    after = await security(unitDir(true));
+    before = await security(false);
+    after = await security(true);
   });
 
   it('parses cleanly (systemd-analyze verify)', async () => {
-    const dir = unitDir(true);
+    const dir = sentinelUnitDir(DROPIN);
     const r = await run(['systemd-analyze', 'verify', '--man=no', join(dir, 'redis-sentinel.service')], { env: { SYSTEMD_UNIT_PATH: `${dir}:` } });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/vipctl\.conf/);
