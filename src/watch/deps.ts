@@ -23,9 +23,7 @@ import type { Resolver } from '../adapters/name-cache';
 import type { Logger } from '../adapters/log';
 import { converge, type ConvergeOptions, type ConvergeResult } from '../pass/converge';
 import { resolveMasterNames } from '../pass/resolve-masters';
-import { openLinksView } from './links';
-import type { StepRunner } from '../adapters/execute';
-import type { Link } from '../core/local';
+import { openLinksView, type WatchLinks } from './links';
 
 /** Why a bind happened, for vipctl_last_failover_bind_latency_seconds (only a failover's counts). */
 export type BindCause = 'failover' | 'other';
@@ -53,10 +51,10 @@ export interface SentinelLinkLike {
  * every change before it (the recheck after an `ip` timeout): converge's
  * runExec and readFresh.
  */
-export type WatchLinksView = LinksView & { runExec?: StepRunner; readFresh?: () => Promise<Link[]> };
+export type WatchLinksView = LinksView & Partial<Pick<WatchLinks, 'runExec' | 'readFresh'>>;
 
 /** converge's options that the links view provides (none for a view without them). */
-export function execOptionsOf(v: WatchLinksView | null): { runExec?: StepRunner; readFresh?: () => Promise<Link[]> } {
+export function execOptionsOf(v: WatchLinksView | null): Pick<WatchLinksView, 'runExec' | 'readFresh'> {
   return { ...(v?.runExec ? { runExec: v.runExec } : {}), ...(v?.readFresh ? { readFresh: v.readFresh } : {}) };
 }
 
