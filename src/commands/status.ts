@@ -21,7 +21,7 @@ import { askSentinelsForAll } from '../adapters/sentinel';
 import { realpathOrNull, vipctlBin } from '../adapters/host';
 import { systemHost } from '../doctor/host';
 import { localAddresses } from '../core/local';
-import { normalizeIp } from '../core/address';
+import { isThisVipctl, localSentinelOf } from '../core/local-hook';
 import { desiredFromMaster, type Resolved } from '../core/desired';
 import { isHostName } from '../core/address';
 import { joinHostPort } from '../core/sentinel-view';
@@ -67,13 +67,13 @@ export const systemStatusDeps: StatusDeps = {
 async function localHook(config: Config, master: string, links: readonly Link[], d: StatusDeps): Promise<MoverFacts['localSentinel']> {
   const vips = [...config.masters.values()].map((m) => m.vip.address);
   const local = localAddresses(links, vips);
-  const s = config.sentinel.addresses.find((a) => local.has(normalizeIp(a.host)));
+  const s = localSentinelOf(config, local);
   if (!s) return { sentinel: null, error: 'no configured Sentinel has an address of this host' };
   const name = joinHostPort(s.host, s.port);
   const r = await d.sentinelMaster(config, s, master);
   if (!r.ok) return { sentinel: name, error: r.error };
   const script = r.value['client-reconfig-script'] || null;
-  return { sentinel: name, script, ours: script !== null && (script === d.ourBin || d.realpath(script) === d.ourBin) };
+  return { sentinel: name, script, ours: isThisVipctl(script, d.ourBin, d.realpath) };
 }
 
 async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>, views: Promise<{ views: Map<string, SentinelView>; resolved: Resolved }>, d: StatusDeps): Promise<MasterStatus> {

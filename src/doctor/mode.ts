@@ -11,6 +11,7 @@ import { DEFAULT_SENTINEL_PATH, judgeCaps, judgeNode, listenAddresses, listenerP
 import { judgeMode, modeOf, type DoctorMode, type ModeFacts } from '../core/doctor-mode';
 import { normalizeIp } from '../core/address';
 import { joinHostPort } from '../core/sentinel-view';
+import { isThisVipctl, localSentinelOf } from '../core/local-hook';
 import { findOnPath, realpathOrNull } from '../adapters/host';
 import { run } from '../adapters/run';
 import { inSea } from '../adapters/sea';
@@ -23,13 +24,13 @@ const modes = new WeakMap<DoctorContext, Promise<{ facts: ModeFacts; mode: Docto
 
 async function gather(ctx: DoctorContext, config: Config): Promise<{ facts: ModeFacts; mode: DoctorMode }> {
   const local = new Set((ctx.links ?? []).flatMap((l) => l.addresses.map((a) => normalizeIp(a.address))));
-  const localSentinel = config.sentinel.addresses.find((s) => local.has(normalizeIp(s.host)));
+  const localSentinel = localSentinelOf(config, local);
   const hook: ModeFacts['hook'] = [];
   for (const s of config.sentinel.addresses) {
     for (const m of config.masters.keys()) {
       const r = await ctx.sentinelReply(s, m);
       const script = r.ok ? r.fields['client-reconfig-script'] || null : null;
-      if (script && (script === ctx.ourBin || realpathOrNull(script) === ctx.ourBin)) hook.push({ sentinel: joinHostPort(s.host, s.port), master: m });
+      if (isThisVipctl(script, ctx.ourBin, realpathOrNull)) hook.push({ sentinel: joinHostPort(s.host, s.port), master: m });
     }
   }
   const facts: ModeFacts = {
