@@ -7,6 +7,7 @@
  * `<lab dir>/tls/`. Redis and Sentinel then listen on TLS only (`port 0`)
  * and want a client certificate (`tls-auth-clients yes`).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VipctlError } from '../core/errors';
@@ -42,7 +43,11 @@ async function makeLeaf(dir: string, name: string, ca: { cert: string; key: stri
   const ext = join(dir, `${name}.ext`);
   writeFileSync(ext, [...(sans.length > 0 ? [`subjectAltName=${sans.join(',')}`] : []), 'basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=serverAuth,clientAuth', ''].join('\n'));
   await openssl(['req', ...EC, '-keyout', join(dir, `${name}.key`), '-out', csr, '-subj', `/CN=${name}`]);
-  await openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', join(dir, `${name}.pem`), '-days', String(LAB_CERT_DAYS), '-extfile', ext]);
+  // a serial of its own: the leaves are signed in parallel, and -CAcreateserial's shared ca.srl
+  // was read half-written by one while another wrote it ("a2i_ASN1_INTEGER: short line")
+  const serial = randomBytes(8);
+  serial[0] = serial[0]! & 0x7f; // positive
+  await openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-set_serial', `0x${serial.toString('hex')}`, '-out', join(dir, `${name}.pem`), '-days', String(LAB_CERT_DAYS), '-extfile', ext]);
 }
 
 /** The lab's CA, one certificate per node (its IP and the VIP) and the client certificate. */
