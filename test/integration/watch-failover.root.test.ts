@@ -40,8 +40,9 @@ describeLab('watch in the lab (root)', () => {
     for (const n of lab.topo.nodes) expect(nodeLog(lab, n).filter((l) => l.event === 'v8-options'), n.name).toEqual([]); // so no warning about them
     // measured from each watcher's own start line (node start-up is not the watcher's doing)
     const started = (n: LabHost) => Date.parse(String(nodeLog(lab, n).find((l) => l.event === 'watch-start')!.time));
-    const bind = nodeLog(lab, n1).find((l) => l.event === 'bind')!;
-    const unbind = nodeLog(lab, n2).find((l) => l.event === 'unbind')!;
+    // the kernel has the change before the pass writes its line (the ip -batch child answers, then the line is logged)
+    const bind = await waitFor('n1 logs its bind', async () => nodeLog(lab, n1).find((l) => l.event === 'bind'), 5_000);
+    const unbind = await waitFor('n2 logs its unbind', async () => nodeLog(lab, n2).find((l) => l.event === 'unbind'), 5_000);
     expect(bind).toMatchObject({ cmd: 'watch', desired: 'here', action: 'bind', trigger: expect.any(String) });
     expect(unbind).toMatchObject({ cmd: 'watch', desired: 'elsewhere', action: 'unbind' });
     expect(Date.parse(String(bind.time)) - started(n1)).toBeLessThan(2000);
