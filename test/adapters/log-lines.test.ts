@@ -9,4 +9,9 @@ describe('parseLogLines', () => {
   it('a line that is not JSON is an error, not skipped', () => {
     expect(() => parseLogLines('{"event":"bind"}\nnot json\n')).toThrow(SyntaxError);
   });
+
+  it('a last line without its newline is being written: left for the next read (a watcher appending while a test reads)', () => {
+    expect(parseLogLines('{"event":"bind"}\n{"event":"unb')).toEqual([{ event: 'bind' }]);
+    expect(parseLogLines('{"event":"bi')).toEqual([]);
+  });
 });
