@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { VipctlError } from '../core/errors';
-import { parseLogLines } from '../adapters/log-lines';
+import { parseLiveLog } from '../adapters/log-lines';
 import { AddrMonitor } from './addr-monitor';
 import { sleep, waitFor, type FailoverKind, type Lab } from './lab';
 import type { ProbeEvent } from './probe';
@@ -90,7 +90,7 @@ export function readLogs(lab: Lab): LogLine[] {
   for (const n of lab.topo.nodes) {
     const file = lab.logFile(n);
     if (!existsSync(file)) continue;
-    for (const record of parseLogLines(readFileSync(file, 'utf8'))) {
+    for (const record of parseLiveLog(readFileSync(file, 'utf8'))) {
       const j = record as { time: string; event?: string; cmd?: string; note?: string };
       if (j.event) out.push({ host: n.name, t: Date.parse(j.time), event: j.event, ...(j.cmd ? { cmd: j.cmd } : {}), ...(j.note ? { note: j.note } : {}) });
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
-import { arpingPids, configVariant, describeLab, longAnnouncer, parseLog, settledOn, upLab } from './support';
+import { arpingPids, configVariant, describeLab, longAnnouncer, parseLog, settledOn, upLab, parseLogFile } from './support';
 
 async function addrSnapshot(lab: Lab): Promise<string[]> {
   return Promise.all(lab.topo.nodes.map(async (n) => (await run(['ip', '-n', n.ns, '-br', 'addr'])).stdout));
@@ -56,7 +56,7 @@ describeLab('hook in the lab (root)', () => {
     expect(existsSync(marker)).toBe(false);
     expect(await addrSnapshot(lab)).toEqual(before);
     // Sentinel throws stderr away: each refusal is in the log file too, as one line
-    const errors = parseLog(readFileSync(lab.logFile(n1), 'utf8')).filter((l) => l.event === 'error');
+    const errors = parseLogFile(readFileSync(lab.logFile(n1), 'utf8')).filter((l) => l.event === 'error');
     expect(errors).toHaveLength(cases.length);
     expect(errors.every((l) => l.exitCode === 2 && typeof l.reason === 'string')).toBe(true);
     expect(errors.find((l) => l.code === 'UNKNOWN_MASTER')).toMatchObject({ master: 'othermaster', key: 'master' });
@@ -73,7 +73,7 @@ describeLab('hook in the lab (root)', () => {
       }
       expect(await lab.vipHolders()).toEqual([master]);
     }
-    const log = parseLog(readFileSync(lab.logFile(master), 'utf8'));
+    const log = parseLogFile(readFileSync(lab.logFile(master), 'utf8'));
     // the VIP was added once (by the first reconcile); the re-runs found it there
     expect(log.filter((l) => l.event === 'bind' && l.note === undefined)).toHaveLength(1);
     expect(log.filter((l) => l.cmd === 'reconcile' && l.event === 'noop').length).toBeGreaterThanOrEqual(2);
@@ -139,13 +139,13 @@ describeLab('hook in the lab (root)', () => {
 
     // each action is logged as it completes; the announce line follows the bind by the announcer's grace period
     const log = await waitFor('the new master to log bind and announce', async () => {
-      const lines = parseLog(readFileSync(lab.logFile(fresh), 'utf8'));
+      const lines = parseLogFile(readFileSync(lab.logFile(fresh), 'utf8'));
       return lines.some((l) => l.cmd === 'hook' && l.event === 'announce') ? lines : null;
     }, 5000);
     const bind = log.find((l) => l.cmd === 'hook' && l.event === 'bind' && l.note === undefined);
     expect(bind).toMatchObject({ master: 'mymaster', vip: '198.18.0.100/24', interface: 'eth0', to: `${fresh.ip}:6379` });
     const unbound = await waitFor('the old master to log its unbind', async () =>
-      parseLog(readFileSync(lab.logFile(old), 'utf8')).find((l) => l.cmd === 'hook' && l.event === 'unbind' && l.note === undefined), 5000);
+      parseLogFile(readFileSync(lab.logFile(old), 'utf8')).find((l) => l.cmd === 'hook' && l.event === 'unbind' && l.note === undefined), 5000);
     expect(unbound).toMatchObject({ master: 'mymaster', is: 'bound on eth0', mustBe: 'unbound', to: `${fresh.ip}:6379` });
     // and the data path works again through the same address
     expect((await lab.redisCli(lab.topo.vip, 6379, ['SET', 'k2', 'v2'])).stdout).toBe('OK');

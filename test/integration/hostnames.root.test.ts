@@ -15,7 +15,7 @@ import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import { LAB_LOOPBACK_NAME, labHostName, NETNS_ETC, netnsEtcDirs } from '../../src/lab/hostnames';
 import { readLabState } from '../../src/lab/state';
-import { describeLab, parseLog, upLab } from './support';
+import { describeLab, upLab, parseLogFile } from './support';
 import { AddrMonitor, expectReleasedBeforeBound, newMasterWithVip, nodeLog, replicasInSync, settledOn, watchersSubscribed } from './watch-support';
 
 describeLab('host names: Sentinels announcing names (root)', () => {
@@ -54,7 +54,7 @@ describeLab('host names: Sentinels announcing names (root)', () => {
       expect(r.exitCode, r.stderr).toBe(0);
     }
     expect(await holders()).toEqual(['n2']);
-    const line = parseLog(readFileSync(lab.logFile(lab.host('n2')), 'utf8')).filter((l) => l.event === 'bind').at(-1)!;
+    const line = parseLogFile(readFileSync(lab.logFile(lab.host('n2')), 'utf8')).filter((l) => l.event === 'bind').at(-1)!;
     expect(line).toMatchObject({ cmd: 'hook', to: `${name('n2')}:6379`, vip: `${vip()}/24` });
     expect(String(line.reason)).toContain(`: to-ip ${name('n2')} resolves to ${lab.host('n2').ip}, an address of this host`);
   });
@@ -82,7 +82,7 @@ describeLab('host names: Sentinels announcing names (root)', () => {
       expect(r.exitCode, r.stderr).toBe(0);
     }
     expect(await holders()).toEqual(['n1']);
-    const unbind = parseLog(readFileSync(lab.logFile(lab.host('n2')), 'utf8')).filter((l) => l.event === 'unbind' && l.cmd === 'reconcile').at(-1);
+    const unbind = parseLogFile(readFileSync(lab.logFile(lab.host('n2')), 'utf8')).filter((l) => l.event === 'unbind' && l.cmd === 'reconcile').at(-1);
     expect(String(unbind?.reason)).toMatch(new RegExp(`master ${name('n1')}:6379 resolves to ${lab.host('n1').ip.replaceAll('.', '\\.')}, another host`));
     for (const [n, boundHere] of [['n1', true], ['n3', false]] as const) {
       const s = await lab.vipctl(lab.host(n), ['status', '--json']);

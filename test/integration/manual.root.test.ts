@@ -9,7 +9,7 @@ import { run } from '../../src/adapters/run';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import type { StatusReport } from '../../src/core/status-report';
-import { arpingPids, configVariant, describeLab, longAnnouncer, parseLog, upLab } from './support';
+import { arpingPids, configVariant, describeLab, longAnnouncer, parseLog, upLab, parseLogFile } from './support';
 
 function addVip(lab: Lab, n: LabHost): Promise<unknown> {
   return run(['ip', '-n', n.ns, 'addr', 'add', lab.topo.vipCidr, 'dev', n.ifname]);
@@ -96,7 +96,7 @@ describeLab('bind, unbind, status in the lab (root)', () => {
     expect(await addrSnapshot(lab)).toEqual(before);
     expect(await arpingPids(n2)).toEqual([]);
     // and in the node's log file, for whoever looks later
-    expect(parseLog(readFileSync(lab.logFile(n2), 'utf8')).filter((l) => l.event === 'refused')).toHaveLength(1);
+    expect(parseLogFile(readFileSync(lab.logFile(n2), 'utf8')).filter((l) => l.event === 'refused')).toHaveLength(1);
   });
 
   it('bind --force binds anyway, says so in the log line, and warns that Sentinel disagrees; status says should-unbind', async () => {

@@ -41,7 +41,7 @@ export function upLab(options: LabOptions = {}): Promise<Lab> {
 }
 
 /** JSON log lines of a node's vipctl log (or of stderr). */
-export { parseLogLines as parseLog } from '../../src/adapters/log-lines';
+export { parseLogLines as parseLog, parseLiveLog as parseLogFile } from '../../src/adapters/log-lines';
 
 /** Wait until the Sentinels' majority names a master, it answers as master, and the VIP is there and nowhere else. */
 export async function settledOn(lab: Lab, timeoutMs = 30_000): Promise<LabHost> {

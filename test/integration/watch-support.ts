@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { waitFor, type Lab } from '../../src/lab/lab';
 import type { LabHost } from '../../src/lab/topology';
 import { running } from '../../src/adapters/proc';
-import { parseLog } from './support';
+import { parseLogFile } from './support';
 
 export { newMasterWithVip, settledOn } from './support';
 export { AddrMonitor } from '../../src/lab/addr-monitor';
@@ -41,7 +41,7 @@ export function expectReleasedBeforeBound(mon: AddrMonitor, address: string, old
 
 export function nodeLog(lab: Lab, n: LabHost): Array<Record<string, unknown>> {
   const f = lab.logFile(n);
-  return existsSync(f) ? parseLog(readFileSync(f, 'utf8')) : [];
+  return existsSync(f) ? parseLogFile(readFileSync(f, 'utf8')) : [];
 }
 
 /** Wait until every node's watcher has subscribed to all the Sentinels (before a failover whose events it must hear). */
