@@ -19,8 +19,8 @@
  */
 import { connect, Socket } from 'node:net';
 
-/** Where the package's socket unit listens (deploy/vipctl-hook.socket); $VIPCTL_HOOK_SOCKET overrides it (harmless: the client has nothing to lose). */
-export const HOOK_SOCKET = '/run/vipctl-hook/hook.sock';
+/** Where the package's socket unit listens; $VIPCTL_HOOK_SOCKET overrides it (harmless: the client has nothing to lose). */
+export { HOOK_SOCKET } from './core/local-hook';
 /** Under Sentinel's 60 s kill: the helper's own deadline (HOOK_DEADLINE_MS, 50 s) plus start-up. */
 export const RELAY_DEADLINE_MS = 55_000;
 const MAX_REQUEST_BYTES = 4096;

@@ -8,6 +8,8 @@ import type { Link } from '../core/local';
 import { useColour } from '../core/table';
 import { configPath, loadConfig } from '../adapters/config-file';
 import { vipctlBin } from '../adapters/host';
+import { inSea } from '../adapters/sea';
+import { HOOK_SOCKET, ourHookScripts } from '../core/local-hook';
 import { readLinks } from '../adapters/ip';
 import { sentinelMaster } from '../adapters/redis-client';
 import { CHECKS, type DoctorContext } from '../doctor/checks';
@@ -28,6 +30,7 @@ export async function doctorContext(explicitConfig: string | undefined): Promise
   } catch (e) {
     linksError = (e as Error).message;
   }
+  const ourBin = vipctlBin();
   const replies = new Map<string, Promise<SentinelReply>>();
   return {
     configPath: configPath(explicitConfig),
@@ -35,7 +38,9 @@ export async function doctorContext(explicitConfig: string | undefined): Promise
     configError,
     links,
     linksError,
-    ourBin: vipctlBin(),
+    ourBin,
+    ours: ourHookScripts(ourBin, inSea()),
+    hookSocket: process.env.VIPCTL_HOOK_SOCKET || HOOK_SOCKET,
     host: systemHost,
     sentinelReply(s, master) {
       const key = `${s.host}:${s.port}/${master}`;

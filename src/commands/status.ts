@@ -21,7 +21,8 @@ import { askSentinelsForAll } from '../adapters/sentinel';
 import { realpathOrNull, vipctlBin } from '../adapters/host';
 import { systemHost } from '../doctor/host';
 import { localAddresses } from '../core/local';
-import { isThisVipctl, localSentinelOf } from '../core/local-hook';
+import { isThisVipctl, localSentinelOf, ourHookScripts } from '../core/local-hook';
+import { inSea } from '../adapters/sea';
 import { desiredFromMaster, type Resolved } from '../core/desired';
 import { isHostName } from '../core/address';
 import { joinHostPort } from '../core/sentinel-view';
@@ -41,8 +42,8 @@ export interface StatusDeps {
   sentinelMaster(config: Config, at: { host: string; port: number }, name: string): ReturnType<typeof sentinelMaster>;
   /** The watcher as this user can see it. */
   watcher(runDir: string): MoverFacts['watcher'];
-  /** realpath of this vipctl's bin, and of a script path (null when absent). */
-  ourBin: string;
+  /** The client-reconfig-scripts that are this vipctl (core/local-hook ourHookScripts), and the realpath of a script path (null when absent). */
+  ours: readonly string[];
   realpath(path: string): string | null;
   now(): number;
 }
@@ -56,8 +57,8 @@ export const systemStatusDeps: StatusDeps = {
   readHold,
   sentinelMaster: (c, at, name) => sentinelMaster(c, at, name),
   watcher: (runDir) => ({ running: systemHost.watchPid(runDir), recorded: systemHost.recordedWatchPid(runDir), hidden: systemHost.procHidden() }),
-  get ourBin() {
-    return vipctlBin();
+  get ours() {
+    return ourHookScripts(vipctlBin(), inSea());
   },
   realpath: realpathOrNull,
   now: () => Date.now(),
@@ -73,7 +74,7 @@ async function localHook(config: Config, master: string, links: readonly Link[],
   const r = await d.sentinelMaster(config, s, master);
   if (!r.ok) return { sentinel: name, error: r.error };
   const script = r.value['client-reconfig-script'] || null;
-  return { sentinel: name, script, ours: isThisVipctl(script, d.ourBin, d.realpath) };
+  return { sentinel: name, script, ours: isThisVipctl(script, d.ours, d.realpath) };
 }
 
 async function masterStatus(config: Config, master: MasterConfig, links: readonly Link[], local: ReadonlySet<string>, views: Promise<{ views: Map<string, SentinelView>; resolved: Resolved }>, d: StatusDeps): Promise<MasterStatus> {

@@ -12,8 +12,10 @@ export interface ModeFacts {
   watcher: { recorded: number | null; running: number | null };
   /** Why this user cannot see other users' processes, or null when it can. */
   hidden: string | null;
-  /** The Sentinel(s) whose client-reconfig-script is this vipctl, and for which masters (empty: none). */
-  hook: { sentinel: string; master: string }[];
+  /** The Sentinel(s) whose client-reconfig-script is this vipctl, for which masters, and whether that script is the package's hook executable (empty: none). */
+  hook: { sentinel: string; master: string; packaged?: boolean }[];
+  /** The package's hook helper: its socket path, and whether a socket is there (vipctl-hook.socket listening). */
+  helper?: { socket: string; listening: boolean };
   /** The configured Sentinel on this host ("host:port"), when one of them has a local address. */
   localSentinel: string | null;
 }
@@ -24,6 +26,13 @@ export interface DoctorMode {
   watcherUnseen: boolean;
   watcherPid: number | null;
   hook: boolean;
+  /**
+   * Every local hook is the package's hook executable and its helper listens:
+   * Sentinel only relays, so it needs no capability, no node, no ip (src/hook-relay.ts).
+   */
+  relayed: boolean;
+  /** Some local hook is the package's hook executable but no helper listens: it runs the hook inside Sentinel. */
+  unrelayedPackaged: boolean;
   label: 'watcher' | 'hook' | 'both' | 'neither';
 }
 
@@ -32,13 +41,24 @@ export function modeOf(f: ModeFacts): DoctorMode {
   const watcher = f.watcher.running !== null || watcherUnseen;
   const hooks = f.localSentinel ? f.hook.filter((h) => h.sentinel === f.localSentinel) : f.hook;
   const hook = hooks.length > 0;
-  return { watcher, watcherUnseen, watcherPid: f.watcher.running ?? f.watcher.recorded, hook, label: watcher && hook ? 'both' : watcher ? 'watcher' : hook ? 'hook' : 'neither' };
+  const packaged = hook && hooks.every((h) => h.packaged === true);
+  const listening = f.helper?.listening === true;
+  return {
+    watcher,
+    watcherUnseen,
+    watcherPid: f.watcher.running ?? f.watcher.recorded,
+    hook,
+    relayed: packaged && listening,
+    unrelayedPackaged: hooks.some((h) => h.packaged === true) && !listening,
+    label: watcher && hook ? 'both' : watcher ? 'watcher' : hook ? 'hook' : 'neither',
+  };
 }
 
 /** The first line of doctor's mode-dependent part: what runs here, and which checks follow from it. */
 export function judgeMode(f: ModeFacts, m: DoctorMode = modeOf(f)): CheckResult {
   const hooks = (f.localSentinel ? f.hook.filter((h) => h.sentinel === f.localSentinel) : f.hook);
-  const hookText = `the hook (client-reconfig-script of ${f.localSentinel ? `the local Sentinel ${f.localSentinel}` : `Sentinel ${[...new Set(hooks.map((h) => h.sentinel))].join(', ')}`} is this vipctl, for ${[...new Set(hooks.map((h) => h.master))].join(', ')})`;
+  const through = m.relayed ? `, relayed to the hook helper at ${f.helper!.socket}` : '';
+  const hookText = `the hook (client-reconfig-script of ${f.localSentinel ? `the local Sentinel ${f.localSentinel}` : `Sentinel ${[...new Set(hooks.map((h) => h.sentinel))].join(', ')}`} is this vipctl, for ${[...new Set(hooks.map((h) => h.master))].join(', ')}${through})`;
   const watcherText = m.watcherUnseen ? `the watcher (watch.pid names pid ${m.watcherPid}, which this user cannot see: ${f.hidden})` : `the watcher (pid ${m.watcherPid})`;
   const check = 'what moves the VIP here';
   switch (m.label) {

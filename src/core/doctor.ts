@@ -124,8 +124,8 @@ export interface HookEvidence {
   script: string | null;
   /** realpath of that script on this host, when it exists here. */
   scriptReal: string | null;
-  /** realpath of this vipctl's bin/vipctl. */
-  ourBin: string;
+  /** The scripts that are this vipctl (core/local-hook ourHookScripts), the one to suggest first. */
+  ours: readonly string[];
   /** pid of a running `vipctl watch`, or null. */
   watchPid: number | null;
 }
@@ -133,13 +133,13 @@ export interface HookEvidence {
 /** Something moves the VIP on a failover: Sentinel's hook points at this vipctl, or `vipctl watch` runs here. */
 export function judgeHook(sentinel: string, master: string, e: HookEvidence): CheckResult {
   const check = `failover hook ${sentinel} (${master})`;
-  const hooked = e.script !== null && (e.script === e.ourBin || e.scriptReal === e.ourBin);
+  const hooked = e.script !== null && (e.ours.includes(e.script) || (e.scriptReal !== null && e.ours.includes(e.scriptReal)));
   if (hooked) return pass(check, `client-reconfig-script is ${e.script}`);
   if (e.watchPid !== null) return pass(check, `vipctl watch runs here (pid ${e.watchPid})${e.script ? `; client-reconfig-script is ${e.script}` : ''}`);
-  const fix = `in that Sentinel's sentinel.conf: sentinel client-reconfig-script ${master} ${e.ourBin}, then restart it (SENTINEL SET refuses to change scripts while deny-scripts-reconfig is yes, Sentinel's default); or run vipctl watch`;
+  const fix = `in that Sentinel's sentinel.conf: sentinel client-reconfig-script ${master} ${e.ours[0]}, then restart it (SENTINEL SET refuses to change scripts while deny-scripts-reconfig is yes, Sentinel's default); or run vipctl watch`;
   return e.script === null
     ? fail(check, 'no client-reconfig-script and no vipctl watch running: nothing moves the VIP on a failover', fix)
-    : fail(check, `client-reconfig-script is ${e.script}, not this vipctl (${e.ourBin})`, fix);
+    : fail(check, `client-reconfig-script is ${e.script}, not this vipctl (${e.ours.join(' or ')})`, fix);
 }
 
 export const DEFAULT_SENTINEL_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -34,7 +34,8 @@ import { dirname } from 'node:path';
 import { sharedUseProblem } from '../core/path-trust';
 import { directoryProblem } from '../adapters/safe-fs';
 import { currentTrust } from '../adapters/trust';
-import { judgeSentinelUnit, SENTINEL_UNIT, UNIT_PROPERTIES } from '../core/sentinel-unit';
+import { judgeSentinelUnit, SENTINEL_UNIT, UNIT_PROPERTIES, type HookNeeds } from '../core/sentinel-unit';
+import { PACKAGED_HOOK } from '../core/local-hook';
 import { resolveTool } from '../adapters/system';
 import { PACKAGED_ADDON } from '../adapters/flock';
 import { inSea } from '../adapters/sea';
@@ -42,7 +43,7 @@ import { judgeAcl } from '../core/acl';
 import { loadTls } from '../adapters/connection';
 import { probeSentinelAcl } from '../adapters/sentinel-acl';
 import type { DoctorHost } from './host';
-import { checkMode, checkOwnCaps, checkSentinelEnvironment, checkWatcher, forHook } from './mode';
+import { checkMode, checkOwnCaps, checkSentinelEnvironment, checkWatcher, doctorMode, forHook } from './mode';
 import { checkHostNames } from './names';
 import { checkArpSysctls, checkNonlocalBind, checkSelinux } from './net';
 import { checkSegment } from './segment';
@@ -55,8 +56,12 @@ export interface DoctorContext {
   configError: string | null;
   links: Link[] | null;
   linksError: string | null;
-  /** realpath of this vipctl's bin/vipctl. */
+  /** realpath of this vipctl's bin/vipctl (the package: /usr/bin/vipctl). */
   ourBin: string;
+  /** The client-reconfig-scripts that are this vipctl, the one to suggest first (core/local-hook ourHookScripts). */
+  ours: readonly string[];
+  /** Where the package's hook helper would listen ($VIPCTL_HOOK_SOCKET or /run/vipctl-hook/hook.sock). */
+  hookSocket: string;
   /** SENTINEL MASTER replies, asked once per (sentinel, master) and shared by the checks. */
   sentinelReply(sentinel: { host: string; port: number }, master: string): Promise<SentinelReply>;
   /** This host's processes and sockets as this user can see them (./host.ts; fakes in tests). */
@@ -107,7 +112,7 @@ export async function checkSentinels(ctx: DoctorContext): Promise<CheckResult[]>
       const out = [judgeSentinel(name, m, reply)];
       if (reply.ok) {
         const script = reply.fields['client-reconfig-script'] || null;
-        out.push(judgeHook(name, m, { script, scriptReal: script ? realpathOrNull(script) : null, ourBin: ctx.ourBin, watchPid: pid }));
+        out.push(judgeHook(name, m, { script, scriptReal: script ? realpathOrNull(script) : null, ours: ctx.ours, watchPid: pid }));
       }
       return out;
     }),
@@ -233,8 +238,9 @@ export async function checkSentinelAcl(ctx: DoctorContext): Promise<CheckResult[
   return results.flat();
 }
 
-/** Debian's redis-sentinel.service (where systemd runs) lets a Node hook run: exec paths, capabilities, JIT, sockets, system calls, writable dirs. Only where it runs the hook. */
+/** Debian's redis-sentinel.service (where systemd runs) lets the hook run: exec paths, capabilities, JIT, sockets, system calls, writable dirs; the relayed package hook needs only exec and Node's own. Only where it runs the hook. */
 export const checkSentinelUnit = forHook(async (ctx: DoctorContext): Promise<CheckResult[]> => {
+  const { mode } = (await doctorMode(ctx))!;
   const tool = (name: string): string[] => {
     try {
       return [resolveTool(name)];
@@ -243,12 +249,12 @@ export const checkSentinelUnit = forHook(async (ctx: DoctorContext): Promise<Che
     }
   };
   const node = findOnPath('node', DEFAULT_SENTINEL_PATH);
-  // the packaged vipctl: the executable and its lock addon; the git tree: env, node and the tree
-  const own = inSea() ? [process.execPath, dirname(PACKAGED_ADDON)] : ['/usr/bin/env', ...(node ? [node] : []), dirname(dirname(ctx.ourBin))];
-  const needs = {
-    execs: [...own, ...tool('ip'), ...tool('arping')],
-    writes: ctx.config ? [...(ctx.config.log.file ? [dirname(ctx.config.log.file)] : []), ctx.config.runDir] : [],
-  };
+  // the packaged vipctl: the hook executable and the lock addon beside it; the git tree: env, node and the tree
+  const own = inSea() ? [PACKAGED_HOOK, process.execPath, dirname(PACKAGED_ADDON)] : ['/usr/bin/env', ...(node ? [node] : []), dirname(dirname(ctx.ourBin))];
+  // relayed: Sentinel executes vipctl-hook, which connects to the helper's socket and writes nothing
+  const needs: HookNeeds = mode.relayed
+    ? { execs: [PACKAGED_HOOK], writes: [], relayed: true }
+    : { execs: [...own, ...tool('ip'), ...tool('arping')], writes: ctx.config ? [...(ctx.config.log.file ? [dirname(ctx.config.log.file)] : []), ctx.config.runDir] : [] };
   const r = await run(['systemctl', 'show', SENTINEL_UNIT, '-p', UNIT_PROPERTIES.join(',')]);
   const show = r.exitCode === 0 && !r.failedToStart ? { ok: true as const, text: r.stdout } : { ok: false as const, error: r.failedToStart ?? (r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`) };
   return [judgeSentinelUnit(show, needs)];

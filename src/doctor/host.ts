@@ -3,7 +3,7 @@
  * interface so that the checks can be unit-tested with fakes
  * (test/doctor/*). The default reads /proc and runs ss.
  */
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { procHiddenReason, procMountOptions } from '../core/doctor-mode';
 import { listeningSockets, procEnv, procStatus } from '../adapters/host';
 import { watchPid, watchPidFile } from '../adapters/watch-pid';
@@ -20,6 +20,8 @@ export interface DoctorHost {
   procHidden(): string | null;
   /** `ss -ltnH` (-p: with the owning processes, which ss shows for other users' sockets to root only). */
   listeningSockets(withProcesses: boolean): Promise<string | null>;
+  /** `path` is a unix socket (lstat): the package's hook helper listening. */
+  isSocket(path: string): boolean;
 }
 
 function readOr(path: string): string | null {
@@ -41,4 +43,11 @@ export const systemHost: DoctorHost = {
   procEnv,
   procHidden: () => procHiddenReason(process.geteuid?.() ?? 0, procMountOptions(readOr('/proc/self/mountinfo') ?? '')),
   listeningSockets,
+  isSocket(path) {
+    try {
+      return lstatSync(path).isSocket();
+    } catch {
+      return false;
+    }
+  },
 };

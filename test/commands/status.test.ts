@@ -22,7 +22,7 @@ function deps(over: Partial<StatusDeps> & { script?: string | null; bound?: bool
     readHold: () => null,
     sentinelMaster: async () => ({ ok: true, value: (over.script ? { 'client-reconfig-script': over.script } : {}) as Record<string, string> }),
     watcher: () => ({ running: null, recorded: null, hidden: null }),
-    ourBin: BIN,
+    ours: [BIN],
     realpath: (p) => p,
     now: () => 1_000_000,
     ...over,

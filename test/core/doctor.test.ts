@@ -100,7 +100,7 @@ describe('judgeSentinel', () => {
 });
 
 describe('judgeHook: the hook points at this vipctl, or watch runs', () => {
-  const base: HookEvidence = { script: null, scriptReal: null, ourBin: '/opt/vipctl/bin/vipctl', watchPid: null };
+  const base: HookEvidence = { script: null, scriptReal: null, ours: ['/opt/vipctl/bin/vipctl'], watchPid: null };
   it.each<[string, Partial<HookEvidence>, CheckStatus, RegExp]>([
     ['same path', { script: '/opt/vipctl/bin/vipctl' }, 'pass', /client-reconfig-script is \/opt\/vipctl\/bin\/vipctl/],
     ['a symlink to it', { script: '/usr/local/bin/vipctl', scriptReal: '/opt/vipctl/bin/vipctl' }, 'pass', /\/usr\/local\/bin\/vipctl/],

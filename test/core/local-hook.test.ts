@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config';
-import { isThisVipctl, localSentinelOf } from '../../src/core/local-hook';
+import { isPackagedHook, isThisVipctl, localSentinelOf, ourHookScripts, PACKAGED_HOOK } from '../../src/core/local-hook';
 
 const config = validateConfig({ sentinel: { addresses: ['10.0.0.11:26379', '[fd00::12]:26379'] }, masters: { m: { vip: '10.0.0.100/24' } } });
 
@@ -20,6 +20,15 @@ describe('isThisVipctl', () => {
     ['/usr/local/bin/other', false],
     [null, false],
   ])('%s: %s', (script, expected) => {
-    expect(isThisVipctl(script, '/usr/bin/vipctl', realpath)).toBe(expected);
+    expect(isThisVipctl(script, ['/usr/bin/vipctl'], realpath)).toBe(expected);
+  });
+
+  it("the package's hook executable is ours only when this is the package (ourHookScripts), and names itself first", () => {
+    expect(ourHookScripts('/usr/bin/vipctl', true)).toEqual([PACKAGED_HOOK, '/usr/bin/vipctl']);
+    expect(ourHookScripts('/opt/vipctl/bin/vipctl', false)).toEqual(['/opt/vipctl/bin/vipctl']);
+    expect(isThisVipctl(PACKAGED_HOOK, ourHookScripts('/usr/bin/vipctl', true), realpath)).toBe(true);
+    expect(isThisVipctl(PACKAGED_HOOK, ourHookScripts('/opt/vipctl/bin/vipctl', false), realpath)).toBe(false);
+    const linked = (p: string): string | null => (p === '/usr/local/bin/vipctl-hook' ? PACKAGED_HOOK : null);
+    expect([isPackagedHook('/usr/local/bin/vipctl-hook', linked), isPackagedHook('/usr/bin/vipctl', linked), isPackagedHook(null, linked)]).toEqual([true, false, false]);
   });
 });

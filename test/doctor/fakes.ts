@@ -3,6 +3,7 @@ import { validateConfig } from '../../src/core/config';
 import type { SentinelReply } from '../../src/core/doctor';
 import type { DoctorContext } from '../../src/doctor/checks';
 import type { DoctorHost } from '../../src/doctor/host';
+import { ourHookScripts } from '../../src/core/local-hook';
 
 export const OUR_BIN = '/usr/bin/vipctl';
 const CAPS_ALL = 'Name:\tx\nCapEff:\t000001ffffffffff\n';
@@ -19,7 +20,15 @@ export interface Fake {
   status?: Record<string, string | null>;
   /** ss -ltnH lines without and with processes. */
   ss?: { plain: string; withPids: string };
+  /** doctor runs as the package's executable (its hook executable is then this vipctl too). */
+  packaged?: boolean;
+  /** Variables of every process's environment (default: PATH=/usr/bin:/bin only). */
+  env?: Record<string, string>;
+  /** The package's hook helper listens (a socket at the context's hookSocket). */
+  helperListening?: boolean;
 }
+
+export const HELPER_SOCKET = '/run/vipctl-hook/hook.sock';
 
 export function fakeContext(f: Fake = {}): DoctorContext {
   const config = validateConfig({
@@ -33,9 +42,10 @@ export function fakeContext(f: Fake = {}): DoctorContext {
     recordedWatchPid: () => f.watcher?.recorded ?? null,
     watchPid: () => f.watcher?.running ?? null,
     procStatus: (pid) => (f.status && String(pid) in f.status ? f.status[String(pid)]! : pid === 'self' ? CAPS_ALL : null),
-    procEnv: () => '/usr/bin:/bin',
+    procEnv: (_pid, name) => (name === 'PATH' ? '/usr/bin:/bin' : f.env?.[name] ?? null),
     procHidden: () => f.hidden ?? null,
     listeningSockets: async (withPids) => (withPids ? f.ss?.withPids : f.ss?.plain) ?? '',
+    isSocket: (path) => path === HELPER_SOCKET && f.helperListening === true,
   };
   return {
     configPath: '/etc/vipctl/vipctl.yaml',
@@ -44,6 +54,8 @@ export function fakeContext(f: Fake = {}): DoctorContext {
     links: [{ ifname: 'eth0', up: true, mac: '02:00:00:00:00:11', addresses: [{ address: '10.0.0.11', prefix: 24, family: 4 }] }],
     linksError: null,
     ourBin: OUR_BIN,
+    ours: ourHookScripts(OUR_BIN, f.packaged === true),
+    hookSocket: HELPER_SOCKET,
     sentinelReply: async (): Promise<SentinelReply> => ({ ok: true, fields: { ip: '10.0.0.11', port: '6379', ...(f.script ? { 'client-reconfig-script': f.script } : {}) } }),
     host,
   };

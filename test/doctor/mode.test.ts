@@ -28,6 +28,37 @@ describe('doctor knows what moves the VIP here', () => {
     expect(await checkWatcher(ctx)).toEqual([]);
   });
 
+  it("the package's relayed hook: Sentinel needs no capability (the helper holds them), so none is asked of it", async () => {
+    // before: the package's hook executable was "not this vipctl", and the hook's checks asked Sentinel for CAP_NET_ADMIN
+    const ctx = fakeContext({ script: '/usr/lib/vipctl/vipctl-hook', packaged: true, helperListening: true, ss: sentinelListening(777), status: { '777': CAPS_NONE } });
+    expect((await checkMode(ctx))[0]).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^the hook \(.* is this vipctl, for mymaster, relayed to the hook helper at \/run\/vipctl-hook\/hook\.sock\)/) });
+    const env = await checkSentinelEnvironment(ctx);
+    expect(env.map((r) => r.status)).toEqual(['pass', 'pass']);
+    expect(env[1]).toMatchObject({ check: 'capabilities (Sentinel, which runs the hook)', detail: expect.stringMatching(/^not needed: \/usr\/lib\/vipctl\/vipctl-hook relays to the hook helper/) });
+  });
+
+  it("the package's hook without its helper: a warning that says so, and Sentinel's missing capabilities fail with the helper as the fix", async () => {
+    const ctx = fakeContext({ script: '/usr/lib/vipctl/vipctl-hook', packaged: true, helperListening: false, ss: sentinelListening(777), status: { '777': CAPS_NONE } });
+    const env = await checkSentinelEnvironment(ctx);
+    expect(env.find((r) => r.check === 'hook helper')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^no socket at \/run\/vipctl-hook\/hook\.sock: vipctl-hook\.socket does not listen/), fix: expect.stringMatching(/^systemctl enable --now vipctl-hook\.socket/) });
+    expect(env.find((r) => r.check.startsWith('capabilities'))).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^systemctl enable --now vipctl-hook\.socket/) });
+    // with the capabilities (the drop-in of the git install), only the warning remains
+    const withCaps = fakeContext({ script: '/usr/lib/vipctl/vipctl-hook', packaged: true, ss: sentinelListening(777), status: { '777': CAPS_NET } });
+    expect((await checkSentinelEnvironment(withCaps)).map((r) => r.status)).toEqual(['pass', 'warn', 'pass']);
+  });
+
+  it("the package's hook under V8 flags in Sentinel's NODE_OPTIONS fails (the snapshot would not load)", async () => {
+    const ctx = fakeContext({ script: '/usr/lib/vipctl/vipctl-hook', packaged: true, helperListening: true, ss: sentinelListening(777), env: { NODE_OPTIONS: '--max-semi-space-size=2' } });
+    expect((await checkSentinelEnvironment(ctx)).find((r) => r.check === "Sentinel's NODE_OPTIONS")).toMatchObject({ status: 'fail', detail: expect.stringMatching(/NODE_OPTIONS=--max-semi-space-size=2: .* V8 startup snapshot/) });
+    const clean = fakeContext({ script: '/usr/lib/vipctl/vipctl-hook', packaged: true, helperListening: true, ss: sentinelListening(777) });
+    expect((await checkSentinelEnvironment(clean)).some((r) => r.check === "Sentinel's NODE_OPTIONS")).toBe(false);
+  });
+
+  it("from git, the package's hook executable is not this vipctl", async () => {
+    const ctx = fakeContext({ script: '/usr/lib/vipctl/vipctl-hook', helperListening: true });
+    expect((await checkMode(ctx))[0]).toMatchObject({ status: 'warn', detail: expect.stringMatching(/^neither/) });
+  });
+
   it('as the service user: says it cannot see Sentinel\'s process and why, never "no Sentinel of the config listens here"', async () => {
     const line = sentinelListening(777);
     const ctx = fakeContext({ script: OUR_BIN, euid: 999, hidden: HIDEPID, ss: { plain: line.plain, withPids: line.plain } });
