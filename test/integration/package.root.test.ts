@@ -11,13 +11,16 @@
  * bind mount) and /proc; every mount is undone in afterAll, also on failure.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Lab } from '../../src/lab/lab';
 import { gitCommit } from '../../scripts/commit';
 import { bareRoot, inRoot, mountIn, mountsUnder, unmountAll } from './bare-root';
-import { describeLab, newMasterWithVip, settledOn, TEST_LAB_DIR, upLab } from './support';
+import { describeLab, newMasterWithVip, parseLogFile, settledOn, TEST_LAB_DIR, upLab } from './support';
+import { daemonSteps, parseService, serviceArgv, shellArgv, stepCommands } from './install-steps';
+import { run, type RunResult } from '../../src/adapters/run';
+import type { LabHost } from '../../src/lab/topology';
 import { nodeLog, replicasInSync } from './watch-support';
 import { hookCaps, hookDirsIn, hookErrors, packageDropInSyscalls, startHelpers, stopHelpers, unprivilegedHookArgv } from './hook-helper';
 import { createServer } from 'node:net';
@@ -150,6 +153,64 @@ describeLab('the .deb on a bare Debian 12 root (root)', () => {
     expect(nodeLog(lab, next).some((l) => l.event === 'bind' && l.cmd === 'watch')).toBe(true);
     await lab.down();
     labs.splice(labs.indexOf(lab), 1);
+  });
+
+  it("docs/install.md's daemon steps in order, as written: the watcher started as its unit would (user vipctl); doctor and status pass as root and as vipctl", async () => {
+    const section = daemonSteps();
+    const lab = await upLab({ mode: 'none', vipctl, baseDir: LABS });
+    labs.push(lab);
+    const [n1, ...others] = lab.topo.nodes as [LabHost, ...LabHost[]];
+    const inNode = (argv: string[]): Promise<RunResult> => run(['ip', 'netns', 'exec', n1.ns, 'chroot', root, ...argv], { timeoutMs: 60_000 });
+    // 1: installed (beforeAll). 2: one /etc/vipctl/vipctl.yaml, owned as the step says
+    const own = stepCommands(section, 2).find((c) => c.startsWith('chown '));
+    expect(own, 'step 2 gives the config its owner with chown').toMatch(/ \/etc\/vipctl\/vipctl\.yaml\b/);
+    writeFileSync(join(root, 'etc/vipctl/vipctl.yaml'), readFileSync(lab.configPath));
+    inRoot(root, ['sh', '-c', own!]);
+    // 3: Redis listens on every address (the lab's redis.conf). 4: the unit, started as systemd would
+    expect(stepCommands(section, 4)).toContain('systemctl enable --now vipctl-watch');
+    const unit = parseService(readFileSync(join(root, 'lib/systemd/system/vipctl-watch.service'), 'utf8'));
+    expect([unit.user, unit.runtimeDirectory, unit.env]).toEqual(['vipctl', 'vipctl', expect.arrayContaining(['VIPCTL_CONFIG=/etc/vipctl/vipctl.yaml'])]);
+    const service = { uid: Number(inRoot(root, ['id', '-u', 'vipctl']).trim()), gid: Number(inRoot(root, ['id', '-g', 'vipctl']).trim()) };
+    const runDir = join(root, 'run', unit.runtimeDirectory!);
+    rmSync(runDir, { recursive: true, force: true });
+    mkdirSync(runDir, { mode: 0o755 });
+    chownSync(runDir, service.uid, service.gid);
+    chmodSync(runDir, 0o755); // RuntimeDirectoryMode's default
+    const watcher = spawn('ip', ['netns', 'exec', n1.ns, 'chroot', root, ...serviceArgv(unit)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let watcherErr = '';
+    watcher.stderr!.on('data', (d: Buffer) => void (watcherErr += d.toString()));
+    try {
+      for (const n of others) await lab.startWatch(n);
+      const first = await settledOn(lab, 30_000).catch((e: Error) => {
+        throw new Error(`${e.message}; n1's watcher (the unit's way) said: ${watcherErr || '(nothing)'}`);
+      });
+      expect(first).toBe(n1);
+      const status = readFileSync(`/proc/${watcher.pid}/status`, 'utf8');
+      expect(/^Uid:\s+(\d+)/m.exec(status)?.[1]).toBe(String(service.uid)); // the unit's user, not root
+      expect(readlinkSync(`/proc/${watcher.pid}/exe`)).toBe(join(root, 'usr/bin/vipctl'));
+      const logFile = join(root, 'var/log/vipctl/vipctl.log');
+      expect(parseLogFile(readFileSync(logFile, 'utf8')).some((l) => l.cmd === 'watch' && l.event === 'bind' && l.pid === watcher.pid), readFileSync(logFile, 'utf8')).toBe(true);
+      // 5: vipctl doctor (every check must pass: no FAIL) and vipctl status (every verdict ok), as root and as the service user
+      expect(stepCommands(section, 5)).toEqual(expect.arrayContaining(['vipctl doctor', 'vipctl status']));
+      for (const user of ['root', 'vipctl']) {
+        const doctor = await inNode(shellArgv(user, ['vipctl', 'doctor']));
+        expect(doctor.exitCode, `${user}: ${doctor.stdout}${doctor.stderr}`).toBe(0);
+        expect(doctor.stdout, user).toMatch(new RegExp(`^PASS +what moves the VIP here +the watcher \\(pid ${watcher.pid}\\)`, 'm'));
+        const st = await inNode(shellArgv(user, ['vipctl', 'status']));
+        expect(st.exitCode, `${user}: ${st.stdout}${st.stderr}`).toBe(0);
+        expect(st.stdout, user).toMatch(/\bok\b/);
+      }
+      // and the unit's watcher acts as that user: a SIGKILL failover of n1 takes the VIP off it
+      await replicasInSync(lab, n1);
+      await lab.failover('sigkill');
+      const next = await newMasterWithVip(lab, n1, 40_000);
+      expect(await lab.vipHolders()).toEqual([next]);
+      expect(parseLogFile(readFileSync(logFile, 'utf8')).some((l) => l.cmd === 'watch' && l.event === 'unbind' && l.pid === watcher.pid)).toBe(true);
+    } finally {
+      watcher.kill('SIGTERM');
+      await lab.down();
+      labs.splice(labs.indexOf(lab), 1);
+    }
   });
 
   it('vipctl-hook is the hook only (a startup snapshot): --version, other commands refused', () => {
