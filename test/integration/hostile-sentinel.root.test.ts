@@ -69,7 +69,9 @@ describeLab('one hostile Sentinel: it can neither put the VIP on two hosts, nor 
     const reload = Date.now();
     writeFileSync(lab.configPath, `${readFileSync(lab.configPath, 'utf8')}log:\n  level: debug\n`);
     for (const n of [n1, n2, n3]) process.kill(lab.pidOf(n, 'watch')!, 'SIGHUP');
-    for (const n of [n1, n2, n3]) await waitFor(`${n.name} to reload`, async () => nodeLog(lab, n).some((l) => l.event === 'watch-start' && Date.parse(String(l.time)) >= reload), 10_000);
+    for (const n of [n1, n2, n3]) await waitFor(`${n.name} to reload`, async () => nodeLog(lab, n).some((l) => l.event === 'watch-start' && Date.parse(String(l.time)) >= reload), 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}; its last log lines: ${nodeLog(lab, n).slice(-8).map((l) => JSON.stringify(l)).join('\n')}`);
+    });
     expect(await settledOn(lab, 15_000)).toBe(n1);
     since = Date.now();
     process.kill(lab.pidOf(n3, 'sentinel')!, 'SIGKILL');

@@ -78,6 +78,8 @@ describeLab('many masters per node (root)', () => {
         expect(acted, `${n.name} acted on ${m.name}`).toEqual([]);
       }
     }
-    expect(after[victim.index]).toEqual([next]);
+    // the victim's VIP is on its master alone (Sentinel's master now: under load Sentinel has been seen to fail over a second time after the move)
+    const now = await lab.sentinelMaster(victim.index);
+    expect(after[victim.index], `the Sentinels name ${now?.name} now, ${next.name} after the move`).toEqual([now]);
   });
 });

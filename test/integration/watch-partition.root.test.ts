@@ -24,7 +24,9 @@ describeLab('watch with Sentinels or links down (root)', () => {
     const since = Date.now();
     writeFileSync(lab.configPath, `${readFileSync(lab.configPath, 'utf8')}log:\n  level: debug\n`);
     for (const n of lab.topo.nodes) process.kill(lab.pidOf(n, 'watch')!, 'SIGHUP');
-    for (const n of lab.topo.nodes) await waitFor(`${n.name} to reload`, async () => nodeLog(lab, n).some((l) => l.event === 'watch-start' && Date.parse(String(l.time)) >= since), 10_000);
+    for (const n of lab.topo.nodes) await waitFor(`${n.name} to reload`, async () => nodeLog(lab, n).some((l) => l.event === 'watch-start' && Date.parse(String(l.time)) >= since), 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}; its last log lines: ${nodeLog(lab, n).slice(-8).map((l) => JSON.stringify(l)).join('\n')}`);
+    });
   });
   /** Wait until `n`'s watcher has made `count` level passes (timer, any outcome) after `t`; `also` filters them further. */
   const timerPasses = (n: LabHost, t: number, count = 2, also: (l: Record<string, unknown>) => boolean = () => true) =>
