@@ -7,11 +7,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { VipctlError } from '../core/errors';
 import { parseLiveLog } from '../adapters/log-lines';
 import { AddrMonitor } from './addr-monitor';
-import { sleep, waitFor, type FailoverKind, type Lab } from './lab';
+import { repoRoot, sleep, waitFor, type FailoverKind, type Lab } from './lab';
 import type { ProbeEvent } from './probe';
 import { buildTimeline, type LogLine, type Timeline } from './timeline';
 import { REDIS_PORT, SENTINEL_PORT, type LabHost } from './topology';
@@ -30,12 +31,22 @@ export interface Probe {
 /** Sentinel channels the progress lines mention (the first of each). */
 const ANNOUNCED = ['+sdown', '+odown', '+promoted-slave', '+switch-master'];
 
+/**
+ * `ip netns exec <client> node bin/vipctl lab probe ...`: the probe is the
+ * lab's own tool, this checkout's bin/vipctl, whatever vipctl the lab's nodes
+ * run (LabOptions.vipctl: a packaged executable, a chroot).
+ */
+export function probeArgv(lab: Pick<Lab, 'topo' | 'tlsDir'>, o: { roles?: boolean } = {}): string[] {
+  const t = lab.topo;
+  return ['netns', 'exec', t.client.ns, process.execPath, join(repoRoot(), 'bin', 'vipctl'), 'lab', 'probe',
+    '--sentinels', t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(','), '--vip', t.vip, '--port', String(REDIS_PORT), '--every', '10',
+    ...(o.roles === false ? [] : ['--roles', t.nodes.map((n) => n.ip).join(',')]), ...(lab.tlsDir ? ['--tls', lab.tlsDir] : [])];
+}
+
 /** `roles: false`: no ROLE polling of every node (every 5 ms: load a long run does without). */
 export function startProbe(lab: Lab, say: (s: string) => void, o: { roles?: boolean } = {}): Promise<Probe> {
   const t = lab.topo;
-  const child = spawn('ip', ['netns', 'exec', t.client.ns, process.execPath, lab.hookPath, 'lab', 'probe',
-    '--sentinels', t.nodes.map((n) => `${n.ip}:${SENTINEL_PORT}`).join(','), '--vip', t.vip, '--port', String(REDIS_PORT), '--every', '10',
-    ...(o.roles === false ? [] : ['--roles', t.nodes.map((n) => n.ip).join(',')]), ...(lab.tlsDir ? ['--tls', lab.tlsDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('ip', probeArgv(lab, o), { stdio: ['ignore', 'pipe', 'inherit'] });
   const events: ProbeEvent[] = [];
   let waiters: Array<(e: ProbeEvent) => boolean> = [];
   const next = (test: (e: ProbeEvent) => boolean, timeoutMs: number, since?: number): Promise<ProbeEvent> => {
