@@ -3,6 +3,7 @@
  * read (command output, /proc text, a Sentinel reply) and returns one
  * CheckResult; the I/O lives in src/doctor/checks.ts.
  */
+import { splitHostPort, type HostPort } from './host-port';
 import { inSubnet, ipFamily, joinHostPort } from './address';
 import type { MasterConfig } from './config';
 import { resolveInterface, type Link } from './local';
@@ -174,27 +175,23 @@ export function bindAddresses(bind: string): string[] {
   return words.map((w) => (w === '*' ? '0.0.0.0' : w === '::*' ? '::' : w));
 }
 
+/** The local address of one `ss -ltnH` line (its 4th column: `0.0.0.0:26379`, `[::]:6379`, `*:6379`, `0.0.0.0%eth0:6379`), without brackets or zone. */
+function ssLocal(line: string): HostPort | null {
+  const local = line.trim().split(/\s+/)[3];
+  const hp = local ? splitHostPort(local) : null;
+  return hp ? { host: hp.host.replace(/%.*$/, ''), port: hp.port } : null;
+}
+
 /** Parse `ss -ltnH` lines into the local addresses listening on `port`. */
 export function listenAddresses(ssOutput: string, port: number): string[] {
-  const out: string[] = [];
-  for (const line of ssOutput.split('\n')) {
-    const local = line.trim().split(/\s+/)[3];
-    if (!local) continue;
-    const i = local.lastIndexOf(':');
-    if (Number(local.slice(i + 1)) !== port) continue;
-    let host = local.slice(0, i);
-    if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-    host = host.replace(/%.*$/, ''); // 0.0.0.0%eth0
-    out.push(host);
-  }
+  const out = ssOutput.split('\n').map(ssLocal).filter((hp): hp is HostPort => hp !== null && hp.port === port).map((hp) => hp.host);
   return [...new Set(out)];
 }
 
 /** Pid of the process listening on `port`, from `ss -ltnpH` (users:(("redis-sentinel",pid=123,fd=6))). */
 export function listenerPid(ssOutput: string, port: number): number | null {
   for (const line of ssOutput.split('\n')) {
-    const local = line.trim().split(/\s+/)[3];
-    if (!local || Number(local.slice(local.lastIndexOf(':') + 1)) !== port) continue;
+    if (ssLocal(line)?.port !== port) continue;
     const m = /pid=(\d+)/.exec(line);
     if (m) return Number(m[1]);
   }

@@ -137,6 +137,8 @@ describe('redis listening', () => {
     'LISTEN 0      511             [::]:6380          [::]:*',
     'LISTEN 0      511        127.0.0.1:6381       0.0.0.0:* users:(("redis-server",pid=77,fd=6))',
     'LISTEN 0      511   0.0.0.0%eth0:6382       0.0.0.0:*',
+    'LISTEN 0      511                *:6383             *:*',
+    'LISTEN 0      511   [fe80::1%eth0]:6384          [::]:*',
   ].join('\n');
   it.each<[number, string[]]>([
     [6379, ['198.18.0.12']],
@@ -144,6 +146,8 @@ describe('redis listening', () => {
     [6380, ['::']],
     [6381, ['127.0.0.1']],
     [6382, ['0.0.0.0']],
+    [6383, ['*']],
+    [6384, ['fe80::1']],
     [9999, []],
   ])('listenAddresses :%i', (port, out) => expect(listenAddresses(SS, port)).toEqual(out));
 
