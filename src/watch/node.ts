@@ -21,7 +21,7 @@ import { ConflictWatch } from './conflict';
 import { SharedViews } from './views';
 import { SentinelReach } from './reach';
 import type { HostAddresses } from './master-pass';
-import { execOptionsOf, realWatchDeps, type SentinelLinkLike, type WatchDeps, type WatchMetricsSink, type WatchLinksView } from './deps';
+import { execOptionsOf, realWatchDeps, type SentinelLinkLike, type SentinelQueriesLike, type WatchDeps, type WatchMetricsSink, type WatchLinksView } from './deps';
 
 /** How long a host name from the Sentinels is trusted before an event naming it resolves it again. */
 const NAME_TTL_MS = 30_000;
@@ -42,6 +42,8 @@ export class WatchNode {
   private view: WatchLinksView | null = null;
   private readonly d: WatchDeps;
   private readonly logger: Logger;
+  /** The Sentinel queries (kept connections), made at start, closed at stop. */
+  private queries: SentinelQueriesLike | null = null;
 
   /** `deps`: what it reaches outside itself (./deps.ts; the real ones by default, fakes in the tests). */
   constructor(readonly config: Config, logger: Logger, deps: Partial<WatchDeps> = {}) {
@@ -64,8 +66,10 @@ export class WatchNode {
       logFailure(this.logger, e, { startedAt: performance.now(), extra: { during: 'reading local addresses' } });
     }
     // One SENTINEL MASTERS per Sentinel serves every master asking in the same turn (the timer: all of them).
+    const queries = d.sentinelQueries(cfg);
+    this.queries = queries;
     const views = new SharedViews({
-      query: () => d.askEverySentinel(cfg),
+      query: () => queries.every(),
       total: cfg.sentinel.addresses.length,
       onReply: (r, at) => {
         if (r.masters === null) return;
@@ -136,7 +140,7 @@ export class WatchNode {
   /** One SENTINEL MASTERS to that Sentinel gives every master's timings. */
   private async refreshTimings(sentinel: string): Promise<void> {
     const a = this.config.sentinel.addresses.find((x) => joinHostPort(x.host, x.port) === sentinel);
-    if (a) this.takeTimings(await this.d.askSentinel(this.config, a));
+    if (a && this.queries) this.takeTimings(await this.queries.one(a));
   }
 
   /** down-after-milliseconds and failover-timeout of every master, from one Sentinel's SENTINEL MASTERS (each master takes the majority's: timings.ts). */
@@ -178,6 +182,7 @@ export class WatchNode {
     for (const l of this.links) l.close();
     for (const mw of this.masters.values()) mw.stop();
     await Promise.all([...this.masters.values()].map((mw) => mw.idle()));
+    this.queries?.close();
     if (release) {
       for (const mw of this.masters.values()) {
         try {

@@ -142,6 +142,9 @@ export class FakeSentinels {
   /** Per Sentinel (host:port), instead of `timings`. */
   timingsBy: Record<string, { downAfterMs: number; failoverTimeoutMs: number }> = {};
   queries = 0;
+  /** Query clients made (sentinelQueries) and closed. */
+  queryClients = 0;
+  queryClientsClosed = 0;
   constructor(readonly config: Config, master: string | null) {
     this.master = master;
   }
@@ -177,12 +180,18 @@ export function fakes(config: Config, own: string, master: string | null): Fakes
       sentinels.links.push(l);
       return l;
     },
-    askEverySentinel: (cfg) =>
-      cfg.sentinel.addresses.map(async (a) => {
-        sentinels.queries++;
-        return sentinels.answer(a);
-      }),
-    askSentinel: async (_cfg, a) => sentinels.answer(a),
+    sentinelQueries: (cfg) => {
+      sentinels.queryClients++;
+      return {
+        every: () =>
+          cfg.sentinel.addresses.map(async (a) => {
+            sentinels.queries++;
+            return sentinels.answer(a);
+          }),
+        one: async (a) => sentinels.answer(a),
+        close: () => void sentinels.queryClientsClosed++,
+      };
+    },
     pollRole: (address, o) => {
       const p = { address, o, stopped: false };
       polls.push(p);

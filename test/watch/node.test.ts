@@ -150,3 +150,12 @@ it("the links view's ip runner and fresh read reach every pass's converge (the i
   expect(seen.map((s) => s.trigger)).toContain('exit');
   for (const s of seen) expect(s).toMatchObject({ runExec, readFresh });
 });
+
+it('the Sentinel queries are made once at start (kept connections) and closed when the node stops', async () => {
+  const f = await started();
+  await until('two timer passes', () => f.host.passes.filter((p) => p.trigger === 'timer').length >= 2);
+  expect(f.sentinels.queryClients).toBe(1);
+  expect(f.sentinels.queryClientsClosed).toBe(0);
+  await running.pop()!.stop(false);
+  expect(f.sentinels.queryClientsClosed).toBe(1);
+});
