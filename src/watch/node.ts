@@ -17,6 +17,7 @@ import { NameCache } from '../adapters/name-cache';
 import { logFailure } from '../pass/failure';
 import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
 import { MasterWatch } from './master';
+import { KeptLocks } from './kept-locks';
 import { ConflictWatch } from './conflict';
 import { SharedViews } from './views';
 import { SentinelReach } from './reach';
@@ -44,6 +45,8 @@ export class WatchNode {
   private readonly logger: Logger;
   /** The Sentinel queries (kept connections), made at start, closed at stop. */
   private queries: SentinelQueriesLike | null = null;
+  /** The per-VIP locks' kept files (./kept-locks.ts; none with VIPCTL_IDLE_BEFORE=1, bench:idle's "before"). */
+  private readonly locks = process.env.VIPCTL_IDLE_BEFORE === '1' ? null : new KeptLocks();
 
   /** `deps`: what it reaches outside itself (./deps.ts; the real ones by default, fakes in the tests). */
   constructor(readonly config: Config, logger: Logger, deps: Partial<WatchDeps> = {}) {
@@ -84,7 +87,7 @@ export class WatchNode {
       metrics.fenceSkipped(m.name, false);
       this.masters.set(
         m.name,
-        new MasterWatch(m, { ...d, config: cfg, metrics, host: this.host, reach: this.reach, view: (name) => views.view(name), links: view, names }),
+        new MasterWatch(m, { ...d, config: cfg, metrics, host: this.host, reach: this.reach, view: (name) => views.view(name), links: view, names, ...(this.locks ? { acquireLock: this.locks.acquire } : {}) }),
       );
     }
     this.links = cfg.sentinel.addresses.map((a) =>
@@ -192,6 +195,7 @@ export class WatchNode {
             logger: this.logger,
             announceWhenBound: false,
             ...execOptionsOf(this.view),
+            ...(this.locks ? { deps: { acquireLock: this.locks.acquire } } : {}),
             want: () => ({ desired: 'elsewhere', reason: 'watch stopping with --release-on-exit' }),
             extraFields: ({ want, decision }) => ({ desired: want.desired, observed: decision.is, action: decision.action, trigger: 'exit', sinceEventMs: 0 }),
           });
@@ -200,6 +204,7 @@ export class WatchNode {
         }
       }
     }
+    this.locks?.close();
     await this.view?.close();
     await this.metrics?.close();
   }

@@ -47,6 +47,8 @@ export interface PassSeen {
   action: string;
   /** The links came from the pass's snapshot (no read of the view). */
   snapshot: boolean;
+  /** The pass was given a lock of the watcher's own (converge's deps.acquireLock: src/watch/kept-locks.ts). */
+  keptLock: boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ export class FakeHost {
       results.push({ step: s, action: s.kind === 'announce' ? 'announce' : s.kind === 'stop-announce' ? 'stop-announce' : s.what === 'ip-add' ? 'bind' : 'unbind', durationMs: 0 });
     }
     const extra = o.extraFields?.({ want, decision }) ?? {};
-    this.passes.push({ trigger: String(extra.trigger), announce: o.announceWhenBound, count: o.config.announce.count, reannounce: extra.reannounce, desired: want.desired, action: decision.action === 'none' && decision.announce ? 'announce' : decision.action, snapshot: this.reads === before });
+    this.passes.push({ trigger: String(extra.trigger), announce: o.announceWhenBound, count: o.config.announce.count, reannounce: extra.reannounce, desired: want.desired, action: decision.action === 'none' && decision.announce ? 'announce' : decision.action, snapshot: this.reads === before, keptLock: typeof o.deps?.acquireLock === 'function' });
     o.logger.info({ ...extra, event: results.length > 0 ? results[0]!.action : 'noop' }, 'fake converge');
     return { interface: target ?? undefined, decision, steps, results, durationMs: 0 };
   };

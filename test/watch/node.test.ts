@@ -159,3 +159,11 @@ it('the Sentinel queries are made once at start (kept connections) and closed wh
   await running.pop()!.stop(false);
   expect(f.sentinels.queryClientsClosed).toBe(1);
 });
+
+it("every pass, the exit's release too, takes the VIP's lock through the watcher's kept lock files", async () => {
+  const f = await started();
+  await until('a timer pass', () => f.host.passes.some((p) => p.trigger === 'timer'));
+  await running.pop()!.stop(true);
+  expect(f.host.passes.map((p) => p.trigger)).toContain('exit');
+  expect(f.host.passes.filter((p) => !p.keptLock)).toEqual([]);
+});
