@@ -2,9 +2,8 @@
  * `npm run bench:idle [-- --masters 1,50] [-- --seconds 60] [-- --json]`: one
  * `vipctl watch` at rest, before and after in one run. For each lab size
  * (N masters, 3 nodes, watch.intervalMs 1000, nothing happening) the
- * watchers of n2 and n3 run as built; n1's watcher is started twice, once
- * with the old links view (VIPCTL_LINKS_VIEW=spawn: one `ip -json addr
- * show` per pass) and once with the netlink view (the default), and each time:
+ * watchers of n2 and n3 run as built; n1's watcher is started once per variant
+ * (VARIANTS below: `--variants spawn,netlink,kept`), and each time:
  *  - CPU: utime+stime of the watcher process over `seconds` (/proc/PID/stat,
  *    its children apart; theirs, cutime+cstime, are printed beside);
  *  - RSS: VmRSS sampled once a second over the same window, median and max;
@@ -35,15 +34,25 @@ const LAB_BASE_DIR = process.env.VIPCTL_BENCH_LAB_DIR || '/run/vipctl-lab-bench'
 const CLK_TCK = 100;
 const STRACE_S = 20;
 const INTERVAL_MS = 1000;
-const VARIANTS = ['spawn', 'netlink'] as const;
+/**
+ * n1's watcher, each in turn: spawn = `ip -json addr show` per pass and the
+ * old Sentinel queries and locks (VIPCTL_LINKS_VIEW=spawn VIPCTL_IDLE_BEFORE=1);
+ * netlink = the netlink view, the old queries and locks (VIPCTL_IDLE_BEFORE=1);
+ * kept = as built (kept Sentinel connections and lock files: docs-incoming/idle.md).
+ */
+const VARIANTS = ['spawn', 'netlink', 'kept'] as const;
+type Variant = (typeof VARIANTS)[number];
+const VARIANT_ENV: Record<Variant, Record<string, string>> = { spawn: { VIPCTL_LINKS_VIEW: 'spawn', VIPCTL_IDLE_BEFORE: '1' }, netlink: { VIPCTL_IDLE_BEFORE: '1' }, kept: {} };
 
-function options(argv: string[]): { masters: number[]; seconds: number; json: boolean } {
-  const { values } = parseArgs({ args: argv, options: { masters: { type: 'string', default: '1,50' }, seconds: { type: 'string', default: '60' }, json: { type: 'boolean', default: false } } });
+function options(argv: string[]): { masters: number[]; seconds: number; json: boolean; variants: Variant[]; micro: boolean } {
+  const { values } = parseArgs({ args: argv, options: { masters: { type: 'string', default: '1,50' }, seconds: { type: 'string', default: '60' }, json: { type: 'boolean', default: false }, variants: { type: 'string', default: VARIANTS.join(',') }, 'no-micro': { type: 'boolean', default: false } } });
+  const variants = values.variants!.split(',') as Variant[];
+  if (variants.some((v) => !VARIANTS.includes(v))) throw new UsageError(`--variants: some of ${VARIANTS.join(',')}, got ${values.variants}`);
   const masters = values.masters!.split(',').map(Number);
   if (masters.some((m) => !Number.isInteger(m) || m < 1 || m > 100)) throw new UsageError(`--masters: integers 1-100, got ${values.masters}`);
   const seconds = Number(values.seconds);
   if (!Number.isInteger(seconds) || seconds < 10) throw new UsageError(`--seconds must be an integer >= 10, got ${values.seconds}`);
-  return { masters, seconds, json: values.json === true };
+  return { masters, seconds, json: values.json === true, variants, micro: values['no-micro'] !== true };
 }
 
 function ticks(pid: number): { own: number; children: number } {
@@ -76,7 +85,7 @@ async function countSpawns(pid: number, seconds: number, file: string): Promise<
 
 interface Row {
   masters: number;
-  variant: (typeof VARIANTS)[number];
+  variant: Variant;
   cpuPct: number;
   childCpuPct: number;
   rssMedianMb: number;
@@ -88,9 +97,10 @@ interface Row {
 
 async function measure(lab: Lab, masters: number, variant: Row['variant'], seconds: number, say: (s: string) => void): Promise<Row> {
   const n1 = lab.topo.nodes[0]!;
-  if (variant === 'spawn') process.env.VIPCTL_LINKS_VIEW = 'spawn';
+  const env = VARIANT_ENV[variant];
+  Object.assign(process.env, env);
   const pid = await lab.startWatch(n1);
-  delete process.env.VIPCTL_LINKS_VIEW;
+  for (const k of Object.keys(env)) delete process.env[k];
   try {
     await waitFor('every VIP on its master', async () => {
       const h = await lab.allVipHolders();
@@ -175,7 +185,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop).once('SIGTERM', stop);
     try {
       for (const n of lab.topo.nodes.slice(1)) await lab.startWatch(n);
-      for (const v of VARIANTS) rows.push(await measure(lab, masters, v, o.seconds, say));
+      for (const v of o.variants) rows.push(await measure(lab, masters, v, o.seconds, say));
     } finally {
       process.off('SIGINT', stop).off('SIGTERM', stop);
       await lab.down();
@@ -187,14 +197,14 @@ async function main(): Promise<void> {
     if (r.masters === 1) ok.push(r.rssMedianMb <= 60 ? 'rss<=60MB met' : 'rss<=60MB MISSED');
     return ok.join(', ');
   };
-  const calls = await micro();
-  const result = { calls, seconds: o.seconds, loadavg: loadavg().map((x) => Math.round(x * 10) / 10), machine: machine(), rows: rows.map((r) => ({ ...r, target: r.variant === 'netlink' ? target(r) : 'before' })) };
+  const calls = o.micro ? await micro() : [];
+  const result = { calls, seconds: o.seconds, loadavg: loadavg().map((x) => Math.round(x * 10) / 10), machine: machine(), rows: rows.map((r) => ({ ...r, target: r.variant === 'kept' ? target(r) : 'before' })) };
   if (o.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
   process.stdout.write(`idle watcher on n1, ${o.seconds} s per row, watch.intervalMs ${INTERVAL_MS}, load average at the end ${result.loadavg.join(' ')}\n`);
-  process.stdout.write(`${'masters'.padEnd(8)} ${'view'.padEnd(8)} ${'cpu %'.padStart(7)} ${'child %'.padStart(8)} ${'rss MB'.padStart(7)} ${'max'.padStart(6)} ${'spawn/pass'.padStart(11)} ${'ip/pass'.padStart(8)}  target\n`);
+  process.stdout.write(`${'masters'.padEnd(8)} ${'variant'.padEnd(8)} ${'cpu %'.padStart(7)} ${'child %'.padStart(8)} ${'rss MB'.padStart(7)} ${'max'.padStart(6)} ${'spawn/pass'.padStart(11)} ${'ip/pass'.padStart(8)}  target\n`);
   for (const r of result.rows)
     process.stdout.write(`${String(r.masters).padEnd(8)} ${r.variant.padEnd(8)} ${String(r.cpuPct).padStart(7)} ${String(r.childCpuPct).padStart(8)} ${String(r.rssMedianMb).padStart(7)} ${String(r.rssMaxMb).padStart(6)} ${String(r.spawnsPerPass).padStart(11)} ${String(r.ipSpawnsPerPass).padStart(8)}  ${r.target}\n`);
   process.stdout.write(`\n${'call (200 each; the spawned ones include ip netns exec)'.padEnd(58)} ${'median'.padStart(7)} ${'p95'.padStart(7)}\n`);

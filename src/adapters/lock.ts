@@ -34,7 +34,7 @@ export function lockFile(runDir: string, vip: string): string {
 }
 
 /** Open the lock file for `vip` under runDir, creating the locks directory (2770, or 0700 without the group) and file (0660, or 0600) as needed. */
-function openLockFile(runDir: string, vip: string): { path: string; fd: number } {
+export function openLockFile(runDir: string, vip: string): { path: string; fd: number } {
   const path = lockFile(runDir, vip);
   try {
     ensureSafeDir(runDir, 0o700);
@@ -58,8 +58,9 @@ function tryLock(fd: number): boolean {
   }
 }
 
-export async function acquireLock(runDir: string, vip: string, timeoutMs: number): Promise<Lock> {
-  const { path, fd } = openLockFile(runDir, vip);
+/** `open`: how the lock file is opened (default openLockFile; the watcher reopens a file it keeps: src/watch/kept-locks.ts). */
+export async function acquireLock(runDir: string, vip: string, timeoutMs: number, open: typeof openLockFile = openLockFile): Promise<Lock> {
+  const { path, fd } = open(runDir, vip);
   const started = performance.now();
   let delay = 2;
   try {

@@ -49,7 +49,8 @@ export class SentinelLink {
   refusedAt = -Infinity;
   private readonly client: Redis;
   private timer: NodeJS.Timeout | undefined;
-  private pingInFlight = false;
+  /** When the PING now out was sent; null when none is. */
+  private pingSentAt: number | null = null;
   private closed = false;
   private up = false;
   private lastError = '';
@@ -88,7 +89,44 @@ export class SentinelLink {
 
   start(): void {
     this.client.connect().catch(() => {}); // retried by the strategy
-    this.timer = setInterval(() => void this.ping(), this.o.pingMs);
+    this.timer = setInterval(() => this.everyPing(), this.o.pingMs);
+  }
+
+  /** How long a PING may go unanswered before the connection is made again. */
+  private get silentMs(): number {
+    return Math.max(this.o.pingMs * 5, 1000);
+  }
+
+  /**
+   * Each ping period: a PING, unless one is still out; one out for silentMs
+   * makes a fresh connection. The ping timer is the only timer: no timer per
+   * PING (30 PINGs a second at rest with 3 Sentinels: docs-incoming/idle.md).
+   */
+  private everyPing(): void {
+    if (this.closed || !this.up) return;
+    if (this.pingSentAt === null) return void this.ping();
+    if (Date.now() - this.pingSentAt < this.silentMs) return;
+    this.pingSentAt = null;
+    this.refusedAt = -Infinity; // silent, not refused
+    // No answer for a long while: make a fresh connection (a half-open one may never recover).
+    this.ev.onDown(this.name, 'no answer to PING');
+    this.up = false;
+    this.client.disconnect(true);
+  }
+
+  private ping(): void {
+    const sent = Date.now();
+    this.pingSentAt = sent;
+    this.client.ping().then(
+      () => {
+        this.lastOkAt = Math.max(this.lastOkAt, sent);
+        if (this.pingSentAt === sent) this.pingSentAt = null;
+      },
+      () => {
+        // the connection is down ('close' reports it); a new one pings afresh
+        if (this.pingSentAt === sent) this.pingSentAt = null;
+      },
+    );
   }
 
   private async subscribe(): Promise<void> {
@@ -113,30 +151,6 @@ export class SentinelLink {
       if (missing.length > 0) this.ev.onRefused(this.name, missing, denied[0]!.error);
     }
     this.ev.onSubscribed(this.name, this.lastOkAt);
-  }
-
-  private async ping(): Promise<void> {
-    if (this.pingInFlight || this.closed || !this.up) return;
-    this.pingInFlight = true;
-    const sent = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const silent = new Promise<'silent'>((r) => (timer = setTimeout(() => r('silent'), Math.max(this.o.pingMs * 5, 1000))));
-      const r = await Promise.race([this.client.ping().then(() => 'ok' as const), silent]);
-      if (r === 'ok') this.lastOkAt = Math.max(this.lastOkAt, sent);
-      else if (!this.closed) {
-        this.refusedAt = -Infinity; // silent, not refused
-        // No answer for a long while: make a fresh connection (a half-open one may never recover).
-        this.ev.onDown(this.name, 'no answer to PING');
-        this.up = false;
-        this.client.disconnect(true);
-      }
-    } catch {
-      /* the connection is down; 'close' reports it */
-    } finally {
-      clearTimeout(timer);
-      this.pingInFlight = false;
-    }
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 /** Asking Sentinels where a master is (ioredis). One short-lived connection per Sentinel, all in parallel (withClient: options from the config, our own deadline). */
 import type { Config } from '../core/config';
-import { pairs, withClient } from './redis-client';
+import type Redis from 'ioredis';
+import { withClient, type Reply } from './redis-client';
 import { isHostName, normalizeIp, isIp } from '../core/address';
 import { agree, type SentinelAnswer, type SentinelView } from '../core/sentinel-view';
 import { joinHostPort } from '../core/host-port';
@@ -29,8 +30,12 @@ export async function askSentinels(config: Config, masterName: string, timeoutMs
  * address is the one the per-master query gives.
  */
 export async function askSentinelMasters(config: Config, sentinel: { host: string; port: number }, timeoutMs: number): Promise<SentinelMasters> {
-  const name = joinHostPort(sentinel.host, sentinel.port);
-  const r = await withClient(config, 'sentinel', sentinel, timeoutMs, async (client) => {
+  return sentinelMastersOver(joinHostPort(sentinel.host, sentinel.port), (fn) => withClient(config, 'sentinel', sentinel, timeoutMs, fn));
+}
+
+/** askSentinelMasters over a given way of running one exchange (a short-lived client, or a kept one: sentinel-queries.ts). */
+export async function sentinelMastersOver(name: string, exchange: <T>(fn: (client: Redis) => Promise<T>) => Promise<Reply<T>>): Promise<SentinelMasters> {
+  const r = await exchange(async (client) => {
     const masters = parseSentinelMasters(await client.call('SENTINEL', 'MASTERS'));
     const again = [...masters.values()].filter(needsAddrByName);
     await Promise.all(

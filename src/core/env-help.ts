@@ -12,6 +12,7 @@ export const ENV_VARIABLES: readonly (readonly [name: string, what: string])[] =
   ['VIPCTL_GROUP', 'the group shared by root and the service users in the run and log dirs (default vipctl)'],
   ['VIPCTL_HOOK_SOCKET', "the package's hook: the helper's socket (default /run/vipctl-hook/hook.sock)"],
   ['VIPCTL_LINKS_VIEW', '"spawn": the watcher reads the links with one ip per pass (bench:idle\'s before), not its netlink view'],
+  ['VIPCTL_IDLE_BEFORE', '"1": the watcher opens a connection per Sentinel query and checks the lock file on every pass (bench:idle\'s before), not kept ones'],
   ['NODE_OPTIONS', 'read by Node; the watcher warns when the unit\'s V8 options are missing'],
   ['NO_COLOR', 'any value: no colour in tables'],
   ['TERM', '"dumb": no colour in tables'],

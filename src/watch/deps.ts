@@ -14,6 +14,7 @@ import type { DupProbe } from '../core/dup-probe';
 import type { Resolved } from '../core/desired';
 import type { SentinelView } from '../core/sentinel-view';
 import { SentinelLink, type SentinelLinkEvents, type SentinelLinkOptions } from '../adapters/sentinel-events';
+import { SentinelQueries } from '../adapters/sentinel-queries';
 import { askEverySentinelMasters, askSentinelMasters } from '../adapters/sentinel';
 import { pollRole, type RolePollOptions, type RolePoller } from '../adapters/redis-role';
 import { startMetrics, type WatchMetrics } from '../adapters/metrics';
@@ -58,6 +59,15 @@ export function execOptionsOf(v: WatchLinksView | null): Pick<WatchLinksView, 'r
   return { ...(v?.runExec ? { runExec: v.runExec } : {}), ...(v?.readFresh ? { readFresh: v.readFresh } : {}) };
 }
 
+/** SENTINEL MASTERS to the configured Sentinels (adapters/sentinel-queries). */
+export interface SentinelQueriesLike {
+  /** To every configured Sentinel (one promise each, in the config's order). */
+  every(): Promise<SentinelMasters>[];
+  /** To one. */
+  one(address: HostPort): Promise<SentinelMasters>;
+  close(): void;
+}
+
 export interface WatchDeps {
   logger: Logger;
   /** Epoch ms. */
@@ -66,10 +76,8 @@ export interface WatchDeps {
   /** The host's links (src/watch/links.ts). */
   openLinks: () => Promise<WatchLinksView>;
   sentinelLink: (address: HostPort, o: SentinelLinkOptions, ev: SentinelLinkEvents) => SentinelLinkLike;
-  /** SENTINEL MASTERS to every configured Sentinel (one promise each). */
-  askEverySentinel: (config: Config) => Promise<SentinelMasters>[];
-  /** SENTINEL MASTERS to one. */
-  askSentinel: (config: Config, address: HostPort) => Promise<SentinelMasters>;
+  /** The watcher's SENTINEL MASTERS queries (adapters/sentinel-queries: one kept connection per Sentinel), closed when the node stops. */
+  sentinelQueries: (config: Config) => SentinelQueriesLike;
   pollRole: (address: HostPort, o: RolePollOptions) => RolePoller;
   startMetrics: (listen: HostPort | null) => Promise<WatchMetricsSink>;
   /** Resolves host names (announce-hostnames yes) for the events. */
@@ -80,6 +88,15 @@ export interface WatchDeps {
   probe: (ifname: string, vip: string) => Promise<DupProbe>;
 }
 
+/** One short-lived connection per query (withClient): the watcher's queries before SentinelQueries kept them. */
+function shortLivedQueries(cfg: Config): SentinelQueriesLike {
+  return {
+    every: () => askEverySentinelMasters(cfg, cfg.watch.queryTimeoutMs),
+    one: (a) => askSentinelMasters(cfg, a, cfg.watch.queryTimeoutMs),
+    close: () => undefined,
+  };
+}
+
 export function realWatchDeps(logger: Logger): WatchDeps {
   return {
     logger,
@@ -87,8 +104,8 @@ export function realWatchDeps(logger: Logger): WatchDeps {
     converge,
     openLinks: openLinksView,
     sentinelLink: (a, o, ev) => new SentinelLink(a, o, ev),
-    askEverySentinel: (cfg) => askEverySentinelMasters(cfg, cfg.watch.queryTimeoutMs),
-    askSentinel: (cfg, a) => askSentinelMasters(cfg, a, cfg.watch.queryTimeoutMs),
+    // VIPCTL_IDLE_BEFORE=1 (bench:idle's "before"): a new connection per query, as before kept connections
+    sentinelQueries: (cfg) => (process.env.VIPCTL_IDLE_BEFORE === '1' ? shortLivedQueries(cfg) : new SentinelQueries(cfg)),
     pollRole,
     startMetrics,
     resolver: resolveNames,

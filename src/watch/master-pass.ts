@@ -16,6 +16,7 @@ import { watchMoved } from '../core/notify';
 import { logFailure } from '../pass/failure';
 import type { Trigger } from './scheduler';
 import type { Logger } from '../adapters/log';
+import type { ConvergeDeps } from '../pass/converge';
 import { execOptionsOf, type WatchDeps, type WatchMetricsSink, type BindCause, type WatchLinksView } from './deps';
 
 /** This host's addresses (VIPs excluded), as last read by any master's pass: shared by the masters of one node. */
@@ -64,7 +65,7 @@ export class MasterPass {
   constructor(
     private readonly master: MasterConfig,
     private readonly config: Config,
-    private readonly d: Pick<WatchDeps, 'converge' | 'logger' | 'now'> & { metrics: WatchMetricsSink },
+    private readonly d: Pick<WatchDeps, 'converge' | 'logger' | 'now'> & { metrics: WatchMetricsSink; acquireLock?: ConvergeDeps['acquireLock'] },
     private readonly links: WatchLinksView,
     private readonly host: HostAddresses,
   ) {}
@@ -142,6 +143,7 @@ export class MasterPass {
         announceWhenBound: reannounce !== null,
         readLinks: this.linksFor(t),
         ...execOptionsOf(this.links),
+        ...(this.d.acquireLock ? { deps: { acquireLock: this.d.acquireLock } } : {}),
         noopLevel: t.name === 'timer' ? 'debug' : 'info',
         moved: () => watchMoved(i.view?.master ?? null, i.state),
         want: (local) => {

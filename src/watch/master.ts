@@ -21,6 +21,7 @@ import type { NameCache } from '../adapters/name-cache';
 import type { RolePoller } from '../adapters/redis-role';
 import { clientOptions } from '../adapters/connection';
 import { logFailure } from '../pass/failure';
+import type { ConvergeDeps } from '../pass/converge';
 import { PassScheduler, type Trigger } from './scheduler';
 import { MasterPass, type HostAddresses, type Reannounce } from './master-pass';
 import { FenceFollower } from './master-fence';
@@ -39,6 +40,8 @@ export interface MasterWatchDeps extends Pick<WatchDeps, 'converge' | 'logger' |
   links: WatchLinksView;
   /** Host names seen from the Sentinels, resolved (shared by every master of the watcher). */
   names: NameCache;
+  /** The passes' per-VIP lock (./kept-locks.ts); default: converge's own. */
+  acquireLock?: ConvergeDeps['acquireLock'];
 }
 
 export class MasterWatch {

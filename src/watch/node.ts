@@ -17,11 +17,12 @@ import { NameCache } from '../adapters/name-cache';
 import { logFailure } from '../pass/failure';
 import { RESOLVE_TIMEOUT_MS } from '../pass/resolve-masters';
 import { MasterWatch } from './master';
+import { KeptLocks } from './kept-locks';
 import { ConflictWatch } from './conflict';
 import { SharedViews } from './views';
 import { SentinelReach } from './reach';
 import type { HostAddresses } from './master-pass';
-import { execOptionsOf, realWatchDeps, type SentinelLinkLike, type WatchDeps, type WatchMetricsSink, type WatchLinksView } from './deps';
+import { execOptionsOf, realWatchDeps, type SentinelLinkLike, type SentinelQueriesLike, type WatchDeps, type WatchMetricsSink, type WatchLinksView } from './deps';
 
 /** How long a host name from the Sentinels is trusted before an event naming it resolves it again. */
 const NAME_TTL_MS = 30_000;
@@ -42,6 +43,10 @@ export class WatchNode {
   private view: WatchLinksView | null = null;
   private readonly d: WatchDeps;
   private readonly logger: Logger;
+  /** The Sentinel queries (kept connections), made at start, closed at stop. */
+  private queries: SentinelQueriesLike | null = null;
+  /** The per-VIP locks' kept files (./kept-locks.ts; none with VIPCTL_IDLE_BEFORE=1, bench:idle's "before"). */
+  private readonly locks = process.env.VIPCTL_IDLE_BEFORE === '1' ? null : new KeptLocks();
 
   /** `deps`: what it reaches outside itself (./deps.ts; the real ones by default, fakes in the tests). */
   constructor(readonly config: Config, logger: Logger, deps: Partial<WatchDeps> = {}) {
@@ -64,8 +69,10 @@ export class WatchNode {
       logFailure(this.logger, e, { startedAt: performance.now(), extra: { during: 'reading local addresses' } });
     }
     // One SENTINEL MASTERS per Sentinel serves every master asking in the same turn (the timer: all of them).
+    const queries = d.sentinelQueries(cfg);
+    this.queries = queries;
     const views = new SharedViews({
-      query: () => d.askEverySentinel(cfg),
+      query: () => queries.every(),
       total: cfg.sentinel.addresses.length,
       onReply: (r, at) => {
         if (r.masters === null) return;
@@ -80,7 +87,7 @@ export class WatchNode {
       metrics.fenceSkipped(m.name, false);
       this.masters.set(
         m.name,
-        new MasterWatch(m, { ...d, config: cfg, metrics, host: this.host, reach: this.reach, view: (name) => views.view(name), links: view, names }),
+        new MasterWatch(m, { ...d, config: cfg, metrics, host: this.host, reach: this.reach, view: (name) => views.view(name), links: view, names, ...(this.locks ? { acquireLock: this.locks.acquire } : {}) }),
       );
     }
     this.links = cfg.sentinel.addresses.map((a) =>
@@ -136,7 +143,7 @@ export class WatchNode {
   /** One SENTINEL MASTERS to that Sentinel gives every master's timings. */
   private async refreshTimings(sentinel: string): Promise<void> {
     const a = this.config.sentinel.addresses.find((x) => joinHostPort(x.host, x.port) === sentinel);
-    if (a) this.takeTimings(await this.d.askSentinel(this.config, a));
+    if (a && this.queries) this.takeTimings(await this.queries.one(a));
   }
 
   /** down-after-milliseconds and failover-timeout of every master, from one Sentinel's SENTINEL MASTERS (each master takes the majority's: timings.ts). */
@@ -178,6 +185,7 @@ export class WatchNode {
     for (const l of this.links) l.close();
     for (const mw of this.masters.values()) mw.stop();
     await Promise.all([...this.masters.values()].map((mw) => mw.idle()));
+    this.queries?.close();
     if (release) {
       for (const mw of this.masters.values()) {
         try {
@@ -187,6 +195,7 @@ export class WatchNode {
             logger: this.logger,
             announceWhenBound: false,
             ...execOptionsOf(this.view),
+            ...(this.locks ? { deps: { acquireLock: this.locks.acquire } } : {}),
             want: () => ({ desired: 'elsewhere', reason: 'watch stopping with --release-on-exit' }),
             extraFields: ({ want, decision }) => ({ desired: want.desired, observed: decision.is, action: decision.action, trigger: 'exit', sinceEventMs: 0 }),
           });
@@ -195,6 +204,7 @@ export class WatchNode {
         }
       }
     }
+    this.locks?.close();
     await this.view?.close();
     await this.metrics?.close();
   }

@@ -1,4 +1,4 @@
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { createServer } from 'node:net';
 import { SentinelLink, type SentinelLinkEvents } from '../../src/adapters/sentinel-events';
 import { clientOptions } from '../../src/adapters/connection';
@@ -106,4 +106,54 @@ it('a refused connection (nothing listens) is recorded and retried every ping pe
     clearInterval(timer);
   }
   expect(link.lastOkAt).toBe(-Infinity);
+});
+
+it('a Sentinel that stops answering PING (the connection stays open) is dropped after 5 ping periods (at least 1 s) and subscribed again on a fresh connection', async () => {
+  let silent = false;
+  server = await fakeRedis((argv) => {
+    const cmd = argv[0]!.toUpperCase();
+    if (cmd === 'SUBSCRIBE') return subscribed(argv[1]!, 1);
+    if (cmd === 'PING') return silent ? null : array([bulk('pong'), bulk('')]);
+    return '+OK\r\n';
+  });
+  const subs: number[] = [];
+  const down: Array<{ reason: string; at: number }> = [];
+  link = new SentinelLink({ host: '127.0.0.1', port: server.port }, { connection: connection(server.port), pingMs: 20 }, { onMessage: () => {}, onSubscribed: (_s, at) => subs.push(at), onDown: (_s, reason) => down.push({ reason, at: Date.now() }), onRefused: () => {} });
+  link.start();
+  await waitFor(() => subs.length === 1 && link!.lastOkAt > subs[0]!);
+  silent = true;
+  const lastOk = () => link!.lastOkAt;
+  const before = lastOk();
+  await waitFor(() => subs.length === 2, 4000);
+  const d = down.find((x) => x.reason === 'no answer to PING')!;
+  expect(d).toBeDefined();
+  expect(d.at - before).toBeGreaterThanOrEqual(1000);
+  expect(d.at - before).toBeLessThan(1500);
+  expect(server.connections).toBe(2);
+});
+
+it('PINGs cost no timer each: over 20 ping periods the link sets at most a couple of timers (was one per PING)', async () => {
+  server = await fakeRedis((argv) => {
+    const cmd = argv[0]!.toUpperCase();
+    if (cmd === 'SUBSCRIBE') return subscribed(argv[1]!, 1);
+    if (cmd === 'PING') return array([bulk('pong'), bulk('')]);
+    return '+OK\r\n';
+  });
+  const subs: number[] = [];
+  link = new SentinelLink({ host: '127.0.0.1', port: server.port }, { connection: connection(server.port), pingMs: 10 }, { onMessage: () => {}, onSubscribed: (_s, at) => subs.push(at), onDown: () => {}, onRefused: () => {} });
+  link.start();
+  await waitFor(() => subs.length === 1);
+  const pings = () => server!.commands.filter((c) => c[0]!.toUpperCase() === 'PING').length;
+  const spy = vi.spyOn(globalThis, 'setTimeout');
+  try {
+    const start = pings();
+    // polled by setImmediate, not by a timer of the test's own
+    await new Promise<void>((resolve) => {
+      const check = (): void => void (pings() >= start + 20 ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(2);
+  } finally {
+    spy.mockRestore();
+  }
 });

@@ -47,6 +47,8 @@ export interface PassSeen {
   action: string;
   /** The links came from the pass's snapshot (no read of the view). */
   snapshot: boolean;
+  /** The pass was given a lock of the watcher's own (converge's deps.acquireLock: src/watch/kept-locks.ts). */
+  keptLock: boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ export class FakeHost {
       results.push({ step: s, action: s.kind === 'announce' ? 'announce' : s.kind === 'stop-announce' ? 'stop-announce' : s.what === 'ip-add' ? 'bind' : 'unbind', durationMs: 0 });
     }
     const extra = o.extraFields?.({ want, decision }) ?? {};
-    this.passes.push({ trigger: String(extra.trigger), announce: o.announceWhenBound, count: o.config.announce.count, reannounce: extra.reannounce, desired: want.desired, action: decision.action === 'none' && decision.announce ? 'announce' : decision.action, snapshot: this.reads === before });
+    this.passes.push({ trigger: String(extra.trigger), announce: o.announceWhenBound, count: o.config.announce.count, reannounce: extra.reannounce, desired: want.desired, action: decision.action === 'none' && decision.announce ? 'announce' : decision.action, snapshot: this.reads === before, keptLock: typeof o.deps?.acquireLock === 'function' });
     o.logger.info({ ...extra, event: results.length > 0 ? results[0]!.action : 'noop' }, 'fake converge');
     return { interface: target ?? undefined, decision, steps, results, durationMs: 0 };
   };
@@ -142,6 +144,9 @@ export class FakeSentinels {
   /** Per Sentinel (host:port), instead of `timings`. */
   timingsBy: Record<string, { downAfterMs: number; failoverTimeoutMs: number }> = {};
   queries = 0;
+  /** Query clients made (sentinelQueries) and closed. */
+  queryClients = 0;
+  queryClientsClosed = 0;
   constructor(readonly config: Config, master: string | null) {
     this.master = master;
   }
@@ -177,12 +182,18 @@ export function fakes(config: Config, own: string, master: string | null): Fakes
       sentinels.links.push(l);
       return l;
     },
-    askEverySentinel: (cfg) =>
-      cfg.sentinel.addresses.map(async (a) => {
-        sentinels.queries++;
-        return sentinels.answer(a);
-      }),
-    askSentinel: async (_cfg, a) => sentinels.answer(a),
+    sentinelQueries: (cfg) => {
+      sentinels.queryClients++;
+      return {
+        every: () =>
+          cfg.sentinel.addresses.map(async (a) => {
+            sentinels.queries++;
+            return sentinels.answer(a);
+          }),
+        one: async (a) => sentinels.answer(a),
+        close: () => void sentinels.queryClientsClosed++,
+      };
+    },
     pollRole: (address, o) => {
       const p = { address, o, stopped: false };
       polls.push(p);

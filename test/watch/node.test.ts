@@ -150,3 +150,20 @@ it("the links view's ip runner and fresh read reach every pass's converge (the i
   expect(seen.map((s) => s.trigger)).toContain('exit');
   for (const s of seen) expect(s).toMatchObject({ runExec, readFresh });
 });
+
+it('the Sentinel queries are made once at start (kept connections) and closed when the node stops', async () => {
+  const f = await started();
+  await until('two timer passes', () => f.host.passes.filter((p) => p.trigger === 'timer').length >= 2);
+  expect(f.sentinels.queryClients).toBe(1);
+  expect(f.sentinels.queryClientsClosed).toBe(0);
+  await running.pop()!.stop(false);
+  expect(f.sentinels.queryClientsClosed).toBe(1);
+});
+
+it("every pass, the exit's release too, takes the VIP's lock through the watcher's kept lock files", async () => {
+  const f = await started();
+  await until('a timer pass', () => f.host.passes.some((p) => p.trigger === 'timer'));
+  await running.pop()!.stop(true);
+  expect(f.host.passes.map((p) => p.trigger)).toContain('exit');
+  expect(f.host.passes.filter((p) => !p.keptLock)).toEqual([]);
+});
