@@ -20,10 +20,11 @@ const HOOK_RESOLVE_TIMEOUT_MS = 2000;
 export const HOOK_DEADLINE_MS = 50_000;
 import { loadConfigFile } from '../adapters/config-file';
 import { createLogger, logConfigWarnings } from '../adapters/log';
-import { converge } from '../pass/converge';
+import { converge, type ConvergeDeps } from '../pass/converge';
 import { logFailure } from '../pass/failure';
 
-export async function hookCommand(args: readonly string[], options: { config?: string } = {}): Promise<number> {
+/** `deps`: the pass's adapters (the unit tests pass fakes). */
+export async function hookCommand(args: readonly string[], options: { config?: string; deps?: Partial<ConvergeDeps> } = {}): Promise<number> {
   const started = performance.now();
   let parsed: HookArgs | undefined;
   let failure: unknown;
@@ -67,7 +68,10 @@ export async function hookCommand(args: readonly string[], options: { config?: s
       master: m,
       logger: child,
       announceWhenBound: true,
+      // the links from the kernel's interface list where it is whole: no `ip -json addr show` before the add
+      localLinks: true,
       deadline: started + HOOK_DEADLINE_MS,
+      ...(options.deps ? { deps: options.deps } : {}),
       moved: () => ({ newMaster: context.to, oldMaster: context.from }),
       want: hookWant(toIp, addresses, moved),
     });
