@@ -27,6 +27,8 @@ export function dispatcherArgv(hookExe: string, cliExe: string): string[] {
 export interface FailoverRows {
   packaged: Stats;
   bash: Stats;
+  /** An older vipctl-hook (--baseline), in a third lab, in the same rotation. */
+  baseline?: Stats;
   aborted: number;
 }
 
@@ -60,18 +62,20 @@ async function oneFailover(lab: Lab): Promise<number> {
   }
 }
 
-export async function benchFailovers(o: { runs: number; baseDir: string; hookExe: string; cliExe: string; say: (s: string) => void }): Promise<FailoverRows> {
+export async function benchFailovers(o: { runs: number; baseDir: string; hookExe: string; cliExe: string; baselineExe?: string; say: (s: string) => void }): Promise<FailoverRows> {
   const labs: Lab[] = [];
+  const names = ['vipctl-hook', 'bash', ...(o.baselineExe ? ['baseline'] : [])];
   try {
     labs.push(await Lab.up({ baseDir: o.baseDir, mode: 'hook', vipctl: dispatcherArgv(o.hookExe, o.cliExe), progress: (s) => o.say(`[vipctl-hook] ${s}`) }));
     labs.push(await Lab.up({ baseDir: o.baseDir, mode: 'bash', progress: (s) => o.say(`[bash] ${s}`) }));
-    const samples: number[][] = [[], []];
+    if (o.baselineExe) labs.push(await Lab.up({ baseDir: o.baseDir, mode: 'hook', vipctl: dispatcherArgv(o.baselineExe, o.cliExe), progress: (s) => o.say(`[baseline] ${s}`) }));
+    const samples: number[][] = names.map(() => []);
     let aborted = 0;
     for (let i = 0; samples.some((s) => s.length < o.runs); i++) {
-      const k = i % 2;
+      const k = i % names.length;
       if (samples[k]!.length >= o.runs) continue;
       const lab = labs[k]!;
-      const name = k === 0 ? 'vipctl-hook' : 'bash';
+      const name = names[k]!;
       await lab.waitSettled(60_000);
       try {
         const ms = await oneFailover(lab);
@@ -83,7 +87,7 @@ export async function benchFailovers(o: { runs: number; baseDir: string; hookExe
       }
       await lab.healAll();
     }
-    return { packaged: stats(samples[0]!), bash: stats(samples[1]!), aborted };
+    return { packaged: stats(samples[0]!), bash: stats(samples[1]!), ...(o.baselineExe ? { baseline: stats(samples[2]!) } : {}), aborted };
   } finally {
     for (const lab of labs) await lab.down();
   }
