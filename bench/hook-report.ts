@@ -113,6 +113,9 @@ export function printFailovers({ failovers, targets }: Report): void {
   const out = ['', `three hooks at once, SIGKILL failover, promotion (ROLE master) -> VIP on the new master (${new Date().toISOString()}):`];
   out.push(`  vipctl-hook: ${f(failovers.packaged)}`, `  bash hook:   ${f(failovers.bash)}${failovers.aborted ? `  (${failovers.aborted} run(s) aborted and run again)` : ''}`);
   if (failovers.baseline) out.push(`  baseline:    ${f(failovers.baseline)}`);
+  out.push("  the same, from the new master's Sentinel queuing the hook (sentinel.log) -> VIP (the hook, plus <= 100 ms to Sentinel's next timer tick):");
+  out.push(`  vipctl-hook: ${f(failovers.queued.packaged)}`, `  bash hook:   ${f(failovers.queued.bash)}`);
+  if (failovers.queued.baseline) out.push(`  baseline:    ${f(failovers.queued.baseline)}`);
   out.push(`  ${t.result.padEnd(5)} ${t.name}: measured ${t.measuredMs.toFixed(1)} ms (limit ${t.limitMs.toFixed(1)} ms)`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
