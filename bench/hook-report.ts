@@ -11,15 +11,19 @@ const ROWS: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'packaged|unbind', label: 'packaged hook, unbind (wall)' },
   { key: 'hookexe|bind', label: 'vipctl-hook, bind path (wall)' },
   { key: 'hookexe|unbind', label: 'vipctl-hook, unbind path (wall)' },
+  { key: 'baseline|bind', label: 'baseline vipctl-hook, bind (wall)' },
+  { key: 'baseline|unbind', label: 'baseline vipctl-hook, unbind (wall)' },
   { key: 'bash|bind', label: 'bash hook, bind path (wall)' },
   { key: 'bash|unbind', label: 'bash hook, unbind path (wall)' },
   { key: 'vipctl|present', label: 'vipctl: VIP present after start' },
   { key: 'packaged|present', label: 'packaged: VIP present after start' },
   { key: 'hookexe|present', label: 'vipctl-hook: VIP present after start' },
+  { key: 'baseline|present', label: 'baseline: VIP present after start' },
   { key: 'bash|present', label: 'bash: VIP present after start' },
   { key: 'lock|acquire', label: 'lock: acquire+release (first)' },
   { key: 'lock|load', label: 'lock: load fs-ext addon' },
   { key: 'floor|node', label: 'context: node -e 0 (wall)' },
+  { key: 'floor|node-ca', label: 'context: node -e 0, NODE_EXTRA_CA_CERTS' },
   { key: 'floor|netns', label: 'context: ip netns exec <ns> true' },
 ];
 
@@ -43,8 +47,9 @@ export function withFailovers(r: Report, f: FailoverRows): Report {
   return { ...r, failovers: f, targets: [...r.targets, target] };
 }
 
-export function report(setup: Report['setup'], samples: Map<string, number[]>): Report {
-  const rows = ROWS.map((r) => ({ key: r.key, label: r.label, ...stats(samples.get(r.key) ?? []) }));
+export function report(setup: Report['setup'], samples: Map<string, number[]>, extraNotes: string[] = []): Report {
+  // rows of what was not run this time (no --baseline; no NODE_EXTRA_CA_CERTS to compare with) are left out
+  const rows = ROWS.filter((r) => (samples.get(r.key)?.length ?? 0) > 0 || !/^(baseline|floor\|node-ca)/.test(r.key)).map((r) => ({ key: r.key, label: r.label, ...stats(samples.get(r.key) ?? []) }));
   const median = (key: string): number => rows.find((r) => r.key === key)!.medianMs;
   const targets = [
     { name: `vipctl hook wall median, bind <= ${TARGETS.hookWallMedianMs} ms`, limitMs: TARGETS.hookWallMedianMs, measuredMs: median('vipctl|bind') },
@@ -67,6 +72,7 @@ export function report(setup: Report['setup'], samples: Map<string, number[]>): 
       '"VIP present": from spawning the hook to `ip -ts -n <ns> monitor address` printing the VIP add, by the stamp ip gave it (this machine\'s clock).',
       'Lock rows: in a fresh node process in the node\'s namespace, with its run dir: the fs-ext addon load, then the first acquireLock + release (directory checks, open, fstat, flock, close), timed inside the process.',
       'p95 is nearest-rank.',
+      ...extraNotes,
     ],
     rows: rows.map(({ key: _key, ...r }) => r),
     targets,
@@ -94,6 +100,7 @@ export function printTable({ date, machine, setup, notes, rows, targets }: Repor
   out.push(`  bin/vipctl: wall ${ratio('vipctl hook, bind path (wall)')}; VIP present ${ratio('vipctl: VIP present after start')}`);
   out.push(`  packaged:   wall ${ratio('packaged hook, bind path (wall)')}; VIP present ${ratio('packaged: VIP present after start')}`);
   out.push(`  vipctl-hook: wall ${ratio('vipctl-hook, bind path (wall)')}; VIP present ${ratio('vipctl-hook: VIP present after start')}`);
+  if (rows.some((r) => r.label === 'baseline vipctl-hook, bind (wall)')) out.push(`  baseline:   wall ${ratio('baseline vipctl-hook, bind (wall)')}; VIP present ${ratio('baseline: VIP present after start')}`);
   out.push('');
   for (const n of notes) out.push(`note: ${n}`);
   process.stdout.write(`${out.join('\n')}\n`);
@@ -105,6 +112,10 @@ export function printFailovers({ failovers, targets }: Report): void {
   const t = targets[targets.length - 1]!;
   const out = ['', `three hooks at once, SIGKILL failover, promotion (ROLE master) -> VIP on the new master (${new Date().toISOString()}):`];
   out.push(`  vipctl-hook: ${f(failovers.packaged)}`, `  bash hook:   ${f(failovers.bash)}${failovers.aborted ? `  (${failovers.aborted} run(s) aborted and run again)` : ''}`);
+  if (failovers.baseline) out.push(`  baseline:    ${f(failovers.baseline)}`);
+  out.push("  the same, from the new master's Sentinel queuing the hook (sentinel.log) -> VIP (the hook, plus <= 100 ms to Sentinel's next timer tick):");
+  out.push(`  vipctl-hook: ${f(failovers.queued.packaged)}`, `  bash hook:   ${f(failovers.queued.bash)}`);
+  if (failovers.queued.baseline) out.push(`  baseline:    ${f(failovers.queued.baseline)}`);
   out.push(`  ${t.result.padEnd(5)} ${t.name}: measured ${t.measuredMs.toFixed(1)} ms (limit ${t.limitMs.toFixed(1)} ms)`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

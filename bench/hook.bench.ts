@@ -30,7 +30,7 @@ import { UsageError } from './stats';
 import { benchFailovers } from './hook-failovers';
 import { printFailovers, printTable, report, withFailovers, type Report } from './hook-report';
 
-const LAB_BASE_DIR = '/run/vipctl-lab-bench';
+const LAB_BASE_DIR = process.env.VIPCTL_BENCH_LAB_DIR || '/run/vipctl-lab-bench';
 const MIN_RUNS = 20;
 /** The bare executable `npm run package` leaves beside the .deb (its lock addon beside it). */
 const PACKAGED = join(new URL('..', import.meta.url).pathname, 'dist', 'pkg', 'vipctl');
@@ -40,15 +40,32 @@ const PACKAGED_HOOK = join(new URL('..', import.meta.url).pathname, 'dist', 'pkg
 const BLOG_HOOK = join(new URL('.', import.meta.url).pathname, 'blog-hook.sh');
 
 type Path = 'bind' | 'unbind';
-type Tool = 'vipctl' | 'packaged' | 'hookexe' | 'bash';
+type Tool = 'vipctl' | 'packaged' | 'hookexe' | 'baseline' | 'bash';
 
 interface Options {
   runs: number;
   failovers: number;
   json: boolean;
+  /** An older vipctl-hook (a copy kept from before a change), timed beside the new one in the same run. */
+  baseline?: string;
+  /** Keep NODE_EXTRA_CA_CERTS in the hooks' environment (see ENVIRONMENT below). */
+  keepEnv: boolean;
 }
 
+/**
+ * Node reads $NODE_EXTRA_CA_CERTS before any JavaScript runs (with its ~140
+ * bundled roots: an X509 store built on every start, ~80 ms of CPU here;
+ * node -e 0 42 -> 121 ms). A development shell may carry it; Sentinel under
+ * systemd (Debian's redis-sentinel.service) does not, and Sentinel hands its
+ * own environment to the script. The bench removes it from its environment
+ * at start (so from every hook, the floors, and the labs' Sentinels), unless
+ * --keep-env, and times node -e 0 with it once per round for comparison.
+ */
+const CA_VARIABLE = 'NODE_EXTRA_CA_CERTS';
+const ambientCa = process.env[CA_VARIABLE];
+
 interface Bench {
+  baseline?: string;
   lab: Lab;
   node: LabHost;
   other: LabHost;
@@ -59,24 +76,26 @@ interface Bench {
 type Samples = Map<string, number[]>;
 
 function parseOptions(argv: string[]): Options {
-  let values: { runs?: string; failovers?: string; json?: boolean };
+  let values: { runs?: string; failovers?: string; json?: boolean; 'keep-env'?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '25' }, failovers: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } }));
+    ({ values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '25' }, failovers: { type: 'string', default: '5' }, json: { type: 'boolean', default: false }, baseline: { type: 'string' }, 'keep-env': { type: 'boolean', default: false } } }));
   } catch (e) {
-    throw new UsageError(`${(e as Error).message} (usage: bench/hook.bench.ts [--runs N] [--failovers N] [--json])`);
+    throw new UsageError(`${(e as Error).message} (usage: bench/hook.bench.ts [--runs N] [--failovers N] [--baseline OLD-VIPCTL-HOOK] [--keep-env] [--json])`);
   }
+  const baseline = (values as { baseline?: string }).baseline;
+  if (baseline !== undefined && !existsSync(baseline)) throw new UsageError(`--baseline ${baseline}: no such file`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < MIN_RUNS) throw new UsageError(`--runs must be an integer >= ${MIN_RUNS}, got "${values.runs}"`);
   const failovers = Number(values.failovers);
   if (!Number.isInteger(failovers) || failovers < 0) throw new UsageError(`--failovers must be an integer >= 0, got "${values.failovers}"`);
-  return { runs, failovers, json: values.json === true };
+  return { runs, failovers, json: values.json === true, keepEnv: values['keep-env'] === true, ...(baseline !== undefined ? { baseline } : {}) };
 }
 
 
 /** Spawn argv, resolve with its start time and wall time (spawn to exit). Throws on a non-zero exit. */
-async function timed(argv: string[]): Promise<{ startedAt: number; ms: number }> {
+async function timed(argv: string[], env?: NodeJS.ProcessEnv): Promise<{ startedAt: number; ms: number }> {
   const startedAt = performance.timeOrigin + performance.now(); // epoch ms, the clock of ip -ts
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((res, rej) => {
@@ -134,7 +153,7 @@ function hookArgv(b: Bench, tool: Tool, path: Path): string[] {
   const [me, other] = [b.node.ip, b.other.ip];
   const args = path === 'bind' ? ['mymaster', 'leader', 'start', other, '6379', me, '6379'] : ['mymaster', 'observer', 'start', me, '6379', other, '6379'];
   const env = tool === 'bash' ? { LOCAL_IP: me, VIP: b.lab.topo.vip, NETMASK: String(LAB_SUBNET_PREFIX), INTERFACE: b.node.ifname } : b.lab.nodeEnv(b.node);
-  const cmd = tool === 'vipctl' ? [b.lab.hookPath] : tool === 'packaged' ? [PACKAGED] : tool === 'hookexe' ? [PACKAGED_HOOK] : ['bash', BLOG_HOOK];
+  const cmd = tool === 'vipctl' ? [b.lab.hookPath] : tool === 'packaged' ? [PACKAGED] : tool === 'hookexe' ? [PACKAGED_HOOK] : tool === 'baseline' ? [b.baseline!] : ['bash', BLOG_HOOK];
   return ['ip', 'netns', 'exec', b.node.ns, 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...cmd, ...args];
 }
 
@@ -178,6 +197,7 @@ async function measureLock(b: Bench, samples: Samples | null): Promise<void> {
 /** Context: the floor of any Node CLI, and the cost of the `ip netns exec` wrapper alone. */
 async function measureFloors(b: Bench, samples: Samples | null): Promise<void> {
   record(samples, 'floor|node', (await timed([process.execPath, '-e', '0'])).ms);
+  if (ambientCa !== undefined && process.env[CA_VARIABLE] === undefined) record(samples, 'floor|node-ca', (await timed([process.execPath, '-e', '0'], { ...process.env, [CA_VARIABLE]: ambientCa })).ms);
   record(samples, 'floor|netns', (await timed(['ip', 'netns', 'exec', b.node.ns, 'true'])).ms);
 }
 
@@ -188,23 +208,23 @@ function record(samples: Samples | null, key: string, ms: number): void {
 
 /** One round: every (tool, path) once; which tool goes first rotates between rounds. */
 async function round(b: Bench, i: number, samples: Samples | null): Promise<void> {
-  const all: Tool[] = ['vipctl', 'packaged', 'hookexe', 'bash'];
+  const all: Tool[] = ['vipctl', 'packaged', 'hookexe', ...(b.baseline ? (['baseline'] as const) : []), 'bash'];
   const tools = [...all.slice(i % all.length), ...all.slice(0, i % all.length)];
   for (const path of ['bind', 'unbind'] as const) for (const tool of tools) await measureHook(b, tool, path, samples);
   await measureLock(b, samples);
   await measureFloors(b, samples);
 }
 
-async function setUp(lab: Lab): Promise<Bench> {
+async function setUp(lab: Lab, baseline: string | undefined): Promise<Bench> {
   const [node, other] = lab.topo.nodes as [LabHost, LabHost];
   const monitor = await AddrMonitor.start(lab, { hosts: [node] }); // listening when it returns
-  const b: Bench = { lab, node, other, monitor };
+  const b: Bench = { lab, node, other, monitor, ...(baseline ? { baseline } : {}) };
   await resetVip(b, false);
   return b;
 }
 
 async function benchmark(lab: Lab, options: Options, say: (s: string) => void): Promise<Report> {
-  const b = await setUp(lab);
+  const b = await setUp(lab, options.baseline);
   try {
     say('warm-up round (discarded)');
     await round(b, 0, null);
@@ -214,7 +234,13 @@ async function benchmark(lab: Lab, options: Options, say: (s: string) => void): 
       await round(b, i, samples);
     }
     await killArpings(b.node.ns);
-    return report({ lab: b.lab.id, namespace: b.node.ns, nodeIp: b.node.ip, vip: b.lab.topo.vipCidr, runsPerRow: options.runs, warmupRoundsDiscarded: 1 }, samples);
+    const notes = [
+      options.keepEnv || ambientCa === undefined
+        ? `Environment: as the bench was started${ambientCa !== undefined ? ` (${CA_VARIABLE} kept: every Node process builds its CA store at start)` : ''}.`
+        : `Environment: ${CA_VARIABLE} (set where the bench was started) removed from every hook, floor and lab Sentinel, as Sentinel under systemd has none; the node-ca row is node -e 0 with it.`,
+      ...(options.baseline ? [`Baseline: ${options.baseline}, an older vipctl-hook, in the same rounds (and, with --failovers, in a third lab).`] : []),
+    ];
+    return report({ lab: b.lab.id, namespace: b.node.ns, nodeIp: b.node.ip, vip: b.lab.topo.vipCidr, runsPerRow: options.runs, warmupRoundsDiscarded: 1 }, samples, notes);
   } finally {
     b.monitor.stop();
   }
@@ -222,6 +248,7 @@ async function benchmark(lab: Lab, options: Options, say: (s: string) => void): 
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
+  if (!options.keepEnv) delete process.env[CA_VARIABLE]; // before any child: hooks, floors, the labs' Sentinels
   for (const exe of [PACKAGED, PACKAGED_HOOK]) if (!existsSync(exe)) throw new Error(`${exe} is missing: run npm run package (npm run bench:hook does)`);
   const say = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
   if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces)');
@@ -233,7 +260,7 @@ async function main(): Promise<number> {
     await lab.down();
     if (!options.json) printTable(result); // now: the failovers below take minutes
     if (options.failovers > 0) {
-      const failovers = await benchFailovers({ runs: options.failovers, baseDir: LAB_BASE_DIR, hookExe: PACKAGED_HOOK, cliExe: PACKAGED, say });
+      const failovers = await benchFailovers({ runs: options.failovers, baseDir: LAB_BASE_DIR, hookExe: PACKAGED_HOOK, cliExe: PACKAGED, ...(options.baseline ? { baselineExe: options.baseline } : {}), say });
       result = withFailovers(result, failovers);
       if (!options.json) printFailovers(result);
     }

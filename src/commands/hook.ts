@@ -19,11 +19,12 @@ const HOOK_RESOLVE_TIMEOUT_MS = 2000;
  */
 export const HOOK_DEADLINE_MS = 50_000;
 import { loadConfigFile } from '../adapters/config-file';
-import { createLogger, logConfigWarnings } from '../adapters/log';
-import { converge } from '../pass/converge';
+import { createLogger, logConfigWarnings, type Logger, type LogOptions } from '../adapters/log';
+import { converge, type ConvergeDeps } from '../pass/converge';
 import { logFailure } from '../pass/failure';
 
-export async function hookCommand(args: readonly string[], options: { config?: string } = {}): Promise<number> {
+/** `deps`: the pass's adapters (the unit tests pass fakes). */
+export async function hookCommand(args: readonly string[], options: { config?: string; deps?: Partial<ConvergeDeps> } = {}): Promise<number> {
   const started = performance.now();
   let parsed: HookArgs | undefined;
   let failure: unknown;
@@ -39,12 +40,14 @@ export async function hookCommand(args: readonly string[], options: { config?: s
   } catch (e) {
     failure ??= e;
   }
-  const { logger } = createLogger(config ? config.log : { file: null, level: 'info' }, { cmd: 'hook' });
+  const logOptions: LogOptions = config ? config.log : { file: null, level: 'info' };
+  const logger = lazyLogger(logOptions, { cmd: 'hook' });
   logConfigWarnings(logger, warnings);
   if (failure || !config || !parsed) return logFailure(logger, failure, { startedAt: started, extra: { args: [...args] } });
 
   const context = { role: parsed.role, from: joinHostPort(parsed.fromIp, parsed.fromPort), to: joinHostPort(parsed.toIp, parsed.toPort) };
-  const child = logger.child(context);
+  // the pass's first line comes after the `ip addr add`: the log file is opened and pino set up then, not before (~2 ms)
+  const child = lazyLogger(logOptions, { cmd: 'hook', ...context });
   let master: MasterConfig | undefined;
   try {
     master = pickMaster(config, parsed.master);
@@ -67,7 +70,10 @@ export async function hookCommand(args: readonly string[], options: { config?: s
       master: m,
       logger: child,
       announceWhenBound: true,
+      // the links from the kernel's interface list where it is whole: no `ip -json addr show` before the add
+      localLinks: true,
       deadline: started + HOOK_DEADLINE_MS,
+      ...(options.deps ? { deps: options.deps } : {}),
       moved: () => ({ newMaster: context.to, oldMaster: context.from }),
       want: hookWant(toIp, addresses, moved),
     });
@@ -87,4 +93,21 @@ export function hookWant(toIp: string, addresses: readonly string[] | null, move
     const w = desiredFromHost(`to-ip ${toIp}`, toIp, local, resolved);
     return { ...w, reason: `${moved}: ${w.reason}` };
   };
+}
+
+/**
+ * A logger made on first use (createLogger: the log file opened, pino set
+ * up), with the same bindings in the same order as logger.child(bindings)
+ * of a `{ cmd }` logger would give.
+ */
+export function lazyLogger(options: LogOptions, bindings: Record<string, unknown>, make: typeof createLogger = createLogger): Logger {
+  let real: Logger | undefined;
+  const get = (): Logger => (real ??= make(options, bindings).logger);
+  return new Proxy({} as Logger, {
+    get: (_t, key) => {
+      const l = get();
+      const v = Reflect.get(l, key, l) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(l) : v;
+    },
+  });
 }

@@ -2,7 +2,7 @@
  * What this host has, derived from the interface list (`ip -json addr show`,
  * parsed by the ip adapter into `Link`s). Pure.
  */
-import { inSubnet, normalizeIp } from './address';
+import { ipFamily, inSubnet, normalizeIp } from './address';
 import type { MasterConfig } from './config';
 import { VipctlError } from './errors';
 
@@ -106,4 +106,54 @@ export function resolveInterface(master: MasterConfig, links: readonly Link[]): 
     throw new VipctlError('CONFIG', `${key}: no up interface has a subnet holding ${vip}; set masters.${master.name}.interface`, { key });
   }
   throw new VipctlError('CONFIG', `${key}: several interfaces hold ${vip}'s subnet (${candidates.map((l) => l.ifname).join(', ')}); set masters.${master.name}.interface`, { key });
+}
+
+/** One entry of os.networkInterfaces() (libuv's uv_interface_addresses, glibc's getifaddrs), as far as this needs it. */
+export interface InterfaceEntry {
+  address: string;
+  /** 'IPv4' | 'IPv6' (Node 18.0-18.3: 4 | 6). */
+  family: string | number;
+  /** `address/prefix`; null when the netmask is not contiguous. */
+  cidr: string | null;
+  mac: string;
+}
+
+/**
+ * The links as `ip -json addr show` would give them, from os.networkInterfaces()
+ * and the names of every interface of this network namespace (/proc/self/net/dev),
+ * or null when that list cannot be trusted to be the whole picture.
+ *
+ * getifaddrs reads the same netlink dumps as `ip` (RTM_GETLINK, RTM_GETADDR),
+ * but libuv leaves out every interface that is not both UP and RUNNING, and
+ * names an IPv4 address with a label by its label ("eth0:1"). So the list is
+ * used only when every interface of the namespace is in it under its own name
+ * (no interface down, dormant or without an address; no label, which contains
+ * a ':', a character no interface name may hold): then it holds every address
+ * `ip` would show, each on its interface, and every interface is up (RUNNING
+ * means operstate up, which the kernel sets only with the carrier, LOWER_UP).
+ * It does not say which IPv6 addresses are deprecated (preferred_lft 0): when
+ * `vip` is an IPv6 address on any interface here, null (the decision to
+ * deprecate a VIP in place needs that; `ip` reads it).
+ */
+export function linksFromInterfaces(entries: Readonly<Record<string, readonly InterfaceEntry[] | undefined>>, devices: readonly string[], vip: string): Link[] | null {
+  const names = Object.keys(entries);
+  if (devices.length === 0 || names.length !== devices.length || !devices.every((d) => Object.hasOwn(entries, d))) return null;
+  const vipNorm = normalizeIp(vip);
+  const links: Link[] = [];
+  for (const ifname of devices) {
+    const list = entries[ifname] ?? [];
+    if (list.length === 0) return null;
+    const addresses: LinkAddress[] = [];
+    for (const e of list) {
+      const family = e.family === 'IPv4' || e.family === 4 ? 4 : e.family === 'IPv6' || e.family === 6 ? 6 : null;
+      const slash = e.cidr?.lastIndexOf('/') ?? -1;
+      const prefix = slash < 0 ? NaN : Number(e.cidr!.slice(slash + 1));
+      if (family === null || ipFamily(e.address) !== family || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) return null;
+      const address = normalizeIp(e.address);
+      if (family === 6 && address === vipNorm) return null;
+      addresses.push({ address, prefix, family });
+    }
+    links.push({ ifname, up: true, mac: list[0]!.mac || null, addresses });
+  }
+  return links;
 }

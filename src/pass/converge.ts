@@ -10,7 +10,7 @@ import { boundOn, boundPrefixes, preferredOn, resolveInterface, segmentAddresses
 import { planFor, type Step } from '../core/plan';
 import { VipctlError } from '../core/errors';
 import { acquireLock } from '../adapters/lock';
-import { readLinks } from '../adapters/ip';
+import { readLinks, readLocalLinks } from '../adapters/ip';
 import { executePlan, type StepResult, type StepRunner } from '../adapters/execute';
 import { RUN_TIMEOUT_MS } from '../adapters/run';
 import type { Logger } from '../adapters/log';
@@ -38,6 +38,13 @@ export interface ConvergeOptions {
    * watch's fast-path bind passes a snapshot a few ms old instead (see src/watch/master.ts).
    */
   readLinks?: () => Promise<Link[]>;
+  /**
+   * Read the links without a spawn where the kernel's interface list gives
+   * the same picture (adapters/ip readLocalLinks), else `ip -json addr show`
+   * (the hook: one process start less before its `ip addr add`). Only for
+   * the read under the lock; the recheck after a timed-out add is `ip`'s.
+   */
+  localLinks?: boolean;
   /** The operator's own bind/unbind: a maintenance hold does not stop it (the hold is for them). */
   ignoreHold?: boolean;
   /** Level of the `noop` line (default info; watch's timer passes log it at debug). */
@@ -67,6 +74,8 @@ export interface ConvergeDeps {
   acquireLock: typeof acquireLock;
   /** Reads the links when ConvergeOptions.readLinks is not given, and again after an `ip addr add` timed out. */
   readLinks: typeof readLinks;
+  /** Reads the links under the lock when ConvergeOptions.localLinks is set. */
+  readLocalLinks: (vip: string, timeoutMs?: number) => Promise<Link[]>;
   executePlan: typeof executePlan;
   readHold: typeof readHold;
   notifyChanges: typeof notifyChanges;
@@ -74,7 +83,7 @@ export interface ConvergeDeps {
   now: () => number;
 }
 
-const ADAPTERS: ConvergeDeps = { acquireLock, readLinks, executePlan, readHold, notifyChanges, now: () => Date.now() };
+const ADAPTERS: ConvergeDeps = { acquireLock, readLinks, readLocalLinks: (vip, t) => readLocalLinks(vip, t), executePlan, readHold, notifyChanges, now: () => Date.now() };
 const depsOf = (o: ConvergeOptions): ConvergeDeps => (o.deps ? { ...ADAPTERS, ...o.deps } : ADAPTERS);
 
 /** What a deadline keeps for the commands after the lock (the lock never waits into it). */
@@ -100,7 +109,8 @@ export async function converge(o: ConvergeOptions): Promise<ConvergeResult> {
   const lock = o.dryRun ? null : await d.acquireLock(o.config.runDir, vip, lockTimeoutMs);
   // each command's deadline: run()'s own, cut so that the read after a timeout still has its time
   const commandMs = o.deadline === undefined ? undefined : (): number => Math.min(RUN_TIMEOUT_MS, left() - RECHECK_RESERVE_MS);
-  const read = o.readLinks ?? (() => d.readLinks(commandMs === undefined ? undefined : positive(commandMs(), ['ip', '-json', 'addr', 'show'])));
+  const timeout = (): number | undefined => (commandMs === undefined ? undefined : positive(commandMs(), ['ip', '-json', 'addr', 'show']));
+  const read = o.readLinks ?? (o.localLinks ? () => d.readLocalLinks(vip, timeout()) : () => d.readLinks(timeout()));
   let ifname: string | undefined;
   let steps: Step[] = [];
   let target: string | null = null;

@@ -28,6 +28,7 @@ function world(o: { links?: Link[]; recheck?: Link[] | Error; fail?: { what: str
   const logger = { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') } as never;
   const lock = { taken: 0, released: 0, timeouts: [] as number[] };
   const reads: Array<number | undefined> = [];
+  const localReads: Array<{ vip: string; timeoutMs: number | undefined }> = [];
   const plans: Array<{ steps: readonly Step[]; ctx: ExecuteContext; timeouts: number[] }> = [];
   const notified: Array<{ changes: ReadonlyArray<{ action: string; interface: string }>; facts: Record<string, unknown> }> = [];
   let readsLeft = 0;
@@ -43,6 +44,10 @@ function world(o: { links?: Link[]; recheck?: Link[] | Error; fail?: { what: str
         if (o.recheck instanceof Error) throw o.recheck;
         return o.recheck;
       }
+      return o.links ?? unbound;
+    },
+    readLocalLinks: async (vip, timeoutMs) => {
+      localReads.push({ vip, timeoutMs });
       return o.links ?? unbound;
     },
     executePlan: async (steps, ctx) => {
@@ -67,7 +72,7 @@ function world(o: { links?: Link[]; recheck?: Link[] | Error; fail?: { what: str
   const pass = (extra: Partial<ConvergeOptions> = {}) =>
     converge({ config, master, logger, announceWhenBound: false, want: (local) => (local.has('198.18.0.11') ? { desired: 'here', reason: 'test: here' } : { desired: 'elsewhere', reason: 'test' }), deps, ...extra });
   const events = () => lines.map((l) => l.obj.event);
-  return { lines, lock, reads, plans, notified, pass, events };
+  return { lines, lock, reads, localReads, plans, notified, pass, events };
 }
 
 const elsewhere = () => ({ desired: 'elsewhere' as const, reason: 'test: elsewhere' });
@@ -237,5 +242,32 @@ describe('converge: notify', () => {
     const quiet = world();
     await quiet.pass({ master: { ...master, notify: undefined } });
     expect(quiet.notified).toEqual([]);
+  });
+});
+
+describe('converge: localLinks (the hook)', () => {
+  it('reads the links under the lock through readLocalLinks, for this VIP, under the deadline; `ip` is not run', async () => {
+    const t = world();
+    const deadline = performance.now() + COMMANDS_RESERVE_MS + 3000;
+    await t.pass({ localLinks: true, deadline });
+    expect(t.reads).toEqual([]);
+    expect(t.localReads).toHaveLength(1);
+    expect(t.localReads[0]!.vip).toBe('198.18.0.100');
+    expect(t.localReads[0]!.timeoutMs).toBeLessThanOrEqual(RUN_TIMEOUT_MS);
+    expect(t.events()).toEqual(['bind', 'announce']);
+  });
+
+  it('without it (reconcile, watch, bind/unbind): `ip -json addr show` as ever', async () => {
+    const t = world();
+    await t.pass();
+    expect(t.localReads).toEqual([]);
+    expect(t.reads).toHaveLength(1);
+  });
+
+  it('the recheck after a timed-out add is `ip`\'s, not the interface list', async () => {
+    const t = world({ fail: { what: 'ip-add', timedOut: true }, recheck: bound });
+    await expect(t.pass({ localLinks: true, deadline: performance.now() + 60_000 })).rejects.toMatchObject({ code: 'EXEC' });
+    expect(t.localReads).toHaveLength(1);
+    expect(t.reads).toHaveLength(1);
   });
 });
