@@ -78,8 +78,18 @@ describeLab('many masters per node (root)', () => {
         expect(acted, `${n.name} acted on ${m.name}`).toEqual([]);
       }
     }
-    // the victim's VIP is on its master alone (Sentinel's master now: under load Sentinel has been seen to fail over a second time after the move)
-    const now = await lab.sentinelMaster(victim.index);
-    expect(after[victim.index], `the Sentinels name ${now?.name} now, ${next.name} after the move`).toEqual([now]);
+    // the victim's VIP is on its master alone, as the Sentinels' majority names it once the cluster is quiet: under the
+    // full suite's load CI saw the VIP on another replica while the majority still named `next` (a second failover,
+    // bound at its promotion before the Sentinels announce it, is the likely reading; the lines below say)
+    const story = (): string => lab.topo.nodes.map((n) => `${n.name}:\n${nodeLog(lab, n).filter((l) => l.master === victim.name && Date.parse(String(l.time)) >= since && (l.action !== 'noop' || l.trigger !== 'timer')).map((l) => JSON.stringify(l)).join('\n')}`).join('\n');
+    await waitFor(`${victim.name}'s VIP on the master the Sentinels name, alone`, async () => {
+      const m = await lab.sentinelMaster(victim.index);
+      if (!m || (await lab.redisRole(m, victim.index)) !== 'master') return false;
+      const h = await lab.vipHolders(victim.index);
+      return h.length === 1 && h[0] === m;
+    }, 30_000, 100).catch((e: Error) => {
+      throw new Error(`${e.message} (${next.name} right after the move); ${victim.name}'s lines since the kill:\n${story()}`);
+    });
+    expect(mon.maxHolders(victim.vip, [f.node.name], since), story()).toBe(1); // never two holders, whatever moved it after
   });
 });
