@@ -40,24 +40,39 @@ export async function withClient<T>(config: Config, side: Side, at: Target, time
   client.on('error', (e: NodeJS.ErrnoException) => {
     lastError = describeConnectionError(e, side, tls);
   });
+  try {
+    return await exchangeWithin(client, side, timeoutMs, () => client.connect(), fn, () => lastError);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * `connect` then `fn` on `client`, all of it within `timeoutMs`: the reply,
+ * or why not. `lastError` is the reason the client's last 'error' event gave
+ * (ioredis then rejects with only "Connection is closed."). Shared by
+ * withClient (a client per exchange) and KeptClient (redis-kept.ts).
+ */
+export async function exchangeWithin<T>(client: Redis, side: Side, timeoutMs: number, connect: () => Promise<void>, fn: (client: Redis) => Promise<T>, lastError: () => string | null): Promise<Reply<T>> {
+  const tls = client.options.tls !== undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Reply<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: lastError ?? `no answer within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(() => resolve({ ok: false, error: lastError() ?? `no answer within ${timeoutMs} ms` }), timeoutMs);
   });
   const query = async (): Promise<Reply<T>> => {
     try {
-      await client.connect();
+      await connect();
       return { ok: true, value: await fn(client) };
     } catch (e) {
       const message = (e as Error).message;
-      return { ok: false, error: lastError !== null && /connection is closed/i.test(message) ? lastError : describeConnectionError(e as NodeJS.ErrnoException, side, tls) };
+      const last = lastError();
+      return { ok: false, error: last !== null && /connection is closed/i.test(message) ? last : describeConnectionError(e as NodeJS.ErrnoException, side, tls) };
     }
   };
   try {
     return await Promise.race([query(), deadline]);
   } finally {
     clearTimeout(timer);
-    client.disconnect();
   }
 }
 

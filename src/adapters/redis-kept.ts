@@ -20,7 +20,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import type { Config } from '../core/config';
 import { describeConnectionError } from '../core/connection-error';
 import { clientOptions, type Side } from './connection';
-import type { Reply, Target } from './redis-client';
+import { exchangeWithin, type Reply, type Target } from './redis-client';
 
 export class KeptClient {
   private client: Redis | null = null;
@@ -94,27 +94,9 @@ export class KeptClient {
     } catch (e) {
       return { ok: false, error: (e as Error).message }; // a TLS file that cannot be read (loadTls reports it first)
     }
-    const tls = client.options.tls !== undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<Reply<T>>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: false, error: this.lastError ?? `no answer within ${timeoutMs} ms` }), timeoutMs);
-    });
-    const query = async (): Promise<Reply<T>> => {
-      try {
-        await this.connect(client);
-        return { ok: true, value: await fn(client) };
-      } catch (e) {
-        const message = (e as Error).message;
-        return { ok: false, error: this.lastError !== null && /connection is closed/i.test(message) ? this.lastError : describeConnectionError(e as NodeJS.ErrnoException, this.side, tls) };
-      }
-    };
-    try {
-      const r = await Promise.race([query(), deadline]);
-      if (!r.ok) this.drop(client);
-      return r;
-    } finally {
-      clearTimeout(timer);
-    }
+    const r = await exchangeWithin(client, this.side, timeoutMs, () => this.connect(client), fn, () => this.lastError);
+    if (!r.ok) this.drop(client);
+    return r;
   }
 
   close(): void {
